@@ -1,0 +1,173 @@
+"""The question bank as plain, immutable data.
+
+These classes are what the loader builds from TOML and what every client (engine, export, UI) reads.
+They carry no behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionType = Literal["single", "multiple", "true_false", "order", "cloze", "recall"]
+QUESTION_TYPES: tuple[QuestionType, ...] = (
+    "single",
+    "multiple",
+    "true_false",
+    "order",
+    "cloze",
+    "recall",
+)
+TYPE_TITLES: dict[str, str] = {
+    "single": "Single best answer",
+    "multiple": "Multiple response",
+    "true_false": "True or false",
+    "order": "Ordering",
+    "cloze": "Cloze",
+    "recall": "Free recall",
+}
+
+Severity = Literal["error", "warning"]
+
+# A cloze blank: {{answer}} or {{answer|alternative|...}}. The first answer is the canonical one.
+CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bank: where it is, what it is, and how bad."""
+
+    path: str
+    line: int | None
+    id: str
+    field: str
+    severity: Severity
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.id or '-'}: {self.field or '-'}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "id": self.id,
+            "field": self.field,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the bank cites, with its citable sections (paragraphs, notes)."""
+
+    key: str
+    title: str
+    # section id -> reference keys that back it (empty for the user's own document)
+    sections: dict[str, tuple[str, ...]]
+    # True when every section should be cited by some objective (coverage check)
+    must_cover: bool = False
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    topic: str
+    text: str
+    sources: tuple[str, ...]  # citation keys such as "thermal-rhizotomy:P2"
+    path: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QuestionType
+    objectives: tuple[str, ...]
+    stem: str
+    explanation: str
+    difficulty: int | None = None
+    tags: tuple[str, ...] = ()
+    retired: bool = False
+    # single / multiple
+    options: tuple[Option, ...] = ()
+    # true_false
+    answer: bool | None = None
+    # order: steps in the correct order
+    steps: tuple[str, ...] = ()
+    # recall
+    model_answer: str = ""
+    # where it was read from
+    path: str = ""
+    line: int | None = None
+
+    @property
+    def blanks(self) -> tuple[tuple[str, ...], ...]:
+        """For cloze: the accepted answers of each blank, in order."""
+        if self.type != "cloze":
+            return ()
+        return tuple(
+            tuple(a.strip() for a in m.group(1).split("|") if a.strip())
+            for m in CLOZE_BLANK.finditer(self.stem)
+        )
+
+    @property
+    def correct_indexes(self) -> tuple[int, ...]:
+        return tuple(i for i, o in enumerate(self.options) if o.correct)
+
+
+@dataclass(frozen=True)
+class Bank:
+    id: str
+    title: str
+    version: str
+    topics: tuple[str, ...]
+    sources: dict[str, Source]
+    references: dict[str, str]
+    objectives: dict[str, Objective]
+    questions: tuple[Question, ...]
+    root: str = ""
+    files: tuple[str, ...] = field(default=())
+
+    @property
+    def active_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if not q.retired)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def topic_of(self, question: Question) -> str:
+        """A question's topic is the topic of its first objective."""
+        obj = self.objectives.get(question.objectives[0]) if question.objectives else None
+        return obj.topic if obj else "unknown"
+
+    def citation_text(self, citation: str) -> str:
+        """Human text for a citation key, with the references that back it."""
+        doc, _, section = citation.partition(":")
+        source = self.sources.get(doc)
+        if source is None:
+            return citation
+        refs = source.sections.get(section, ())
+        text = f"{source.title}, {section}"
+        if refs:
+            text += " (" + "; ".join(self.references.get(r, r) for r in refs) + ")"
+        return text
+
+
+def topic_title(topic: str) -> str:
+    """'patient-selection' -> 'Patient selection'."""
+    words = topic.replace("_", "-").split("-")
+    return " ".join(words).capitalize()

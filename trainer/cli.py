@@ -1,0 +1,97 @@
+"""Command line: ``trainer`` (the UI), ``trainer check``, ``trainer export-anki``, ``trainer stats``.
+
+Each subcommand's work lives beside the code it drives; this module only parses arguments and keeps the
+start path light (nothing heavy is imported until a subcommand needs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from trainer import __version__
+
+
+def _bank_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--bank",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="bank file or folder (default: the bundled thermal rhizotomy bank)",
+    )
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="review database (default: $TRAINER_DB, else the user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainer",
+        description="Clinical training quiz and spaced repetition. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    _bank_arg(parser)
+    _db_arg(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check a bank and report every problem")
+    _bank_arg(check)
+    check.add_argument("--json", action="store_true", help="print a JSON report")
+
+    export = sub.add_parser("export-anki", help="export the bank to an Anki .apkg deck")
+    export.add_argument("out", type=Path, metavar="OUT.apkg")
+    _bank_arg(export)
+    export.add_argument("--topic", action="append", default=[], metavar="T", help="only this topic")
+    export.add_argument("--type", action="append", default=[], metavar="T", help="only this type")
+    export.add_argument("--force", action="store_true", help="overwrite OUT even if not an .apkg")
+
+    stats = sub.add_parser("stats", help="print study statistics")
+    _bank_arg(stats)
+    _db_arg(stats)
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from trainer import paths
+
+    if getattr(args, "bank", None) is None:
+        args.bank = paths.default_bank()
+    if hasattr(args, "db") and args.db is None:
+        args.db = paths.default_db()
+
+    try:
+        if args.command == "check":
+            from trainer.bank.check import run_check
+
+            return run_check(args.bank, as_json=args.json)
+        if args.command == "export-anki":
+            from trainer.export.command import run_export
+
+            return run_export(
+                args.out, args.bank, topics=args.topic, types=args.type, force=args.force
+            )
+        if args.command == "stats":
+            from trainer.engine.stats_command import run_stats
+
+            return run_stats(args.db, args.bank, as_json=args.json)
+        from trainer.tui.run import run_app
+
+        return run_app(args.bank, args.db)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
