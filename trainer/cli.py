@@ -1,7 +1,7 @@
-"""Command line: ``trainer`` (the UI), ``trainer check``, ``trainer export-anki``, ``trainer stats``.
+"""Command line: ``trainer`` (the UI) and ``check``, ``export-anki``, ``stats``.
 
-Each subcommand's work lives beside the code it drives; this module only parses arguments and keeps the
-start path light (nothing heavy is imported until a subcommand needs it).
+Each subcommand's work lives beside the code it drives; this module only parses arguments and
+keeps the start path light (nothing heavy is imported until a subcommand needs it).
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from pathlib import Path
 from trainer import __version__
 
 
-def _bank_arg(p: argparse.ArgumentParser) -> None:
+def _bank_arg(p: argparse.ArgumentParser, default: object = None) -> None:
     p.add_argument(
         "--bank",
         type=Path,
-        default=None,
+        default=default,
         metavar="PATH",
         help="bank file or folder (default: the bundled thermal rhizotomy bank)",
     )
 
 
-def _db_arg(p: argparse.ArgumentParser) -> None:
+def _db_arg(p: argparse.ArgumentParser, default: object = None) -> None:
     p.add_argument(
         "--db",
         type=Path,
-        default=None,
+        default=default,
         metavar="PATH",
         help="review database (default: $TRAINER_DB, else the user data directory)",
     )
@@ -45,19 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a bank and report every problem")
-    _bank_arg(check)
+    _bank_arg(check, argparse.SUPPRESS)
     check.add_argument("--json", action="store_true", help="print a JSON report")
 
     export = sub.add_parser("export-anki", help="export the bank to an Anki .apkg deck")
     export.add_argument("out", type=Path, metavar="OUT.apkg")
-    _bank_arg(export)
+    _bank_arg(export, argparse.SUPPRESS)
     export.add_argument("--topic", action="append", default=[], metavar="T", help="only this topic")
     export.add_argument("--type", action="append", default=[], metavar="T", help="only this type")
     export.add_argument("--force", action="store_true", help="overwrite OUT even if not an .apkg")
 
     stats = sub.add_parser("stats", help="print study statistics")
-    _bank_arg(stats)
-    _db_arg(stats)
+    _bank_arg(stats, argparse.SUPPRESS)
+    _db_arg(stats, argparse.SUPPRESS)
     stats.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if getattr(args, "bank", None) is None:
         args.bank = paths.default_bank()
-    if hasattr(args, "db") and args.db is None:
+    if args.db is None:
         args.db = paths.default_db()
 
     try:

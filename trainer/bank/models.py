@@ -110,6 +110,8 @@ class Question:
     # where it was read from
     path: str = ""
     line: int | None = None
+    # warning codes accepted for this question (see trainer.bank.codes.IGNORABLE)
+    lint_ignore: tuple[str, ...] = ()
 
     @property
     def blanks(self) -> tuple[tuple[str, ...], ...]:

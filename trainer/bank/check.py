@@ -1,0 +1,109 @@
+"""``trainer check``: load a bank, print every problem and a summary, exit 1 on any error.
+
+``check_bank`` is the same check as a value, for other code (the UI refuses to start on errors).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from trainer.bank import codes
+from trainer.bank.coverage import uncovered
+from trainer.bank.files import display
+from trainer.bank.loader import read_bank
+from trainer.bank.models import QUESTION_TYPES, Bank, Problem
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The result of checking a bank.
+
+    ``bank`` is None when there are errors; ``summary`` holds the counts that ``--json`` prints.
+    """
+
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+    summary: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_line(self) -> str:
+        s = self.summary
+        return (
+            f"{s['questions']} questions, {s['objectives']} objectives, "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.summary,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [{**p.to_dict(), "code": codes.code_of(p)} for p in self.problems],
+        }
+
+
+def _sort_key(p: Problem) -> tuple[str, int]:
+    return (p.path, p.line or 0)
+
+
+def check_bank(path: Path) -> CheckReport:
+    result = read_bank(path)
+    problems = tuple(sorted(result.problems, key=_sort_key))
+    bank = result.bank
+    summary: dict[str, object] = {
+        "bank": display(Path(path)),
+        "id": bank.id if bank else "",
+        "questions": 0,
+        "retired": 0,
+        "objectives": 0,
+        "by_type": {},
+        "by_topic": {},
+        "sources_cited": [],
+        "uncovered": [],
+    }
+    if bank is not None:
+        by_type = Counter(q.type for q in bank.questions)
+        by_topic = Counter(bank.topic_of(q) for q in bank.questions)
+        summary.update(
+            questions=len(bank.questions),
+            retired=len(bank.questions) - len(bank.active_questions),
+            objectives=len(bank.objectives),
+            by_type={t: by_type[t] for t in QUESTION_TYPES if by_type[t]},
+            by_topic={
+                **{t: by_topic[t] for t in bank.topics if by_topic[t]},
+                **{t: n for t, n in sorted(by_topic.items()) if t not in bank.topics},
+            },
+            sources_cited=sorted({c for o in bank.objectives.values() for c in o.sources}),
+            uncovered=uncovered(bank),
+        )
+    ok = not any(p.severity == "error" for p in problems)
+    return CheckReport(bank if ok else None, problems, summary)
+
+
+def run_check(bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
+    """Print the check of the bank at ``bank_path``; 0 when it has no errors, else 1."""
+    stream = out if out is not None else sys.stdout
+    report = check_bank(bank_path)
+    if as_json:
+        stream.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for problem in report.problems:
+            stream.write(problem.format() + "\n")
+        stream.write(f"{report.summary['bank']}: {report.summary_line()}\n")
+    return 0 if report.ok else 1

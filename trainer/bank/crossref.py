@@ -1,0 +1,110 @@
+"""Checks across tables and files: duplicate ids, topics, citations, references, objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from trainer.bank.fields import Block, Sink
+from trainer.bank.files import Document
+from trainer.bank.header import Header, Tables
+from trainer.bank.models import Objective, Question
+
+
+def _block(docs: Mapping[str, Document], sink: Sink, path: str, line: int | None, id: str) -> Block:
+    lines = docs[path].lines
+    return Block(sink, path, lines, line, id=id)
+
+
+def unique_objectives(
+    objectives: Sequence[Objective], docs: Mapping[str, Document], sink: Sink
+) -> dict[str, Objective]:
+    out: dict[str, Objective] = {}
+    for o in objectives:
+        if o.id in out:
+            first = out[o.id]
+            _block(docs, sink, o.path, o.line, o.id).error(
+                "duplicate-id",
+                "id",
+                f"objective id {o.id!r} is already used at {first.path}:{first.line}",
+            )
+            continue
+        out[o.id] = o
+    return out
+
+
+def unique_questions(
+    questions: Sequence[Question], docs: Mapping[str, Document], sink: Sink
+) -> tuple[Question, ...]:
+    seen: dict[str, Question] = {}
+    out: list[Question] = []
+    for q in questions:
+        if q.id in seen:
+            first = seen[q.id]
+            _block(docs, sink, q.path, q.line, q.id).error(
+                "duplicate-id",
+                "id",
+                f"question id {q.id!r} is already used at {first.path}:{first.line}",
+            )
+            continue
+        seen[q.id] = q
+        out.append(q)
+    return tuple(out)
+
+
+def check_references(
+    header: Header | None,
+    tables: Tables,
+    objectives: Mapping[str, Objective],
+    questions: Sequence[Question],
+    docs: Mapping[str, Document],
+    sink: Sink,
+) -> None:
+    for key, source in tables.sources.items():
+        path, line = tables.source_at[key]
+        block = _block(docs, sink, path, line, key)
+        for section, refs in source.sections.items():
+            for ref in refs:
+                if ref not in tables.references:
+                    block.error(
+                        "unknown-reference",
+                        "sections",
+                        f"section {section!r} cites reference {ref!r}, "
+                        "which is not in [references]",
+                    )
+    for o in objectives.values():
+        block = _block(docs, sink, o.path, o.line, o.id)
+        if header is not None and header.topics and o.topic and o.topic not in header.topics:
+            block.error(
+                "unknown-topic",
+                "topic",
+                f"topic {o.topic!r} is not in [bank].topics ({', '.join(header.topics)})",
+            )
+        for citation in o.sources:
+            doc, sep, section = citation.partition(":")
+            if not sep or not doc or not section:
+                block.error(
+                    "bad-value",
+                    "sources",
+                    f"citation {citation!r} must look like 'source:section', "
+                    "e.g. 'thermal-rhizotomy:P2'",
+                )
+            elif doc not in tables.sources:
+                known = ", ".join(sorted(tables.sources)) or "none defined"
+                block.error(
+                    "unknown-source",
+                    "sources",
+                    f"citation {citation!r} names unknown source {doc!r} (known: {known})",
+                )
+            elif section not in tables.sources[doc].sections:
+                known = ", ".join(tables.sources[doc].sections)
+                block.error(
+                    "unknown-section",
+                    "sources",
+                    f"citation {citation!r}: source {doc!r} has no section {section!r} "
+                    f"(sections: {known})",
+                )
+    for q in questions:
+        block = _block(docs, sink, q.path, q.line, q.id)
+        for oid in q.objectives:
+            if oid not in objectives:
+                block.error("unknown-objective", "objectives", f"unknown objective {oid!r}")

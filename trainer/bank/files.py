@@ -1,0 +1,119 @@
+"""Finding a bank's TOML files and reading each one into a parsed document (or problems)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trainer.bank.fields import Sink
+from trainer.bank.lines import LineIndex
+
+MAX_FILE_BYTES = 5_000_000
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class Document:
+    """One parsed TOML file."""
+
+    path: str  # as shown in problems
+    data: dict[str, Any]
+    lines: LineIndex
+
+
+def display(path: Path) -> str:
+    """A path as problems show it: relative to the working directory when under it."""
+    try:
+        if path.is_absolute():
+            return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        pass
+    return str(path)
+
+
+def discover(root: Path, sink: Sink) -> list[Path]:
+    """The bank's files: the file itself, or a folder's *.toml in name order (not recursive)."""
+    shown = display(root)
+    try:
+        if root.is_dir():
+            files = sorted(
+                (p for p in root.iterdir() if p.suffix == ".toml" and p.is_file()),
+                key=lambda p: p.name,
+            )
+            if not files:
+                sink.add("error", "no-toml", "folder holds no .toml files", path=shown)
+            return files
+        if root.is_file():
+            return [root]
+    except OSError as exc:
+        sink.add("error", "unreadable", f"cannot read: {exc.strerror or exc}", path=shown)
+        return []
+    sink.add("error", "path-missing", "no such file or folder", path=shown)
+    return []
+
+
+def read(path: Path, sink: Sink) -> Document | None:
+    """Read and parse one file; report (and return None) when it is unusable."""
+    shown = display(path)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        sink.add("error", "unreadable", f"cannot read: {exc.strerror or exc}", path=shown)
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        sink.add(
+            "error",
+            "file-too-large",
+            f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+            path=shown,
+        )
+        return None
+    if not raw.strip():
+        sink.add("error", "empty-file", "file is empty", path=shown, line=1)
+        return None
+    line: int | None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        sink.add(
+            "error", "binary-file", "not a text file (it contains NUL bytes)", path=shown, line=line
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        sink.add(
+            "error",
+            "binary-file",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            path=shown,
+            line=line,
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    lines = LineIndex.scan(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _AT.search(message)
+        if m:
+            line = int(m.group(1))
+            what = message[: m.start()].strip()
+            message = f"TOML syntax error: {what} (line {line}, column {m.group(2)})"
+        else:
+            line = lines.last_line if "end of document" in message else None
+            message = f"TOML syntax error: {message}"
+        sink.add("error", "toml-syntax", message, path=shown, line=line)
+        return None
+    except RecursionError:
+        sink.add("error", "toml-nesting", "TOML is nested too deeply to read", path=shown)
+        return None
+    if not data:
+        sink.add("error", "empty-file", "file defines nothing (only comments)", path=shown, line=1)
+        return None
+    return Document(shown, data, lines)

@@ -1,0 +1,181 @@
+"""Reading ``[[objectives]]`` and ``[[questions]]`` (with their options) into models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainer.bank import codes
+from trainer.bank.answers import check_answers
+from trainer.bank.fields import Block, Sink, toml_type
+from trainer.bank.files import Document
+from trainer.bank.ids import check_id
+from trainer.bank.models import QUESTION_TYPES, Objective, Option, Question
+
+OBJECTIVE_KEYS = {"id", "topic", "text", "sources"}
+COMMON_KEYS = {
+    "id",
+    "type",
+    "objectives",
+    "stem",
+    "explanation",
+    "difficulty",
+    "tags",
+    "retired",
+    "lint_ignore",
+}
+TYPE_KEYS: dict[str, set[str]] = {
+    "single": {"options"},
+    "multiple": {"options"},
+    "true_false": {"answer"},
+    "order": {"steps"},
+    "cloze": set(),
+    "recall": {"model_answer"},
+}
+ALL_QUESTION_KEYS = COMMON_KEYS.union(*TYPE_KEYS.values())
+OPTION_KEYS = {"text", "correct", "why"}
+
+
+def _array(doc: Document, sink: Sink, name: str) -> list[tuple[Block, dict[str, Any]]]:
+    """The tables of a top-level array with a Block for each; reports non-table items."""
+    value = doc.data[name]
+    if not isinstance(value, list):
+        line = doc.lines.top_key(name) or doc.lines.table(name)
+        Block(sink, doc.path, doc.lines, line).error(
+            "wrong-type", name, f"{name} must be [[{name}]] tables, not a {toml_type(value)}"
+        )
+        return []
+    out: list[tuple[Block, dict[str, Any]]] = []
+    for i, item in enumerate(value):
+        line = doc.lines.array_item(name, i) or doc.lines.top_key(name)
+        block = Block(sink, doc.path, doc.lines, line)
+        if not isinstance(item, dict):
+            block.error(
+                "wrong-type", "", f"{name} item {i + 1} must be a table, not a {toml_type(item)}"
+            )
+            continue
+        ident = item.get("id")
+        if isinstance(ident, str):
+            block.id = ident
+        out.append((block, item))
+    return out
+
+
+def read_objectives(doc: Document, sink: Sink) -> list[Objective]:
+    found: list[Objective] = []
+    for block, table in _array(doc, sink, "objectives"):
+        block.unknown_keys(table, OBJECTIVE_KEYS, "an objective")
+        oid = block.text(table, "id")
+        topic = block.text(table, "topic")
+        text = block.text(table, "text")
+        sources = block.texts(table, "sources")
+        if oid is None or not check_id(block, "id", oid):
+            continue
+        found.append(
+            Objective(
+                id=oid,
+                topic=topic or "",
+                text=text or "",
+                sources=sources or (),
+                path=doc.path,
+                line=block.line,
+            )
+        )
+    return found
+
+
+def read_questions(doc: Document, sink: Sink) -> list[Question]:
+    found: list[Question] = []
+    for block, table in _array(doc, sink, "questions"):
+        question = _read_question(doc, block, table)
+        if question is not None:
+            found.append(question)
+    return found
+
+
+def _read_question(doc: Document, block: Block, table: dict[str, Any]) -> Question | None:
+    qtype = block.text(table, "type")
+    if qtype is not None and qtype not in QUESTION_TYPES:
+        block.error(
+            "unknown-type",
+            "type",
+            f"unknown type {qtype!r} (one of: {', '.join(QUESTION_TYPES)})",
+        )
+        qtype = None
+    block.unknown_keys(table, ALL_QUESTION_KEYS, "a question")
+    for key in table:
+        if qtype is not None and key in ALL_QUESTION_KEYS - COMMON_KEYS - TYPE_KEYS[qtype]:
+            block.error("field-not-for-type", key, f"{key!r} is not used by {qtype} questions")
+    qid = block.text(table, "id")
+    objectives = block.texts(table, "objectives")
+    stem = block.text(table, "stem")
+    explanation = block.text(table, "explanation")
+    difficulty = block.integer(table, "difficulty")
+    if difficulty is not None and not 1 <= difficulty <= 3:
+        block.error("bad-value", "difficulty", f"difficulty must be 1, 2 or 3, not {difficulty}")
+        difficulty = None
+    tags = block.texts(table, "tags", required=False, nonempty=False)
+    retired = block.flag(table, "retired")
+    ignore = block.texts(table, "lint_ignore", required=False, nonempty=False) or ()
+    for code in ignore:
+        if code not in codes.IGNORABLE:
+            block.error(
+                "unknown-lint-code",
+                "lint_ignore",
+                f"{code!r} is not an ignorable warning (one of: {', '.join(codes.IGNORABLE)})",
+            )
+    options: tuple[Option, ...] = ()
+    answer: bool | None = None
+    steps: tuple[str, ...] = ()
+    model_answer = ""
+    if qtype in ("single", "multiple"):
+        options = _read_options(doc, block, table)
+    elif qtype == "true_false":
+        answer = block.flag(table, "answer", required=True)
+    elif qtype == "order":
+        steps = block.texts(table, "steps", nonempty=False) or ()
+    elif qtype == "recall":
+        model_answer = block.text(table, "model_answer") or ""
+    if qid is None or not check_id(block, "id", qid) or qtype is None:
+        return None
+    question = Question(
+        id=qid,
+        type=qtype,
+        objectives=objectives or (),
+        stem=stem or "",
+        explanation=explanation or "",
+        difficulty=difficulty,
+        tags=tags or (),
+        retired=bool(retired),
+        options=options,
+        answer=answer,
+        steps=steps,
+        model_answer=model_answer,
+        path=doc.path,
+        line=block.line,
+        lint_ignore=tuple(ignore),
+    )
+    check_answers(question, table, block)
+    return question
+
+
+def _read_options(doc: Document, block: Block, table: dict[str, Any]) -> tuple[Option, ...]:
+    raw = table.get("options")
+    if raw is None:
+        block.missing("options", "[[questions.options]] tables")
+        return ()
+    if not isinstance(raw, list):
+        block.mistyped("options", "[[questions.options]] tables", raw)
+        return ()
+    options: list[Option] = []
+    for i, item in enumerate(raw):
+        line = doc.lines.sub_item(block.line, "questions.options", i) or block.line_of("options")
+        sub = Block(block.sink, doc.path, doc.lines, line, id=block.id, prefix=f"options[{i + 1}].")
+        if not isinstance(item, dict):
+            sub.error("wrong-type", "", f"option {i + 1} must be a table, not a {toml_type(item)}")
+            continue
+        sub.unknown_keys(item, OPTION_KEYS, "an option")
+        text = sub.text(item, "text")
+        correct = sub.flag(item, "correct", required=True)
+        why = sub.text(item, "why")
+        options.append(Option(text=text or "", correct=bool(correct), why=why or ""))
+    return tuple(options)

@@ -1,0 +1,134 @@
+"""Load a bank from a TOML file or a folder of TOML files, reporting every problem found.
+
+``load_bank`` never raises on bad input: problems are values (path, line, id, field, severity,
+message ending with a ``[code]``). It returns the Bank when there are no errors (warnings allowed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainer.bank import crossref
+from trainer.bank.coverage import check_coverage
+from trainer.bank.fields import Block, Sink
+from trainer.bank.files import Document, discover, display, read
+from trainer.bank.header import Header, Tables, read_header, read_references, read_sources
+from trainer.bank.items import read_objectives, read_questions
+from trainer.bank.lint import lint_bank
+from trainer.bank.models import Bank, Objective, Problem, Question
+
+TOP_KEYS = {"bank", "sources", "references", "objectives", "questions"}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What was read (possibly partial, for counting) and every problem found."""
+
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+def load_bank(path: Path) -> tuple[Bank | None, list[Problem]]:
+    """The bank at ``path`` (None if it has any error) and every problem found."""
+    result = read_bank(path)
+    return (None if result.errors else result.bank), list(result.problems)
+
+
+def read_bank(path: Path) -> LoadResult:
+    """Like load_bank, but the (possibly partial) bank is returned even when there are errors."""
+    sink = Sink()
+    try:
+        return _read(Path(path), sink)
+    except RecursionError:
+        sink.add("error", "toml-nesting", "bank is nested too deeply to read", path=str(path))
+        return LoadResult(None, tuple(sink.problems))
+
+
+def _read(path: Path, sink: Sink) -> LoadResult:
+    docs: dict[str, Document] = {}
+    for file in discover(path, sink):
+        doc = read(file, sink)
+        if doc is not None:
+            docs[doc.path] = doc
+    if not docs:
+        return LoadResult(None, tuple(sink.problems))
+
+    header: Header | None = None
+    header_doc: Document | None = None
+    tables = Tables()
+    objectives: list[Objective] = []
+    questions: list[Question] = []
+    for doc in docs.values():
+        for key in doc.data:
+            if key not in TOP_KEYS:
+                line = doc.lines.table(key) or doc.lines.top_key(key)
+                if line is None:
+                    line = next(
+                        (n for n, _, h in doc.lines.headers if h.split(".")[0] == key), None
+                    )
+                Block(sink, doc.path, doc.lines, line).error(
+                    "unknown-key",
+                    key,
+                    f"unknown top-level key {key!r} (known: {', '.join(sorted(TOP_KEYS))})",
+                    line=line,
+                )
+        if "bank" in doc.data:
+            if header_doc is None:
+                header_doc = doc
+                header = read_header(doc, sink)
+            else:
+                line = doc.lines.table("bank") or doc.lines.top_key("bank")
+                sink.add(
+                    "error",
+                    "extra-header",
+                    f"a second [bank] header; the bank's header is in {header_doc.path}",
+                    path=doc.path,
+                    line=line,
+                    field="bank",
+                )
+        if "sources" in doc.data:
+            read_sources(doc, sink, tables)
+        if "references" in doc.data:
+            read_references(doc, sink, tables)
+        if "objectives" in doc.data:
+            objectives.extend(read_objectives(doc, sink))
+        if "questions" in doc.data:
+            questions.extend(read_questions(doc, sink))
+
+    if header_doc is None:
+        where = display(path)
+        sink.add(
+            "error",
+            "no-header",
+            "no [bank] header: one file must hold [bank] (id, title, version, topics)",
+            path=where,
+        )
+    objective_map = crossref.unique_objectives(objectives, docs, sink)
+    unique = crossref.unique_questions(questions, docs, sink)
+    crossref.check_references(header, tables, objective_map, unique, docs, sink)
+
+    head = header or Header()
+    bank = Bank(
+        id=head.id,
+        title=head.title,
+        version=head.version,
+        topics=head.topics,
+        sources=tables.sources,
+        references=tables.references,
+        objectives=objective_map,
+        questions=unique,
+        root=str(path),
+        files=tuple(docs),
+    )
+    lint_bank(bank, head, docs, sink)
+    check_coverage(bank, head, docs, tables, sink)
+    return LoadResult(bank, tuple(sink.problems))
