@@ -1,0 +1,76 @@
+"""The .apkg file itself: is a path one, may we overwrite it, and writing one safely.
+
+genanki 0.13.1 stores the collection uncompressed (``ZIP_STORED``); we write the zip deflated
+(several times smaller), into a temporary file beside the target that replaces it atomically, so a
+failed export never leaves a half-written deck where the old one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from trainer.export.errors import ExportError
+
+ZIP_MAGIC = b"PK\x03\x04"
+COLLECTION_MEMBERS = ("collection.anki2", "collection.anki21", "collection.anki21b")
+
+
+def is_apkg(path: Path) -> bool:
+    """True for a zip file holding an Anki collection."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != ZIP_MAGIC:
+                return False
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return any(m in names for m in COLLECTION_MEMBERS)
+
+
+def check_target(out: Path, *, force: bool) -> None:
+    """Raise ExportError unless ``out`` may be written: its folder exists, it is not a folder, and
+    it is new, an .apkg, or ``force`` is set."""
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder; give a file name such as {out / 'deck.apkg'}")
+    parent = out.parent
+    if not parent.is_dir():
+        raise ExportError(f"the folder {parent} does not exist")
+    if out.exists() and not force and not is_apkg(out):
+        raise ExportError(
+            f"{out} exists and is not an Anki .apkg; refusing to overwrite it "
+            "(use --force to overwrite it anyway)"
+        )
+
+
+def write_apkg(out: Path, collection: Path, media: dict[str, str] | None = None) -> int:
+    """Write ``collection`` (a SQLite file) as ``out`` (.apkg, deflated), atomically.
+
+    Returns the size of the file written.
+
+    The temporary file lives in the target's folder (so ``os.replace`` is atomic) and is removed if
+    anything fails.
+    """
+    import json
+
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+                zf.write(collection, "collection.anki2")
+                zf.writestr("media", json.dumps(media or {}))
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return out.stat().st_size
