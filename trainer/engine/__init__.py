@@ -1,0 +1,168 @@
+"""The study engine: grading, FSRS scheduling, the review database, sessions and statistics.
+
+Plain Python (no textual); the TUI is one client. THIS DOCSTRING IS THE LIVING CONTRACT between the
+engine and its clients. Additions beyond /work/prompts/engine-api.md are marked [added]; clarified
+behaviour is marked [note].
+
+Re-exported here: Engine, Rating, Grade, grade, suggested_rating, Counts, CardInfo, ReviewEntry,
+ExamResult, Stats, TrainerDBError, Settings  [added: SyncReport, Response, normalise_answer,
+allowed_ratings, response_to_json, response_from_json, GradingError, SettingsError, TopicStats]
+
+grading.py (pure):
+  Response = int | frozenset[int] | bool | tuple[int, ...] | tuple[str, ...] | None
+    single: option index (into question.options, in bank order); multiple: frozenset of indexes;
+    true_false: bool; order: tuple of indexes into question.steps in the order the trainee put them;
+    cloze: tuple of strings, one per blank; recall: None (self-rated).
+  @dataclass(frozen=True) Grade(correct: bool, score: float (0..1, partial credit), detail: str
+    (e.g. "2 of 3 correct options chosen, 1 wrong"), blank_results: tuple[bool, ...] = ()
+    (cloze, per blank), option_results: tuple[bool, ...] = () per option/step whether the trainee
+    got it right)
+  grade(question, response) -> Grade   # multiple/order all-or-nothing for `correct`; score partial
+    [note] raises GradingError (a ValueError) if the response has the wrong shape or is out of
+    range, and for recall questions (self-rated: call answer() with grade=None and their rating).
+    [note] partial credit: multiple = max(0, (right picks - wrong picks) / number correct);
+    order = share of step pairs in the right relative order; cloze = share of blanks right.
+    option_results for single/multiple: per option, chosen == option.correct; for order: per
+    position, the right step is there.
+  normalise_answer(text) -> str
+      # casefold, strip whitespace + surrounding punctuation, collapse spaces
+  suggested_rating(grade) -> Rating       # AGAIN if not correct else GOOD
+  [added] allowed_ratings(grade) -> tuple[Rating, ...]
+      # wrong: (AGAIN,); right: (HARD, GOOD, EASY)
+  response_to_json(response) -> str / response_from_json(s) -> Response   # for the review log
+
+scheduler.py (thin, pure layer over `fsrs` 6.3): Rating (our IntEnum AGAIN=1, HARD=2, GOOD=3,
+  EASY=4; int-compatible with fsrs.Rating), Settings frozen dataclass (desired_retention 0.90
+  (0.70-0.99 validated), learning_steps (1m, 10m), relearning_steps (10m,), maximum_interval 36500,
+  enable_fuzzing True, new_per_day 20, reviews_per_day 200, day_starts_hour 4, leech_threshold 8,
+  leech_action "suspend"|"tag", [added] learn_ahead 20 min, [added] tz: tzinfo | None = None (the
+  trainee's time zone for the 4 am rollover; None = the computer's local zone; not persisted)).
+  Bad values raise SettingsError (a ValueError) with a clear message.
+  review(schedule, rating, now, settings, *, card_id, fuzz_seed) -> CardSchedule and
+  preview(schedule, now, settings, *, card_id, fuzz_seed) -> dict[Rating, timedelta];
+  retrievability(schedule, now, settings) -> float | None.
+  [note] fuzz is drawn from random.Random(fuzz_seed) with py-fsrs's own ranges; the engine seeds it
+  per (engine seed, bank, question, reps), so intervals() shows exactly what answer() will schedule.
+
+errors.py: class TrainerDBError(Exception): message is a clear, user-facing sentence naming the
+  file.
+
+storage.py: the ONLY module that runs SQL (class Store). schema.py holds the migration scripts.
+
+session.py: class Engine:
+  Engine.open(bank: Bank, db_path: Path, *, clock: Callable[[], datetime] | None = None,
+              seed: int | None = None, settings: Settings | None = None) -> Engine
+      # opens/creates/migrates the db (raises TrainerDBError on a foreign/corrupt/newer file,
+      # leaving it untouched), syncs the bank (new cards, retire removed, revive returning), loads
+      # settings
+      # [note] settings=None loads the stored settings (engine.save_settings) or the defaults; a
+      # Settings passed here is used but not stored. seed seeds the fuzz (None: random per engine).
+  engine.bank: Bank;  engine.close();  engine.now() -> datetime (the injected clock, in UTC)
+  [added] engine.settings: Settings; engine.save_settings(settings); Engine is a context manager;
+  [added] engine.topic_of(qid) -> str; engine.set_suspended(qid, bool); engine.store (the Store)
+  engine.sync_report -> SyncReport(added: int, retired: int, revived: int)
+  # study (the due queue under daily limits; learning due now, then reviews due, then new; topics
+  # interleaved; siblings (same objective) buried until the next day once one is answered today)
+  [note] siblings = questions with the same FIRST objective; a study-mode answer today buries the
+  new and review cards among its siblings (learning cards are never buried). Reviews are due when
+  due before the next 4 am rollover; learning cards when due now. When nothing else is left, a
+  learning card due within learn_ahead is shown. New cards come in bank order, topics interleaved.
+  engine.counts() -> Counts(new: int, learning: int, review: int)   # what is left today
+      [note] learning includes cards due within learn_ahead. [added] Counts.total
+  engine.next_question() -> Question | None
+  engine.intervals(qid: str) -> dict[Rating, timedelta]
+      # next interval per rating, for the buttons
+  engine.answer(qid: str, rating: Rating, *, response: Response, grade: Grade | None,
+                duration_ms: int, mode: Literal["study", "practice", "exam"] = "study") -> None
+      # one transaction, committed before it returns. practice: logged as practice; FSRS state only
+      # changes if the card is due. exam: logged as exam, FSRS state unchanged.
+      [note] objective types: if grade is None it is computed from response; the rating must be in
+      allowed_ratings(grade) (wrong -> AGAIN; right -> HARD/GOOD/EASY) else ValueError. recall:
+      grade may be None; logged correct = rating > AGAIN. Unknown qid -> KeyError; a bad mode,
+      rating or duration -> ValueError; nothing is written in those cases. "Due" for practice:
+      a learning card due now or a review card due today (new cards are never due).
+      Leech: when lapses reach leech_threshold (then every half threshold) the card is tagged
+      leech and, if leech_action == "suspend", suspended (undo reverses this too).
+  engine.undo() -> str | None
+      # undoes the last answer of this engine (several levels), returns qid
+  engine.can_undo() -> bool
+  engine.set_flag(qid: str, flagged: bool) -> None;  engine.is_flagged(qid) -> bool
+  engine.card_info(qid) -> CardInfo(qid, state: "new"|"learning"|"review"|"relearning",
+      due: datetime|None, reps: int, lapses: int, flagged: bool, suspended: bool, leech: bool,
+      stability: float|None, difficulty: float|None, retrievability: float|None)
+  engine.all_card_info() -> dict[str, CardInfo]   # for browse, one query
+  engine.history(qid) -> list[ReviewEntry(time: datetime, rating: int, correct: bool|None,
+      mode: str, duration_ms: int, response: str)]       [note] oldest first
+  # practice and exam
+  engine.practice_questions(topics: Sequence[str] | None, filter: Literal["all","unseen","missed",
+      "flagged"], seed: int | None = None) -> list[Question]
+      # shuffled with the seed, topics interleaved
+      [note] unseen = never answered in any mode; missed = the most recent answer was wrong.
+      Unknown topic or filter -> ValueError.
+  engine.exam_questions(n: int, seed: int, topics: Sequence[str] | None = None) -> list[Question]
+      [note] min(n, available) questions; n < 1 -> ValueError.
+  engine.record_exam(result: ExamResult) -> int
+      # ExamResult(started: datetime, finished: datetime, seed, question_ids: tuple,
+      # correct_ids: tuple, by_topic: dict[str, tuple[int, int]] (right, total))
+      [added] ExamResult.id: int | None = None (set when read back), ExamResult.score property
+  engine.exam_results() -> list[ExamResult]   [note] oldest first
+  # stats
+  engine.stats() -> Stats   # dataclass with to_dict(): reviews (total logged), cards {new,
+      # learning, review, relearning, suspended}, due_now, due_today, forecast (30 ints, day 0 =
+      # today), reviews_per_day (list of (date iso, count) for the last 30 days), true_retention
+      # (float|None),
+      # mean_retrievability (float|None), by_topic {topic: {cards, new, due, mastery, retention}},
+      # streak (days), and `mastery` per topic in 0..1
+      [note] definitions are in trainer/engine/stats.py's docstring. mastery = sum of current
+      retrievability of the topic's seen cards / number of its cards (= mean R of seen cards x
+      share seen). Suspended cards count only under cards["suspended"]. [added] to_dict() also
+      has "bank", "generated" and "mastery" {topic: float}; Stats.by_topic values are TopicStats.
+  engine.get_setting(key: str, default: str | None = None) -> str | None;
+  engine.set_setting(key, value)
+      # the UI persists the theme here ("theme")
+
+stats_command.py: run_stats(db_path: Path, bank_path: Path, as_json: bool) -> int
+  (``trainer stats``). [added] its JSON is Stats.to_dict() plus "left_today" {new, learning,
+  review} (engine.counts()); the text shows the same. Errors go to stderr with exit status 1.
+"""
+
+from trainer.engine.errors import TrainerDBError
+from trainer.engine.grading import (
+    Grade,
+    GradingError,
+    Response,
+    allowed_ratings,
+    grade,
+    normalise_answer,
+    response_from_json,
+    response_to_json,
+    suggested_rating,
+)
+from trainer.engine.records import CardInfo, Counts, ExamResult, ReviewEntry, SyncReport
+from trainer.engine.scheduler import Rating, Settings, SettingsError
+from trainer.engine.session import Engine
+from trainer.engine.stats import Stats, TopicStats
+
+__all__ = [
+    "CardInfo",
+    "Counts",
+    "Engine",
+    "ExamResult",
+    "Grade",
+    "GradingError",
+    "Rating",
+    "Response",
+    "ReviewEntry",
+    "Settings",
+    "SettingsError",
+    "Stats",
+    "SyncReport",
+    "TopicStats",
+    "TrainerDBError",
+    "allowed_ratings",
+    "grade",
+    "normalise_answer",
+    "response_from_json",
+    "response_to_json",
+    "suggested_rating",
+]

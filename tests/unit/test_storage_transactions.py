@@ -1,0 +1,92 @@
+"""Write transactions: all-or-nothing answers, waiting out another writer's lock, a clear error if
+the lock never clears."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from engine_kit import Clock, answer, make_bank, open_engine
+
+from trainer.engine import Rating, TrainerDBError
+from trainer.engine import storage as storage_mod
+
+BANK = make_bank({"A": {"a": 2}})
+
+
+def test_an_answer_that_fails_midway_leaves_no_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_engine(BANK, tmp_path / "t.db")
+    answer(engine, "a-1", Rating.GOOD)
+    before = engine.card_info("a-1")
+
+    def boom(card: object) -> str:
+        raise RuntimeError("disk on fire")
+
+    # the card row is updated first, then the snapshot for the log entry fails
+    monkeypatch.setattr(storage_mod, "_snapshot", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        answer(engine, "a-1", Rating.GOOD)
+    monkeypatch.undo()
+    assert engine.card_info("a-1") == before
+    assert len(engine.history("a-1")) == 1
+    assert engine.undo() == "a-1"  # the failed answer did not join the undo stack
+    assert engine.card_info("a-1").reps == 0
+    engine.close()
+
+
+def _hold_write_lock(db: Path) -> sqlite3.Connection:
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    return blocker
+
+
+def test_a_locked_database_is_waited_for_and_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "t.db"
+    engine = open_engine(BANK, db, Clock())
+    engine.store.set_busy_timeout(0)  # make SQLite give up at once, so we retry
+    blocker = _hold_write_lock(db)
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            blocker.execute("COMMIT")  # the other writer finishes while we wait
+
+    monkeypatch.setattr(storage_mod.time, "sleep", sleep)
+    answer(engine, "a-1", Rating.GOOD)
+    assert len(sleeps) == 2
+    assert engine.card_info("a-1").reps == 1
+    blocker.close()
+    engine.close()
+
+
+def test_a_lock_that_never_clears_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "t.db"
+    engine = open_engine(BANK, db, Clock())
+    engine.store.set_busy_timeout(0)
+    blocker = _hold_write_lock(db)
+    monkeypatch.setattr(storage_mod.time, "sleep", lambda s: None)
+    with pytest.raises(TrainerDBError, match="stayed locked"):
+        answer(engine, "a-1", Rating.GOOD)
+    assert not engine.can_undo()
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    assert engine.card_info("a-1").reps == 0
+    engine.close()
+
+
+def test_the_clock_must_be_timezone_aware(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        open_engine(BANK, tmp_path / "t.db", Clock(datetime(2026, 1, 1)))  # type: ignore[arg-type]

@@ -1,0 +1,70 @@
+"""Plain records the engine hands to its clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from trainer.engine.scheduler import CardStateName
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What syncing the bank into the database did."""
+
+    added: int = 0
+    retired: int = 0
+    revived: int = 0
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards left to study today, by queue."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    qid: str
+    state: CardStateName
+    due: datetime | None
+    reps: int
+    lapses: int
+    flagged: bool
+    suspended: bool
+    leech: bool
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    time: datetime
+    rating: int
+    correct: bool | None
+    mode: str
+    duration_ms: int
+    response: str  # JSON, see grading.response_to_json
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    started: datetime
+    finished: datetime
+    seed: int
+    question_ids: tuple[str, ...]
+    correct_ids: tuple[str, ...]
+    by_topic: dict[str, tuple[int, int]] = field(default_factory=dict)  # topic -> (right, total)
+    id: int | None = None  # set when read back from the database
+
+    @property
+    def score(self) -> float:
+        return len(self.correct_ids) / len(self.question_ids) if self.question_ids else 0.0

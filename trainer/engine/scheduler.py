@@ -1,0 +1,298 @@
+"""A thin, pure layer over the ``fsrs`` package (py-fsrs 6.3).
+
+Our cards have four states: ``new`` (never answered: our state, unknown to fsrs), ``learning``,
+``review`` and ``relearning``. A card enters fsrs with its first review. Fuzz is applied here with
+an injected ``random.Random`` (py-fsrs fuzzes with the global ``random`` module, which we cannot
+seed per card), using py-fsrs's own fuzz ranges, so a preview and the answer that follows it
+agree exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import IntEnum
+from functools import lru_cache
+from typing import Literal
+
+import fsrs
+from fsrs.scheduler import FUZZ_RANGES
+
+CardStateName = Literal["new", "learning", "review", "relearning"]
+CARD_STATES: tuple[CardStateName, ...] = ("new", "learning", "review", "relearning")
+LeechAction = Literal["suspend", "tag"]
+
+_FSRS_STATE: dict[str, fsrs.State] = {
+    "learning": fsrs.State.Learning,
+    "review": fsrs.State.Review,
+    "relearning": fsrs.State.Relearning,
+}
+_OUR_STATE: dict[fsrs.State, CardStateName] = {
+    fsrs.State.Learning: "learning",
+    fsrs.State.Review: "review",
+    fsrs.State.Relearning: "relearning",
+}
+
+
+class Rating(IntEnum):
+    """How well the trainee remembered: the four Anki buttons."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class SettingsError(ValueError):
+    """A setting is out of range; the message says which and why."""
+
+
+def _minutes(steps: tuple[timedelta, ...]) -> list[float]:
+    return [s.total_seconds() / 60 for s in steps]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Scheduling and session settings. The defaults are Anki's.
+
+    ``tz`` is the time zone of the trainee's day (the day rolls over at ``day_starts_hour`` local
+    time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted.
+    """
+
+    desired_retention: float = 0.90
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 36500
+    enable_fuzzing: bool = True
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_hour: int = 4
+    leech_threshold: int = 8
+    leech_action: LeechAction = "suspend"
+    learn_ahead: timedelta = timedelta(minutes=20)
+    tz: tzinfo | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0.70 <= self.desired_retention <= 0.99:
+            raise SettingsError(
+                f"desired retention must be between 0.70 and 0.99, not {self.desired_retention}"
+            )
+        for name, steps in (
+            ("learning_steps", self.learning_steps),
+            ("relearning_steps", self.relearning_steps),
+        ):
+            if any(s <= timedelta(0) for s in steps):
+                raise SettingsError(f"{name} must all be positive durations")
+        if not 1 <= self.maximum_interval <= 36500:
+            raise SettingsError("maximum interval must be between 1 and 36500 days")
+        if self.new_per_day < 0 or self.reviews_per_day < 0:
+            raise SettingsError("daily limits cannot be negative")
+        if not 0 <= self.day_starts_hour <= 23:
+            raise SettingsError("the day must start at an hour from 0 to 23")
+        if self.leech_threshold < 1:
+            raise SettingsError("the leech threshold must be at least 1 lapse")
+        if self.leech_action not in ("suspend", "tag"):
+            raise SettingsError('the leech action must be "suspend" or "tag"')
+        if self.learn_ahead < timedelta(0):
+            raise SettingsError("learn ahead cannot be negative")
+
+    def to_json(self) -> str:
+        """Everything but ``tz``, as JSON (steps in minutes)."""
+        return json.dumps(
+            {
+                "desired_retention": self.desired_retention,
+                "learning_steps": _minutes(self.learning_steps),
+                "relearning_steps": _minutes(self.relearning_steps),
+                "maximum_interval": self.maximum_interval,
+                "enable_fuzzing": self.enable_fuzzing,
+                "new_per_day": self.new_per_day,
+                "reviews_per_day": self.reviews_per_day,
+                "day_starts_hour": self.day_starts_hour,
+                "leech_threshold": self.leech_threshold,
+                "leech_action": self.leech_action,
+                "learn_ahead": self.learn_ahead.total_seconds() / 60,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, tz: tzinfo | None = None) -> Settings:
+        """Inverse of :meth:`to_json`; unknown keys are ignored, missing ones take the default.
+
+        Raises SettingsError on malformed JSON or bad values.
+        """
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            kwargs: dict[str, object] = {}
+            for key in ("learning_steps", "relearning_steps"):
+                if key in data:
+                    kwargs[key] = tuple(timedelta(minutes=float(m)) for m in data[key])
+            if "learn_ahead" in data:
+                kwargs["learn_ahead"] = timedelta(minutes=float(data["learn_ahead"]))
+            if "desired_retention" in data:
+                kwargs["desired_retention"] = float(data["desired_retention"])
+            for key in (
+                "maximum_interval",
+                "new_per_day",
+                "reviews_per_day",
+                "day_starts_hour",
+                "leech_threshold",
+            ):
+                if key in data:
+                    kwargs[key] = int(data[key])
+            if "enable_fuzzing" in data:
+                kwargs["enable_fuzzing"] = bool(data["enable_fuzzing"])
+            if "leech_action" in data:
+                kwargs["leech_action"] = str(data["leech_action"])
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(f"stored settings are not valid: {exc}") from exc
+        return cls(tz=tz, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CardSchedule:
+    """A card's scheduling state: FSRS memory state plus our counters. Immutable."""
+
+    state: CardStateName = "new"
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@lru_cache(maxsize=16)
+def _fsrs_scheduler(
+    desired_retention: float,
+    learning_steps: tuple[timedelta, ...],
+    relearning_steps: tuple[timedelta, ...],
+    maximum_interval: int,
+) -> fsrs.Scheduler:
+    # Fuzz is ours (seeded); py-fsrs's own would use the global random module.
+    return fsrs.Scheduler(
+        desired_retention=desired_retention,
+        learning_steps=learning_steps,
+        relearning_steps=relearning_steps,
+        maximum_interval=maximum_interval,
+        enable_fuzzing=False,
+    )
+
+
+def fsrs_scheduler(settings: Settings) -> fsrs.Scheduler:
+    return _fsrs_scheduler(
+        settings.desired_retention,
+        settings.learning_steps,
+        settings.relearning_steps,
+        settings.maximum_interval,
+    )
+
+
+def utc(t: datetime) -> datetime:
+    """``t`` in UTC (``timezone.utc`` exactly, as fsrs requires). Naive datetimes are refused."""
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got {t!r}")
+    return t.astimezone(UTC)
+
+
+def to_fsrs(schedule: CardSchedule, card_id: int, now: datetime) -> fsrs.Card:
+    if schedule.state == "new":
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=utc(now))
+    assert schedule.due is not None
+    return fsrs.Card(
+        card_id=card_id,
+        state=_FSRS_STATE[schedule.state],
+        step=schedule.step,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=utc(schedule.due),
+        last_review=utc(schedule.last_review) if schedule.last_review else None,
+    )
+
+
+def fuzz_interval(interval: timedelta, maximum_interval: int, rng: random.Random) -> timedelta:
+    """py-fsrs's fuzz (same ranges and rounding) drawn from ``rng``."""
+    days = interval.days
+    if days < 2.5:
+        return interval
+    delta = 1.0
+    for r in FUZZ_RANGES:
+        delta += r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
+    min_ivl = max(2, round(days - delta))
+    max_ivl = min(round(days + delta), maximum_interval)
+    min_ivl = min(min_ivl, max_ivl)
+    fuzzed = rng.random() * (max_ivl - min_ivl + 1) + min_ivl
+    return timedelta(days=min(round(fuzzed), maximum_interval))
+
+
+def review(
+    schedule: CardSchedule,
+    rating: Rating,
+    now: datetime,
+    settings: Settings,
+    *,
+    card_id: int,
+    fuzz_seed: str | None = None,
+) -> CardSchedule:
+    """The schedule after answering with ``rating`` at ``now``. Pure: ``schedule`` is not changed.
+
+    When ``settings.enable_fuzzing``, the fuzz is drawn from ``random.Random(fuzz_seed)`` (unseeded
+    if None), so the same seed gives the same interval in :func:`preview` and here.
+    """
+    now = utc(now)
+    card, _ = fsrs_scheduler(settings).review_card(
+        to_fsrs(schedule, card_id, now), fsrs.Rating(int(rating)), now
+    )
+    due = card.due
+    if settings.enable_fuzzing and card.state == fsrs.State.Review:
+        due = now + fuzz_interval(due - now, settings.maximum_interval, random.Random(fuzz_seed))
+    lapsed = schedule.state == "review" and rating == Rating.AGAIN
+    return CardSchedule(
+        state=_OUR_STATE[card.state],
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=due,
+        last_review=card.last_review,
+        reps=schedule.reps + 1,
+        lapses=schedule.lapses + (1 if lapsed else 0),
+    )
+
+
+def preview(
+    schedule: CardSchedule,
+    now: datetime,
+    settings: Settings,
+    *,
+    card_id: int,
+    fuzz_seed: str | None = None,
+) -> dict[Rating, timedelta]:
+    """The next interval for each rating (what Anki shows on its buttons). Pure."""
+    out: dict[Rating, timedelta] = {}
+    for rating in Rating:
+        after = review(schedule, rating, now, settings, card_id=card_id, fuzz_seed=fuzz_seed)
+        assert after.due is not None
+        out[rating] = after.due - utc(now)
+    return out
+
+
+def retrievability(schedule: CardSchedule, now: datetime, settings: Settings) -> float | None:
+    """Predicted probability of recall at ``now``; None for a new card."""
+    if schedule.state == "new" or schedule.stability is None or schedule.last_review is None:
+        return None
+    card = to_fsrs(schedule, 0, now)
+    r = fsrs_scheduler(settings).get_card_retrievability(card, utc(now))
+    return float(r) if math.isfinite(r) else None
+
+
+def is_leech_lapse(lapses: int, threshold: int) -> bool:
+    """Anki's rule: a leech at ``threshold`` lapses, then again every half threshold."""
+    if lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0

@@ -1,0 +1,445 @@
+"""The Engine: one bank studied against one review database, with an injected clock."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal, get_args
+
+from trainer.bank.models import Bank, Question
+from trainer.engine import stats as stats_mod
+from trainer.engine.days import day_bounds
+from trainer.engine.errors import TrainerDBError
+from trainer.engine.grading import Grade, Response, allowed_ratings, grade, response_to_json
+from trainer.engine.queue import Queue, QueueCard, build_queue, interleave
+from trainer.engine.records import CardInfo, Counts, ExamResult, ReviewEntry, SyncReport
+from trainer.engine.scheduler import (
+    Rating,
+    Settings,
+    SettingsError,
+    is_leech_lapse,
+    preview,
+    retrievability,
+    review,
+    utc,
+)
+from trainer.engine.storage import CardRow, NewLogEntry, Store
+
+Mode = Literal["study", "practice", "exam"]
+PracticeFilter = Literal["all", "unseen", "missed", "flagged"]
+MODES: tuple[str, ...] = get_args(Mode)
+PRACTICE_FILTERS: tuple[str, ...] = get_args(PracticeFilter)
+SETTINGS_KEY = "engine.settings"
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """See the package docstring (trainer/engine/__init__.py) for the contract."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        *,
+        clock: Callable[[], datetime],
+        settings: Settings,
+        seed: int | None,
+        sync_report: SyncReport,
+    ) -> None:
+        self.bank = bank
+        self.store = store
+        self.settings = settings
+        self.sync_report = sync_report
+        self._clock = clock
+        self._fuzz_seed = str(seed) if seed is not None else secrets.token_hex(8)
+        self._questions: dict[str, Question] = {q.id: q for q in bank.active_questions}
+        self._order: dict[str, int] = {q.id: i for i, q in enumerate(bank.active_questions)}
+        self._undo: list[int] = []
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        bank: Bank,
+        db_path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        seed: int | None = None,
+        settings: Settings | None = None,
+    ) -> Engine:
+        """Open/create/migrate the database, sync the bank into it and load the settings.
+
+        Raises TrainerDBError (the file is left untouched) on a foreign, damaged or newer database.
+        ``settings`` overrides the stored ones for this engine (it is not saved; see save_settings).
+        """
+        clock = clock or _system_clock
+        now = utc(clock())
+        store = Store.open(Path(db_path), now=now)
+        try:
+            if settings is None:
+                stored = store.get_setting(SETTINGS_KEY)
+                try:
+                    settings = Settings.from_json(stored) if stored else Settings()
+                except SettingsError:
+                    settings = Settings()
+            report = store.sync_bank(bank.id, [q.id for q in bank.active_questions], now)
+        except BaseException:
+            store.close()
+            raise
+        return cls(bank, store, clock=clock, settings=settings, seed=seed, sync_report=report)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        """The injected clock, in UTC."""
+        return utc(self._clock())
+
+    def save_settings(self, settings: Settings) -> None:
+        """Use ``settings`` from now on and store them (all but the time zone)."""
+        self.store.set_setting(SETTINGS_KEY, settings.to_json())
+        self.settings = settings
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _question(self, qid: str) -> Question:
+        q = self._questions.get(qid)
+        if q is None:
+            raise KeyError(f"no active question {qid!r} in bank {self.bank.id!r}")
+        return q
+
+    def _card(self, qid: str) -> CardRow:
+        self._question(qid)
+        row = self.store.card(self.bank.id, qid)
+        if row is None:  # pragma: no cover - sync creates every active card
+            raise KeyError(f"no card for question {qid!r}")
+        return row
+
+    def topic_of(self, qid: str) -> str:
+        return self.bank.topic_of(self._question(qid))
+
+    def _sibling_key(self, q: Question) -> str:
+        return q.objectives[0] if q.objectives else q.id
+
+    def _fuzz_seed_for(self, qid: str, reps: int) -> str:
+        return f"{self._fuzz_seed}:{self.bank.id}:{qid}:{reps}"
+
+    def _day(self, now: datetime) -> tuple[datetime, datetime]:
+        return day_bounds(now, self.settings.day_starts_hour, self.settings.tz)
+
+    def _is_due(self, row: CardRow, now: datetime) -> bool:
+        """Due for scheduling: learning due now, or review due today. New cards are not due."""
+        s = row.schedule
+        if row.suspended or s.state == "new" or s.due is None:
+            return False
+        if s.state == "review":
+            return s.due < self._day(now)[1]
+        return s.due <= now
+
+    # -- the study queue -----------------------------------------------------------------------
+
+    def _queue(self) -> Queue:
+        now = self.now()
+        start, end = self._day(now)
+        with self.store.read():  # one snapshot: today's log, due cards (by the due index), new
+            today = self.store.log_since(self.bank.id, start)
+            horizon = max(end, now + self.settings.learn_ahead)
+            rows = self.store.due_cards(self.bank.id, horizon) + self.store.new_cards(self.bank.id)
+        new_done = sum(1 for e in today if e.scheduled and e.state_before == "new")
+        reviews_done = sum(1 for e in today if e.scheduled and e.state_before == "review")
+        studied = [e for e in today if e.mode == "study" and e.question_id in self._questions]
+        buried = frozenset(self._sibling_key(self._questions[e.question_id]) for e in studied)
+        last_topic = (
+            self.bank.topic_of(self._questions[studied[-1].question_id]) if studied else None
+        )
+        cards = [
+            QueueCard(
+                qid=row.question_id,
+                topic=self.bank.topic_of(self._questions[row.question_id]),
+                sibling_key=self._sibling_key(self._questions[row.question_id]),
+                state=row.state,
+                due=row.schedule.due,
+                order=self._order[row.question_id],
+            )
+            for row in rows
+            if not row.suspended and row.question_id in self._questions
+        ]
+        return build_queue(
+            cards,
+            now=now,
+            day_end=end,
+            learn_ahead=self.settings.learn_ahead,
+            new_left=self.settings.new_per_day - new_done,
+            reviews_left=self.settings.reviews_per_day - reviews_done,
+            buried=buried,
+            last_topic=last_topic,
+        )
+
+    def counts(self) -> Counts:
+        """What is left today (learning includes cards due within the learn-ahead window)."""
+        q = self._queue()
+        return Counts(new=len(q.new), learning=len(q.learning) + len(q.ahead), review=len(q.review))
+
+    def next_question(self) -> Question | None:
+        card = self._queue().first()
+        return self._questions[card.qid] if card else None
+
+    def intervals(self, qid: str) -> dict[Rating, timedelta]:
+        """The next interval for each rating, as answering now would schedule it (pure)."""
+        row = self._card(qid)
+        return preview(
+            row.schedule,
+            self.now(),
+            self.settings,
+            card_id=row.id,
+            fuzz_seed=self._fuzz_seed_for(qid, row.schedule.reps),
+        )
+
+    # -- answering -----------------------------------------------------------------------------
+
+    def answer(
+        self,
+        qid: str,
+        rating: Rating,
+        *,
+        response: Response,
+        grade: Grade | None,
+        duration_ms: int,
+        mode: Mode = "study",
+    ) -> None:
+        """Record an answer in one transaction, committed before this returns.
+
+        study: FSRS schedules the card. practice: logged as practice; the schedule changes only if
+        the card is due. exam: logged as exam; the schedule is unchanged.
+        Objective questions: ``grade`` (computed from ``response`` if None) must agree with
+        ``rating``: wrong is AGAIN; right is HARD, GOOD or EASY. Recall: self-rated, ``correct`` is
+        logged as rating > AGAIN. Raises ValueError/KeyError on bad input, before writing anything.
+        """
+        q = self._question(qid)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        try:
+            rating = Rating(int(rating))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"a rating is 1 (again) to 4 (easy), not {rating!r}") from exc
+        if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 0:
+            raise ValueError(f"duration_ms must be a whole number of ms >= 0, not {duration_ms!r}")
+        response_json = response_to_json(response)
+        if q.type == "recall":
+            correct = rating != Rating.AGAIN
+        else:
+            g = grade if grade is not None else _grade_of(q, response)
+            if rating not in allowed_ratings(g):
+                allowed = ", ".join(r.name for r in allowed_ratings(g))
+                raise ValueError(
+                    f"{qid}: a {'right' if g.correct else 'wrong'} answer is rated {allowed}, "
+                    f"not {rating.name}"
+                )
+            correct = g.correct
+        now = self.now()
+        with self.store.write():
+            before = self.store.card(self.bank.id, qid)
+            if before is None:  # pragma: no cover - sync creates every active card
+                raise KeyError(qid)
+            scheduled = mode == "study" or (mode == "practice" and self._is_due(before, now))
+            after = before
+            if scheduled:
+                schedule = review(
+                    before.schedule,
+                    rating,
+                    now,
+                    self.settings,
+                    card_id=before.id,
+                    fuzz_seed=self._fuzz_seed_for(qid, before.schedule.reps),
+                )
+                after = replace(before, schedule=schedule)
+                if schedule.lapses > before.schedule.lapses and is_leech_lapse(
+                    schedule.lapses, self.settings.leech_threshold
+                ):
+                    after = replace(
+                        after,
+                        leech=True,
+                        suspended=after.suspended or self.settings.leech_action == "suspend",
+                    )
+            log_id = self.store.save_answer(
+                before,
+                after,
+                NewLogEntry(
+                    time=now,
+                    rating=int(rating),
+                    correct=correct,
+                    response=response_json,
+                    duration_ms=duration_ms,
+                    mode=mode,
+                    scheduled=scheduled,
+                ),
+            )
+        self._undo.append(log_id)
+
+    def undo(self) -> str | None:
+        """Undo this engine's last answer: the card is restored exactly and the log entry deleted.
+
+        Several levels; returns the question id, or None when there is nothing to undo.
+        """
+        while self._undo:
+            qid = self.store.undo_answer(self._undo.pop())
+            if qid is not None:
+                return qid
+        return None
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    # -- flags and card facts ------------------------------------------------------------------
+
+    def set_flag(self, qid: str, flagged: bool) -> None:
+        self._question(qid)
+        self.store.set_flag(self.bank.id, qid, flagged)
+
+    def is_flagged(self, qid: str) -> bool:
+        return self._card(qid).flagged
+
+    def set_suspended(self, qid: str, suspended: bool) -> None:
+        """Suspend (hide from study) or unsuspend a card."""
+        self._question(qid)
+        self.store.set_suspended(self.bank.id, qid, suspended)
+
+    def _info(self, row: CardRow, now: datetime) -> CardInfo:
+        s = row.schedule
+        return CardInfo(
+            qid=row.question_id,
+            state=s.state,
+            due=s.due,
+            reps=s.reps,
+            lapses=s.lapses,
+            flagged=row.flagged,
+            suspended=row.suspended,
+            leech=row.leech,
+            stability=s.stability,
+            difficulty=s.difficulty,
+            retrievability=retrievability(s, now, self.settings),
+        )
+
+    def card_info(self, qid: str) -> CardInfo:
+        return self._info(self._card(qid), self.now())
+
+    def all_card_info(self) -> dict[str, CardInfo]:
+        """Every active question's card, in one query."""
+        now = self.now()
+        return {
+            row.question_id: self._info(row, now)
+            for row in self.store.cards(self.bank.id)
+            if row.question_id in self._questions
+        }
+
+    def history(self, qid: str) -> list[ReviewEntry]:
+        self._question(qid)
+        return self.store.history(self.bank.id, qid)
+
+    # -- practice and exam ---------------------------------------------------------------------
+
+    def _pool(self, topics: Sequence[str] | None) -> list[Question]:
+        if isinstance(topics, str):
+            raise ValueError("topics is a list of topic names, not a single string")
+        if topics is not None:
+            unknown = [t for t in topics if t not in self.bank.topics]
+            if unknown:
+                raise ValueError(
+                    f"unknown topic {unknown[0]!r}; the bank's topics are "
+                    + ", ".join(self.bank.topics)
+                )
+        wanted = set(topics) if topics is not None else None
+        return [
+            q
+            for q in self.bank.active_questions
+            if wanted is None or self.bank.topic_of(q) in wanted
+        ]
+
+    def practice_questions(
+        self,
+        topics: Sequence[str] | None,
+        filter: PracticeFilter,
+        seed: int | None = None,
+    ) -> list[Question]:
+        """Questions of the topics (all if None) passing ``filter``, shuffled, topics interleaved.
+
+        unseen: never answered in any mode; missed: the last answer was wrong; flagged: flagged.
+        """
+        if filter not in PRACTICE_FILTERS:
+            raise ValueError(
+                f"unknown filter {filter!r}; expected one of {', '.join(PRACTICE_FILTERS)}"
+            )
+        pool = self._pool(topics)
+        if filter in ("unseen", "missed"):
+            last = self.store.last_results(self.bank.id)
+            if filter == "unseen":
+                pool = [q for q in pool if q.id not in last]
+            else:
+                pool = [q for q in pool if last.get(q.id) is False]
+        elif filter == "flagged":
+            flagged = {r.question_id for r in self.store.cards(self.bank.id) if r.flagged}
+            pool = [q for q in pool if q.id in flagged]
+        rng = random.Random(seed)
+        rng.shuffle(pool)
+        topic_order = list(dict.fromkeys(self.bank.topic_of(q) for q in pool))
+        rank = {t: i for i, t in enumerate(topic_order)}
+        pool.sort(key=lambda q: rank[self.bank.topic_of(q)])  # stable: shuffled within topic
+        return interleave(pool, self.bank.topic_of)
+
+    def exam_questions(
+        self, n: int, seed: int, topics: Sequence[str] | None = None
+    ) -> list[Question]:
+        """``n`` questions drawn with ``seed`` (all of them if fewer are available)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"an exam needs at least 1 question, not {n!r}")
+        pool = self._pool(topics)
+        return random.Random(seed).sample(pool, min(n, len(pool)))
+
+    def record_exam(self, result: ExamResult) -> int:
+        if result.finished < result.started:
+            raise ValueError("an exam cannot finish before it starts")
+        return self.store.record_exam(self.bank.id, result)
+
+    def exam_results(self) -> list[ExamResult]:
+        return self.store.exam_results(self.bank.id)
+
+    # -- stats and settings --------------------------------------------------------------------
+
+    def stats(self) -> stats_mod.Stats:
+        now = self.now()
+        with self.store.read():
+            cards = [r for r in self.store.cards(self.bank.id) if r.question_id in self._questions]
+            log = self.store.log_since(self.bank.id)
+        return stats_mod.compute(self.bank, cards, log, now, self.settings)
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.store.get_setting(key)
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError("settings keys and values are strings")
+        self.store.set_setting(key, value)
+
+
+def _grade_of(q: Question, response: Response) -> Grade:
+    if response is None:
+        raise ValueError(f"{q.id}: an answer to a {q.type} question needs a response or a grade")
+    return grade(q, response)
+
+
+__all__ = ["Engine", "TrainerDBError"]
