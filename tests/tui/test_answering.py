@@ -1,0 +1,113 @@
+"""Each of the six question types answered right and wrong through the real widgets.
+
+The feedback must say right or wrong in words, give the key, the explanation, the objective and its
+source; the rating must land in the SQLite file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.bank.models import Bank
+from trainer.tui.app import TrainerApp
+from trainer.tui.decks import PracticeDeck
+from trainer.tui.screens.done import DoneScreen
+from trainer.tui.screens.question import QuestionScreen
+
+from .conftest import logged
+from .helpers import answer, screen_text, text_of
+
+QIDS = [
+    "mini-q-single",
+    "mini-q-multiple",
+    "mini-q-true-false",
+    "mini-q-order",
+    "mini-q-cloze",
+    "mini-q-recall",
+]
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+@pytest.mark.parametrize("qid", QIDS)
+async def test_answer_each_type(
+    app: TrainerApp, db_path: Path, mini_bank: Bank, qid: str, right: bool
+) -> None:
+    question = mini_bank.question(qid)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([question]))
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        await answer(pilot, qid, right)
+
+        verdict = text_of(pilot, "#verdict")
+        if qid == "mini-q-recall":
+            assert "model answer" in verdict
+            assert question.model_answer in screen_text(pilot)
+        elif right:
+            assert verdict == "Correct."
+        else:
+            assert verdict.startswith("Not correct")
+        text = screen_text(pilot)
+        assert question.explanation in text
+        objective = mini_bank.objectives[question.objectives[0]]
+        assert objective.text in text
+        assert mini_bank.citation_text(objective.sources[0]) in text
+        if question.options:
+            assert all(o.why in text for o in question.options)
+        assert logged(db_path, qid) == []  # nothing is committed before the rating
+
+        # Recall is self-rated: 3 (Good) or 1 (Again); others take the suggestion with Enter.
+        await pilot.press(("3" if right else "1") if qid == "mini-q-recall" else "enter")
+        await pilot.pause()
+        rows = logged(db_path, qid)
+        assert [(r["rating"], r["correct"], r["mode"]) for r in rows] == [
+            (3 if right else 1, int(right), "practice")
+        ]
+        assert isinstance(app.screen, DoneScreen)
+        assert f"{int(right)} of 1 right" in screen_text(pilot)
+
+
+async def test_wrong_answer_cannot_be_rated_good(
+    app: TrainerApp, db_path: Path, mini_bank: Bank
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([mini_bank.question("mini-q-single")]))
+        await pilot.pause()
+        await answer(pilot, "mini-q-single", right=False)
+        await pilot.press("3")
+        await pilot.pause()
+        assert logged(db_path) == []
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert [r["rating"] for r in logged(db_path)] == [1]
+
+
+async def test_strike_rules_an_option_out(app: TrainerApp, mini_bank: Bank) -> None:
+    from trainer.tui.widgets.choice_answer import ChoiceAnswer
+    from trainer.tui.widgets.option_row import OptionRow
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([mini_bank.question("mini-q-single")]))
+        await pilot.pause()
+        await pilot.press("x", "c")
+        widget = app.screen.query_one(ChoiceAnswer)
+        row = next(r for r in widget.query(OptionRow) if r.index == 2)
+        assert widget.struck == {2} and widget.selected == set()
+        assert row.has_class("-struck")
+        assert "(ruled out)" in str(row.query_one(".text").content)  # type: ignore[attr-defined]
+        await pilot.press("a")
+        assert widget.selected == {0} and widget.struck == {2}
+
+
+async def test_enter_without_an_answer_asks_for_one(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.start_practice(PracticeDeck([app.engine.bank.question("mini-q-multiple")]))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and not screen.submitted
+        assert any("Tick at least one" in n.message for n in app._notifications)

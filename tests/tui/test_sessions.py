@@ -1,0 +1,225 @@
+"""Study, practice and exam end to end; undo, flag, pause and resume."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import Input
+
+from trainer.tui.app import TrainerApp
+from trainer.tui.decks import ExamState, PracticeDeck
+from trainer.tui.screens.done import DoneScreen
+from trainer.tui.screens.exam import ExamScreen
+from trainer.tui.screens.exam_result import ExamResultScreen
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.practice_setup import PracticeSetupScreen
+from trainer.tui.screens.question import QuestionScreen
+
+from .conftest import logged
+from .helpers import CLOZE_RIGHT, answer, put_steps_in_order, screen_text, text_of, type_blanks
+
+
+def flagged_in_db(db_path: Path, qid: str) -> bool:
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute("SELECT flagged FROM cards WHERE question_id = ?", (qid,)).fetchone()
+        return bool(row[0])
+    finally:
+        conn.close()
+
+
+async def test_study_runs_until_all_done(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        answered: list[str] = []
+        for _ in range(40):
+            screen = app.screen
+            if not isinstance(screen, QuestionScreen):
+                break
+            assert screen.question is not None
+            qid = screen.question.id
+            await answer(pilot, qid, right=True)
+            await pilot.press("enter")  # Good (recall: the suggestion is Good too)
+            await pilot.pause()
+            answered.append(qid)
+        assert isinstance(app.screen, DoneScreen)
+        assert "All done for today" in screen_text(pilot)
+        assert "Next review due" in text_of(pilot, "#next-due")
+        rows = logged(db_path)
+        assert [r["qid"] for r in rows] == answered
+        assert {r["mode"] for r in rows} == {"study"}
+        assert all(r["rating"] == 3 for r in rows)
+        assert app.engine.counts().total == 0
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_undo_shows_the_question_again(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.question is not None
+        first = screen.question.id
+        await answer(pilot, first, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(logged(db_path)) == 1
+        assert screen.question is not None and screen.question.id != first
+        await pilot.press("u")
+        await pilot.pause()
+        assert logged(db_path) == []
+        assert screen.question is not None and screen.question.id == first
+        assert not screen.submitted
+        assert app.engine.card_info(first).state == "new"
+        await pilot.press("u")  # nothing left to undo in this session
+        await pilot.pause()
+        assert screen.question.id == first
+
+
+async def test_flag_is_saved_and_shown(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.question is not None
+        qid = screen.question.id
+        if screen.question.type == "true_false":  # f answers False there; flag after submitting
+            await answer(pilot, qid, right=True)
+        await pilot.press("f")
+        await pilot.pause()
+        assert flagged_in_db(db_path, qid)
+        assert "Flagged" in text_of(pilot, "#question-header")
+        await pilot.press("f")
+        await pilot.pause()
+        assert not flagged_in_db(db_path, qid)
+
+
+async def test_escape_pauses_and_r_resumes_practice(app: TrainerApp, db_path: Path) -> None:
+    bank = app.engine.bank
+    questions = [bank.question("mini-q-single"), bank.question("mini-q-true-false")]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck(questions))
+        await pilot.pause()
+        await answer(pilot, "mini-q-single", right=True)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Resume" in screen_text(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        assert screen.question is not None and screen.question.id == "mini-q-true-false"
+        assert "1 of 2 done" in text_of(pilot, "#left")
+
+
+async def test_practice_from_setup_with_filter(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeSetupScreen)
+        # Untick the first topic (procedure): only the risks questions remain.
+        await pilot.press("space", "s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        seen = []
+        while isinstance(app.screen, QuestionScreen):
+            q = app.screen.question
+            assert q is not None
+            seen.append(q.id)
+            await answer(pilot, q.id, right=False)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert sorted(seen) == ["mini-q-multiple", "mini-q-true-false"]
+        assert "Practice finished" in screen_text(pilot)
+        assert {r["mode"] for r in logged(db_path)} == {"practice"}
+        # Now "missed" finds exactly those two.
+        missed = app.engine.practice_questions(None, "missed")
+        assert sorted(q.id for q in missed) == seen and len(seen) == 2
+
+
+async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # the default size (all 6 of the mini bank)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        state: ExamState = screen.state
+        assert len(state.questions) == 6
+        assert "Time 00:00" in text_of(pilot, "#exam-status")
+        await pilot.press("m")
+        assert state.questions[0].id in state.marked
+        assert "Marked for review" in text_of(pilot, "#question-header")
+        for index, q in enumerate(state.questions):
+            assert state.index == index
+            right = q.id != "mini-q-multiple"  # one wrong on purpose
+            if q.type == "recall":
+                await pilot.press("space", "k")
+                if index + 1 < len(state.questions):
+                    await pilot.press("n")
+            elif q.type == "order":
+                await put_steps_in_order(pilot)
+                await pilot.press("enter")
+            elif q.type == "cloze":
+                await type_blanks(pilot, CLOZE_RIGHT)
+                await pilot.press("enter")
+            else:
+                await answer(pilot, q.id, right)
+            await pilot.pause()
+        if state.questions[-1].type == "recall":
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        assert logged(db_path) == []  # no feedback, nothing logged before submitting
+        # Go back one question and forward again: answers are kept.
+        await pilot.press("n")  # answers the confirmation "no"
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen)
+        await pilot.press("left")
+        await pilot.pause()
+        assert state.index == len(state.questions) - 2
+        assert state.answered_count() == 6
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        assert "Exam result: 5 of 6 right" in text_of(pilot, "#exam-score")
+        text = screen_text(pilot)
+        for q in state.questions:
+            assert q.explanation in text
+        rows = logged(db_path)
+        assert len(rows) == 6 and {r["mode"] for r in rows} == {"exam"}
+        results = app.engine.exam_results()
+        assert len(results) == 1 and len(results[0].correct_ids) == 5
+        assert results[0].by_topic == {"procedure": (4, 4), "risks": (1, 2)}
+        # Exam answers leave the schedule alone.
+        assert all(info.state == "new" for info in app.engine.all_card_info().values())
+
+
+async def test_exam_pauses_and_resumes_with_answers_kept(app: TrainerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#exam-size", Input).value = "3"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        state = screen.state
+        assert len(state.questions) == 3
+        await pilot.press("m", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "exam, 0 of 3 answered" in screen_text(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        resumed = app.screen
+        assert isinstance(resumed, ExamScreen) and resumed.state is state
+        assert state.questions[0].id in state.marked
+        assert app.engine.exam_results() == []

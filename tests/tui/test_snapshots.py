@@ -1,0 +1,145 @@
+"""What the screens look like (pytest-textual-snapshot), with a fixed clock and seed, no blink.
+
+Regenerate after a deliberate change: pytest tests/tui --snapshot-update, then LOOK at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+
+from trainer.engine import Rating, grade
+from trainer.tui.app import TrainerApp
+from trainer.tui.decks import ExamState, PracticeDeck
+from trainer.tui.screens.exam import ExamScreen
+
+from .conftest import SEED, AppFactory, Clock
+from .helpers import answer
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot[None]], Awaitable[None]]
+
+# (question, answered right?) for the "after answering" snapshots
+AFTER = {
+    "mini-q-single": False,
+    "mini-q-multiple": False,
+    "mini-q-true-false": True,
+    "mini-q-order": False,
+    "mini-q-cloze": False,
+    "mini-q-recall": True,
+}
+
+
+def practise(qid: str, *, submit: bool) -> RunBefore:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, TrainerApp)
+        app.start_practice(PracticeDeck([app.engine.bank.question(qid)]))
+        await pilot.pause()
+        if submit:
+            await answer(pilot, qid, AFTER[qid])
+            await pilot.pause()
+
+    return run_before
+
+
+def with_history(app: TrainerApp, clock: Clock) -> None:
+    """A few days of answers so stats and home have something to show."""
+    engine = app.engine
+    start = clock.now
+    for day in range(3):
+        for q in engine.bank.active_questions[: 3 + day]:
+            if q.type == "recall":
+                engine.answer(q.id, Rating.GOOD, response=None, grade=None, duration_ms=1000)
+                continue
+            response = {
+                "single": 0,
+                "multiple": frozenset({0, 1}),
+                "true_false": True,
+            }.get(q.type)
+            if response is None:
+                continue
+            engine.answer(
+                q.id, Rating.GOOD, response=response, grade=grade(q, response), duration_ms=1000
+            )
+        clock.advance(timedelta(days=1))
+    clock.now = start + timedelta(days=3)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_home(
+    snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
+) -> None:
+    app = new_app()
+    with_history(app, clock)
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize("qid", list(AFTER))
+def test_question_before(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
+    assert snap_compare(new_app(), terminal_size=SMALL, run_before=practise(qid, submit=False))
+
+
+@pytest.mark.parametrize("qid", list(AFTER))
+def test_question_after(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
+    assert snap_compare(new_app(), terminal_size=SMALL, run_before=practise(qid, submit=True))
+
+
+@pytest.mark.parametrize("qid", ["mini-q-single", "mini-q-order", "mini-q-cloze"])
+def test_question_after_large(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
+    assert snap_compare(new_app(), terminal_size=LARGE, run_before=practise(qid, submit=True))
+
+
+async def _finished_exam(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, TrainerApp)
+    engine = app.engine
+    questions = engine.exam_questions(6, SEED)
+    state = ExamState(questions=list(questions), seed=SEED, started=engine.now())
+    responses = {
+        "mini-q-single": 1,
+        "mini-q-multiple": frozenset({0, 1}),
+        "mini-q-true-false": True,
+        "mini-q-order": (0, 1, 3, 2, 4),
+        "mini-q-cloze": ("fluoroscopy", "stimulation"),
+    }
+    for q in questions:
+        a = state.answer_for(q.id)
+        if q.id in responses:
+            a.response, a.answered = responses[q.id], True
+        else:
+            a.answered, a.knew_it = True, True
+    app.start_exam(state)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ExamScreen)
+    screen.submit()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_exam_end(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(new_app(), terminal_size=size, run_before=_finished_exam)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_browse(
+    snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
+) -> None:
+    app = new_app()
+    with_history(app, clock)
+    assert snap_compare(app, terminal_size=size, press=["b"])
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_stats(
+    snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
+) -> None:
+    app = new_app()
+    with_history(app, clock)
+    assert snap_compare(app, terminal_size=size, press=["t"])

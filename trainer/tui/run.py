@@ -1,0 +1,66 @@
+"""Start the UI: load and check the bank, open the database, build the app (the app factory)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.bank.models import Bank
+    from trainer.engine import Settings
+    from trainer.tui.app import TrainerApp
+
+
+def make_app(
+    bank: Bank,
+    db_path: Path,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    seed: int | None = None,
+    settings: Settings | None = None,
+    export_dir: Path | None = None,
+    cursor_blink: bool = True,
+) -> TrainerApp:
+    """Open the engine on ``db_path`` and build the app around it.
+
+    Raises TrainerDBError when the database cannot be used. Tests pass a fixed clock and seed (and
+    turn the cursor blink off) so that every run and every snapshot is the same.
+    """
+    from trainer.engine import Engine
+    from trainer.tui.app import TrainerApp
+
+    engine = Engine.open(bank, db_path, clock=clock, seed=seed, settings=settings)
+    return TrainerApp(engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink)
+
+
+def run_app(bank_path: Path, db_path: Path) -> int:
+    """``trainer`` with no command: returns the process exit code."""
+    from trainer.bank import load_bank
+    from trainer.engine import TrainerDBError
+
+    bank, problems = load_bank(bank_path)
+    errors = [p for p in problems if p.severity == "error"]
+    if bank is None or errors:
+        for problem in errors or problems:
+            print(problem.format(), file=sys.stderr)
+        if not errors and not problems:
+            print(f"{bank_path}: no bank could be read", file=sys.stderr)
+        print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
+        return 1
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"trainer: cannot create the folder for the database {db_path}: {exc}", file=sys.stderr
+        )
+        return 1
+    try:
+        app = make_app(bank, db_path)
+    except TrainerDBError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 1
+    app.run()
+    return 0

@@ -1,0 +1,61 @@
+"""The end of a study or practice session: 'All done for today' and when the next review is due."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.tui.decks import PracticeDeck, StudyDeck
+from trainer.tui.formatting import format_due
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+
+def next_due_text(app: TrainerApp) -> str:
+    engine = app.engine
+    now = engine.now()
+    dues = [
+        info.due
+        for info in engine.all_card_info().values()
+        if info.due is not None and info.state != "new" and not info.suspended
+    ]
+    future = [d for d in dues if d > now]
+    if not future:
+        return "Nothing is scheduled yet."
+    nxt = min(future)
+    return f"Next review due {format_due(nxt, now)} ({nxt:%Y-%m-%d %H:%M} UTC)."
+
+
+class DoneScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,h", "app.home", "Home", id="done-home", tooltip="Back to home"),
+    ]
+
+    app: TrainerApp
+
+    def __init__(self, deck: StudyDeck | PracticeDeck) -> None:
+        super().__init__()
+        self.deck = deck
+
+    def compose(self) -> ComposeResult:
+        deck = self.deck
+        with Vertical(id="done-box", classes="panel"):
+            if isinstance(deck, StudyDeck):
+                yield Static("All done for today", id="done-title", markup=False)
+                answered = f"You answered {deck.done} question{'s' if deck.done != 1 else ''}"
+                yield Static(f"{answered}, {deck.correct} right.", markup=False)
+                yield Static(next_due_text(self.app), id="next-due", markup=False)
+            else:
+                yield Static("Practice finished", id="done-title", markup=False)
+                yield Static(
+                    f"{deck.correct} of {deck.done} right. {deck.description}".strip(),
+                    markup=False,
+                )
+            yield Static("Press Enter to go home.", classes="hint", markup=False)
+        yield Footer()

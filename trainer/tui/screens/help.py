@@ -1,0 +1,67 @@
+"""Help: the keys, the question types, and how scheduling works."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.bank.models import TYPE_TITLES
+
+KEYS = (
+    ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
+    ("Anywhere", "Ctrl+P command palette (themes, export to Anki) · Escape goes back"),
+    ("Answering", "a letter chooses (T/F for true or false) · x then a letter rules an option out"),
+    ("", "↑/↓ and Shift+↑/↓ order steps · Tab moves between blanks · Enter submits"),
+    ("", "Space reveals a recall answer · u undoes the last answer · f flags the question"),
+    ("", "(in a true/false question F answers False: flag it after submitting)"),
+    ("Rating", "1 Again · 2 Hard · 3 Good · 4 Easy · Enter or Space takes the suggestion"),
+    ("Exam", "→/n next · ←/p previous · m marks for review · Ctrl+S submits"),
+)
+
+TYPES = {
+    "single": "choose the one best option.",
+    "multiple": "tick every option that applies; all must be right to count as right.",
+    "true_false": "decide whether the statement is true.",
+    "order": "put the steps of a procedure in order.",
+    "cloze": "type the missing words; case and punctuation are ignored.",
+    "recall": "answer in your head, reveal the model answer and rate yourself honestly.",
+}
+
+SCHEDULING = (
+    "Each question is a card scheduled by FSRS, a model of memory. When you answer, your rating "
+    "(Again, Hard, Good or Easy) updates how stable the memory is, and the card comes back just "
+    "before you are likely to forget it: minutes for new or missed cards, then days, weeks and "
+    "months as it sticks. A wrong answer is always rated Again.",
+    "Study shows what is due today, new questions limited per day, and never two questions on the "
+    "same objective on the same day. Practice and exams do not push cards later: practice only "
+    "counts for cards that were due anyway, and exam answers are only logged.",
+)
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.home", "Home", id="help-home", tooltip="Back to home"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Keys", style="bold"))
+            for section, text in KEYS:
+                with Horizontal(classes="help-row"):
+                    yield Static(section, classes="help-key", markup=False)
+                    yield Static(text, classes="help-text", markup=False)
+            yield Static(Text("\nQuestion types", style="bold"))
+            for key, text in TYPES.items():
+                with Horizontal(classes="help-row"):
+                    yield Static(TYPE_TITLES[key], classes="help-type", markup=False)
+                    yield Static(text, classes="help-text", markup=False)
+            yield Static(Text("\nHow scheduling works", style="bold"))
+            for paragraph in SCHEDULING:
+                yield Static(paragraph, classes="help-section", markup=False)
+        yield Footer()

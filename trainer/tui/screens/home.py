@@ -1,0 +1,115 @@
+"""Home: the bank, what is due, mastery per topic, the streak, and the way into every mode."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.bank.models import topic_title
+from trainer.tui.formatting import bar, percent
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("s", "Study", "what is due today"),
+    ("p", "Practice", "chosen topics"),
+    ("e", "Exam", "timed, marked at end"),
+    ("b", "Browse", "every question"),
+    ("t", "Stats", "reviews, forecast"),
+    ("?", "Help", "keys, scheduling"),
+    ("q", "Quit", ""),
+)
+
+
+def _binding(key: str, action: str, description: str, tooltip: str) -> Binding:
+    return Binding(key, action, description, id=f"home-{description.lower()}", tooltip=tooltip)
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("s", "app.study", "Study", "Study what is due today"),
+        _binding("p", "app.practice", "Practice", "Practise chosen topics, without limits"),
+        _binding("e", "app.exam", "Exam", "A timed exam, marked at the end"),
+        _binding("b", "app.browse", "Browse", "Search every question"),
+        _binding("t", "app.stats", "Stats", "Reviews, retention and forecast"),
+        _binding("question_mark", "app.help", "Help", "Keys, question types and scheduling"),
+        _binding("r", "app.resume", "Resume", "Resume the paused session"),
+        _binding("q", "app.quit", "Quit", "Quit (everything is saved)"),
+    ]
+
+    app: TrainerApp
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="home-title", markup=False)
+        yield Static("", id="home-counts", markup=False)
+        with Horizontal(id="home-columns"):
+            with Vertical(id="home-menu", classes="panel"):
+                yield Static("", id="menu-items")
+            with Vertical(id="home-mastery", classes="panel"):
+                yield Static("Mastery by topic", classes="panel-title", markup=False)
+                yield Static("", id="mastery", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_summary()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        if not self.query("#menu-items"):
+            return  # not composed yet; on_mount will fill it in
+        engine = self.app.engine
+        bank = engine.bank
+        counts = engine.counts()
+        stats = engine.stats()
+        streak = stats.streak
+        self.query_one("#home-title", Static).update(
+            Text(f"{bank.title}  (bank version {bank.version})", style="bold")
+        )
+        days = "day" if streak == 1 else "days"
+        self.query_one("#home-counts", Static).update(
+            f"Today: {counts.new} new, {counts.learning} learning, {counts.review} due"
+            f"   ·   Streak: {streak} {days}"
+            f"   ·   {len(bank.active_questions)} questions"
+        )
+        menu = Text()
+        for key, name, what in MENU:
+            menu.append(f" {key} ", style="bold reverse")
+            menu.append(f" {name:<9}")
+            menu.append(f"{what}\n", style="dim")
+        paused = self.app.paused
+        if paused is not None:
+            menu.append(" r ", style="bold reverse")
+            menu.append(f" Resume   {self._paused_text()}\n")
+        menu.rstrip()
+        self.query_one("#menu-items", Static).update(menu)
+        lines = Text()
+        for topic in bank.topics:
+            if topic not in stats.by_topic:
+                continue
+            mastery = stats.mastery.get(topic, 0.0)
+            lines.append(f"{topic_title(topic):<17.17} ")
+            lines.append(bar(mastery), style="bold")
+            lines.append(f" {percent(mastery):>4}\n")
+        lines.rstrip()
+        self.query_one("#mastery", Static).update(lines)
+        self.refresh_bindings()
+
+    def _paused_text(self) -> str:
+        from trainer.tui.decks import ExamState, PracticeDeck
+
+        paused = self.app.paused
+        if isinstance(paused, ExamState):
+            return f"exam, {paused.answered_count()} of {len(paused.questions)} answered"
+        if isinstance(paused, PracticeDeck):
+            done, total = paused.progress()
+            return f"practice, {done} of {total} done"
+        return "study"

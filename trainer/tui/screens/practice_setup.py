@@ -1,0 +1,85 @@
+"""Choose what to practise: topics and a filter (all, unseen, missed, flagged)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList, Static
+
+from trainer.bank.models import topic_title
+from trainer.tui.decks import PracticeDeck
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+FILTERS: tuple[tuple[str, str], ...] = (
+    ("all", "All questions"),
+    ("unseen", "Never answered"),
+    ("missed", "Last answer wrong"),
+    ("flagged", "Flagged"),
+)
+
+
+class PracticeSetupScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start", id="practice-start", tooltip="Start practising"),
+        Binding("escape", "app.home", "Home", id="practice-home", tooltip="Back to home"),
+    ]
+
+    app: TrainerApp
+
+    def compose(self) -> ComposeResult:
+        bank = self.app.engine.bank
+        present = {bank.topic_of(q) for q in bank.active_questions}
+        with Vertical(id="practice-setup"):
+            yield Static(
+                "Practice: choose topics (Space ticks), a filter, then press s to start.",
+                classes="panel-title",
+                markup=False,
+            )
+            with Horizontal(id="practice-columns"):
+                yield SelectionList[str](
+                    *((topic_title(t), t, True) for t in bank.topics if t in present),
+                    id="practice-topics",
+                )
+                with RadioSet(id="practice-filter"):
+                    for i, (_key, label) in enumerate(FILTERS):
+                        yield RadioButton(label, value=i == 0)
+            with Horizontal(id="practice-buttons"):
+                yield Button("Start (s)", id="practice-start-button", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#practice-topics", SelectionList).border_title = "Topics"
+        self.query_one("#practice-filter", RadioSet).border_title = "Filter"
+        self.query_one("#practice-topics", SelectionList).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_start()
+
+    def chosen_filter(self) -> str:
+        index = self.query_one("#practice-filter", RadioSet).pressed_index
+        return FILTERS[max(0, index)][0]
+
+    def action_start(self) -> None:
+        engine = self.app.engine
+        topics: list[str] = list(self.query_one("#practice-topics", SelectionList).selected)
+        if not topics:
+            self.notify("Tick at least one topic.", severity="warning")
+            return
+        which = self.chosen_filter()
+        questions = engine.practice_questions(
+            topics,
+            which,  # type: ignore[arg-type]
+            seed=self.app.next_seed(),
+        )
+        label = dict(FILTERS)[which]
+        if not questions:
+            self.notify(f"No questions match ({label.lower()}).", severity="warning")
+            return
+        names = ", ".join(topic_title(t) for t in topics)
+        self.app.start_practice(PracticeDeck(list(questions), f"{label}: {names}."))

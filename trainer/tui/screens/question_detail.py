@@ -1,0 +1,112 @@
+"""One question from browse: the question, its key, its card's state and its answer history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.bank.models import TYPE_TITLES, topic_title
+from trainer.engine.grading import response_from_json
+from trainer.tui.answer_text import key_text, response_text
+from trainer.tui.formatting import format_due, percent
+from trainer.tui.widgets.feedback import Feedback
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class QuestionDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="detail-back", tooltip="Back to browse"),
+        Binding("f", "flag", "Flag", id="detail-flag", tooltip="Flag or unflag this question"),
+    ]
+
+    app: TrainerApp
+
+    def __init__(self, qid: str) -> None:
+        super().__init__()
+        self.qid = qid
+
+    def compose(self) -> ComposeResult:
+        engine = self.app.engine
+        bank = engine.bank
+        q = bank.question(self.qid)
+        with VerticalScroll(id="detail-body"):
+            title = Text(f"{q.id}", style="bold")
+            title.append(
+                f"  ·  {TYPE_TITLES[q.type]}  ·  {topic_title(bank.topic_of(q))}", style=""
+            )
+            yield Static(title)
+            yield Static(q.stem, id="stem", markup=False)
+            if q.options:
+                lines = "\n".join(f"  {chr(65 + i)}. {o.text}" for i, o in enumerate(q.options))
+                yield Static(lines, markup=False)
+            if q.type == "order":
+                yield Static("\n".join(f"  - {s}" for s in q.steps), markup=False)
+            yield Static(Text.assemble(("Key: ", "bold"), key_text(q)))
+            yield Feedback(bank, q, None, verdict=False, key=False)
+            yield Static("", id="detail-card", markup=False)
+            yield Static("", id="detail-history", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_card()
+
+    def refresh_card(self) -> None:
+        engine = self.app.engine
+        now = engine.now()
+        info = engine.card_info(self.qid)
+        card = Text("\nCard\n", style="bold")
+        card.append(
+            f"  State {info.state}  ·  due {format_due(info.due, now) if info.due else '-'}"
+            f"  ·  {info.reps} reviews  ·  {info.lapses} lapses\n"
+        )
+        stability = f"{info.stability:.1f} days" if info.stability is not None else "-"
+        difficulty = f"{info.difficulty:.1f}/10" if info.difficulty is not None else "-"
+        card.append(
+            f"  Stability {stability}  ·  difficulty {difficulty}  ·  "
+            f"recall now {percent(info.retrievability)}\n"
+        )
+        marks = [
+            word
+            for word, on in (
+                ("flagged", info.flagged),
+                ("suspended", info.suspended),
+                ("leech", info.leech),
+            )
+            if on
+        ]
+        if marks:
+            card.append("  " + ", ".join(marks).capitalize() + "\n")
+        self.query_one("#detail-card", Static).update(card)
+        q = engine.bank.question(self.qid)
+        history = Text("History\n", style="bold")
+        entries = engine.history(self.qid)
+        if not entries:
+            history.append("  Never answered.\n")
+        for entry in entries:
+            verdict = {True: "right", False: "wrong", None: "self-rated"}[entry.correct]
+            try:
+                answer = response_text(q, response_from_json(entry.response))
+            except ValueError:
+                answer = entry.response
+            history.append(
+                f"  {entry.time:%Y-%m-%d %H:%M}  {entry.mode:<8} {verdict:<10} "
+                f"{RATINGS.get(entry.rating, str(entry.rating)):<6} {answer}\n"
+            )
+        self.query_one("#detail-history", Static).update(history)
+
+    def action_flag(self) -> None:
+        engine = self.app.engine
+        flagged = not engine.is_flagged(self.qid)
+        engine.set_flag(self.qid, flagged)
+        self.notify(f"{self.qid} {'flagged' if flagged else 'unflagged'}.")
+        self.refresh_card()

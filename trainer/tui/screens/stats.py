@@ -1,0 +1,121 @@
+"""Stats: the engine's numbers, per topic, and three plots (textual-plotext, imported lazily)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.bank.models import topic_title
+from trainer.tui.formatting import bar, percent
+
+if TYPE_CHECKING:
+    from trainer.engine import Stats
+    from trainer.tui.app import TrainerApp
+
+
+def summary_text(stats: Stats) -> Text:
+    cards = stats.cards
+    text = Text("Summary\n", style="bold")
+    text.append(
+        f"  Cards: {cards.get('new', 0)} new, {cards.get('learning', 0)} learning, "
+        f"{cards.get('review', 0)} review, {cards.get('relearning', 0)} relearning, "
+        f"{cards.get('suspended', 0)} suspended\n"
+    )
+    text.append(
+        f"  Due now {stats.due_now}  ·  due today {stats.due_today}  ·  "
+        f"{stats.reviews} {'answer' if stats.reviews == 1 else 'answers'} logged  ·  "
+        f"streak {stats.streak} "
+        f"{'day' if stats.streak == 1 else 'days'}\n"
+    )
+    text.append(
+        f"  Retention (passed reviews) {percent(stats.true_retention)}  ·  "
+        f"mean recall now {percent(stats.mean_retrievability)}"
+    )
+    return text
+
+
+def topic_table(stats: Stats) -> Text:
+    text = Text("By topic\n", style="bold")
+    text.append(
+        f"  {'Topic':<19} {'Cards':>5} {'New':>4} {'Due':>4} {'Retention':>9}  Mastery\n",
+        style="dim",
+    )
+    for topic, t in stats.by_topic.items():
+        mastery = stats.mastery.get(topic, t.mastery)
+        text.append(
+            f"  {topic_title(topic):<19.19} {t.cards:>5} {t.new:>4} {t.due:>4} "
+            f"{percent(t.retention):>9}  {bar(mastery, 8)} {percent(mastery):>4}\n"
+        )
+    text.rstrip()
+    return text
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.home", "Home", id="stats-home", tooltip="Back to home"),
+        Binding(
+            "pagedown",
+            "scroll(1)",
+            "Scroll",
+            key_display="PgDn",
+            id="stats-down",
+            tooltip="Scroll down to the plots",
+        ),
+        Binding("pageup", "scroll(-1)", "Up", show=False, id="stats-up", tooltip="Scroll up"),
+    ]
+
+    app: TrainerApp
+
+    def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot  # lazy: only when the stats screen opens
+
+        stats = self.app.engine.stats()
+        self.stats = stats
+        with VerticalScroll(id="stats-body"):
+            yield Static(summary_text(stats), id="stats-summary")
+            yield Static(topic_table(stats), id="stats-topics")
+            yield PlotextPlot(id="plot-reviews", classes="plot")
+            yield PlotextPlot(id="plot-forecast", classes="plot")
+            yield PlotextPlot(id="plot-retention", classes="plot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        stats = self.stats
+        days = [d[5:] for d, _n in stats.reviews_per_day]  # "MM-DD"
+        counts = [n for _d, n in stats.reviews_per_day]
+        self._bars("#plot-reviews", "Answers per day (last 30 days)", days, counts)
+        forecast = list(stats.forecast)
+        self._bars(
+            "#plot-forecast",
+            "Due forecast (cards per day, day 0 = today)",
+            [str(i) for i in range(len(forecast))],
+            forecast,
+        )
+        topics = [topic_title(t)[:10] for t in stats.by_topic]
+        retention = [round((t.retention or 0.0) * 100) for t in stats.by_topic.values()]
+        self._bars("#plot-retention", "Retention by topic (%)", topics, retention)
+        self.query_one("#stats-body", VerticalScroll).focus()
+
+    def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
+        widget: Any = self.query_one(selector)
+        plt = widget.plt
+        plt.clear_data()
+        if labels:
+            plt.bar(labels, values)
+            step = max(1, len(labels) // 8)
+            plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
+        plt.title(title)
+        widget.refresh()
+
+    def action_scroll(self, direction: int) -> None:
+        body = self.query_one("#stats-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up()
+        else:
+            body.scroll_page_down()

@@ -1,0 +1,1 @@
+"""Widgets of the trainer UI, one per file."""

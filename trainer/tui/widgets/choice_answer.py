@@ -1,0 +1,184 @@
+"""Single best answer, multiple response and true/false: lettered options chosen by key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from trainer.bank.models import Question
+from trainer.tui.formatting import letter
+from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted
+from trainer.tui.widgets.answer_base import AnswerWidget
+from trainer.tui.widgets.option_row import OptionRow
+
+if TYPE_CHECKING:
+    from trainer.engine import Grade
+    from trainer.engine.grading import Response
+
+_LETTER_KEYS = "abcdeft"
+
+
+def _letter_binding(key: str) -> Binding:
+    return Binding(
+        key,
+        f"press_letter('{key}')",
+        f"Choose {key.upper()}",
+        show=False,
+        id=f"choose-{key}",
+        tooltip=f"Choose option {key.upper()} (after X: rule it out)",
+    )
+
+
+class ChoiceAnswer(AnswerWidget, can_focus=True):
+    """Options labelled A-F (true/false: T and F); a letter chooses, Enter submits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(_letter_binding(k) for k in _LETTER_KEYS),
+        Binding(
+            "x",
+            "strike",
+            "Rule out",
+            id="strike-option",
+            tooltip="Then press a letter to strike that option through as eliminated",
+        ),
+        Binding("enter", "submit", "Submit", id="submit-answer", tooltip="Submit this answer"),
+    ]
+
+    def __init__(self, question: Question, *, initial: Response = None, exam: bool = False):
+        super().__init__(id="answer", exam=exam)
+        self.question = question
+        self.multi = question.type == "multiple"
+        self.true_false = question.type == "true_false"
+        if self.true_false:
+            self.keys = ["t", "f"]
+            texts = ["True", "False"]
+        else:
+            self.keys = [letter(i).lower() for i in range(len(question.options))]
+            texts = [o.text for o in question.options]
+        self.texts = texts
+        self.selected: set[int] = set()
+        self.struck: set[int] = set()
+        self.striking = False
+        self._set_initial(initial)
+
+    def _set_initial(self, initial: Response) -> None:
+        if isinstance(initial, bool):
+            if self.true_false:
+                self.selected = {0 if initial else 1}
+        elif isinstance(initial, int):
+            self.selected = {initial}
+        elif isinstance(initial, frozenset):
+            self.selected = {i for i in initial if isinstance(i, int)}
+
+    def compose(self) -> ComposeResult:
+        for i, text in enumerate(self.texts):
+            yield OptionRow(i, self.keys[i].upper(), text, multi=self.multi)
+        yield Static(self._hint(), id="choice-hint", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._refresh_rows()
+
+    def _hint(self) -> str:
+        if self.locked:
+            return ""
+        if self.striking:
+            return "Rule out which option? Press its letter (X again to cancel)."
+        first, last = self.keys[0].upper(), self.keys[-1].upper()
+        if self.true_false:
+            choose = "Press T (true) or F (false)"
+        elif self.multi:
+            choose = f"Press {first}-{last} to tick every option that applies"
+        else:
+            choose = f"Press {first}-{last} to choose one"
+        return f"{choose}, then {self.enter_hint}. X then a letter rules an option out."
+
+    def _refresh_rows(self, verdicts: list[str] | None = None) -> None:
+        for row in self.query(OptionRow):
+            i = row.index
+            row.update_state(
+                selected=i in self.selected,
+                struck=i in self.struck,
+                verdict=verdicts[i] if verdicts else "",
+            )
+        hint = self.query("#choice-hint")
+        if hint:
+            hint.first(Static).update(self._hint())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "press_letter":
+            return not self.locked and str(parameters[0]) in self.keys
+        if action in ("strike", "submit"):
+            return not self.locked
+        return True
+
+    def action_press_letter(self, key: str) -> None:
+        index = self.keys.index(key)
+        if self.striking:
+            self.striking = False
+            self.struck ^= {index}
+            self.selected.discard(index)
+        elif self.multi:
+            self.selected ^= {index}
+            self.struck.discard(index)
+        else:
+            self.selected = {index}
+            self.struck.discard(index)
+        self._refresh_rows()
+
+    def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
+        if not self.locked:
+            self.focus()
+            self.action_press_letter(self.keys[event.index])
+
+    def action_strike(self) -> None:
+        self.striking = not self.striking
+        self._refresh_rows()
+
+    def action_submit(self) -> None:
+        if self.is_complete():
+            self.post_message(AnswerSubmitted())
+        else:
+            self.post_message(AnswerIncomplete(self.missing_hint()))
+
+    # ------------------------------------------------------------ AnswerWidget
+
+    def is_complete(self) -> bool:
+        return bool(self.selected)
+
+    def missing_hint(self) -> str:
+        return "Choose an option first." if not self.multi else "Tick at least one option first."
+
+    def response(self) -> Response:
+        if not self.selected:
+            return None
+        if self.true_false:
+            return 0 in self.selected
+        if self.multi:
+            return frozenset(self.selected)
+        return next(iter(self.selected))
+
+    def show_grade(self, grade: Grade | None) -> None:
+        super().show_grade(grade)
+        self.striking = False
+        if self.true_false:
+            correct = {0 if self.question.answer else 1}
+        else:
+            correct = set(self.question.correct_indexes)
+        verdicts = []
+        for i in range(len(self.texts)):
+            chosen = i in self.selected
+            if i in correct and chosen:
+                verdicts.append("correct, you chose it")
+            elif i in correct:
+                verdicts.append("correct, you missed it" if self.multi else "the correct answer")
+            elif chosen:
+                verdicts.append("your choice, wrong")
+            else:
+                verdicts.append("")
+        for row in self.query(OptionRow):
+            row.set_class(row.index in correct, "-correct")
+            row.set_class(row.index in self.selected and row.index not in correct, "-wrong")
+        self._refresh_rows(verdicts)

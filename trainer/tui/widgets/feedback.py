@@ -1,0 +1,86 @@
+"""What the trainee sees after submitting: the verdict in words, the key, the why, the source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from trainer.bank.models import Bank, Question
+from trainer.tui.answer_text import key_text
+from trainer.tui.formatting import letter
+
+if TYPE_CHECKING:
+    from trainer.engine import Grade
+
+
+def verdict_text(question: Question, grade: Grade | None) -> str:
+    """Right or wrong in words (never colour alone)."""
+    if grade is None:
+        return "Compare with the model answer and rate how well you recalled it."
+    if grade.correct:
+        return "Correct."
+    if grade.score > 0:
+        return f"Not correct (partly right: {round(grade.score * 100)}%)."
+    return "Not correct."
+
+
+def _labelled(label: str, body: str) -> Text:
+    return Text.assemble((f"{label}: ", "bold"), body)
+
+
+class Feedback(Vertical):
+    """The verdict, the correct answer, the explanation, each option's why, objective and source."""
+
+    DEFAULT_CSS = """
+    Feedback { height: auto; }
+    """
+
+    def __init__(
+        self,
+        bank: Bank,
+        question: Question,
+        grade: Grade | None,
+        *,
+        verdict: bool = True,
+        key: bool = True,
+    ) -> None:
+        super().__init__(id="feedback")
+        self.bank = bank
+        self.question = question
+        self.grade = grade
+        self.show_verdict = verdict
+        self.show_key = key
+
+    def compose(self) -> ComposeResult:
+        q, grade = self.question, self.grade
+        if self.show_verdict:
+            verdict = Static(verdict_text(q, grade), id="verdict", markup=False)
+            if grade is not None:
+                verdict.add_class("-correct" if grade.correct else "-wrong")
+            yield verdict
+        if grade is not None and grade.detail and q.type in ("multiple", "order", "cloze"):
+            yield Static(grade.detail, id="grade-detail", markup=False)
+        if q.type != "recall" and self.show_key:
+            yield Static(_labelled("Answer", key_text(q)), id="key")
+        yield Static(_labelled("Explanation", q.explanation), id="explanation")
+        if q.options:
+            yield Static(Text("Why each option", style="bold"))
+            for i, option in enumerate(q.options):
+                status = "correct" if option.correct else "wrong"
+                yield Static(
+                    Text.assemble(f"  {letter(i)} ({status}) ", (option.why, "")),
+                    classes="why",
+                )
+        for oid in q.objectives:
+            objective = self.bank.objectives.get(oid)
+            if objective is None:
+                continue
+            yield Static(_labelled("Objective", objective.text), classes="objective")
+            for citation in objective.sources:
+                yield Static(
+                    _labelled("Source", self.bank.citation_text(citation)), classes="source"
+                )

@@ -1,0 +1,103 @@
+"""Again / Hard / Good / Easy with each next interval, on keys 1-4; Enter takes the suggestion."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from trainer.engine import Rating
+from trainer.tui.formatting import format_interval
+from trainer.tui.messages import RatingChosen
+
+RATING_NAMES = {
+    Rating.AGAIN: "Again",
+    Rating.HARD: "Hard",
+    Rating.GOOD: "Good",
+    Rating.EASY: "Easy",
+}
+
+
+class RatingBar(Static, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "1",
+            "rate(1)",
+            show=False,
+            description="Again",
+            id="rate-again",
+            tooltip="I did not know it",
+        ),
+        Binding(
+            "2",
+            "rate(2)",
+            show=False,
+            description="Hard",
+            id="rate-hard",
+            tooltip="I knew it with difficulty",
+        ),
+        Binding(
+            "3", "rate(3)", show=False, description="Good", id="rate-good", tooltip="I knew it"
+        ),
+        Binding(
+            "4",
+            "rate(4)",
+            show=False,
+            description="Easy",
+            id="rate-easy",
+            tooltip="I knew it easily",
+        ),
+        Binding(
+            "enter,space",
+            "rate_suggested",
+            "Suggested",
+            key_display="Enter",
+            id="rate-suggested",
+            tooltip="Take the suggested rating (Again when wrong, Good when right)",
+        ),
+    ]
+
+    def __init__(
+        self,
+        intervals: dict[Rating, timedelta],
+        suggested: Rating,
+        allowed: tuple[Rating, ...] = tuple(Rating),
+    ) -> None:
+        super().__init__(id="ratings")
+        self.intervals = intervals
+        self.suggested = suggested
+        self.allowed = allowed
+
+    def on_mount(self) -> None:
+        self.update(self._render_text())
+
+    def _render_text(self) -> Text:
+        text = Text()
+        for rating, name in RATING_NAMES.items():
+            interval = self.intervals.get(rating)
+            when = format_interval(interval) if interval is not None else "?"
+            if rating not in self.allowed:
+                text.append(f" {int(rating)} {name} {when} ", style="dim strike")
+            else:
+                style = "reverse" if rating == self.suggested else ""
+                text.append(f" {int(rating)} ", style="bold " + style)
+                text.append(f"{name} {when} ", style=style)
+            text.append(" ")
+        text.append(f"Enter: {RATING_NAMES[self.suggested]}", style="italic")
+        return text
+
+    def action_rate(self, value: int) -> None:
+        rating = Rating(value)
+        if rating not in self.allowed:
+            if Rating.AGAIN in self.allowed:
+                self.notify("That answer was not correct, so it is rated Again (1).")
+            else:
+                self.notify("That answer was correct: rate it Hard, Good or Easy (2-4).")
+            return
+        self.post_message(RatingChosen(rating))
+
+    def action_rate_suggested(self) -> None:
+        self.post_message(RatingChosen(self.suggested))
