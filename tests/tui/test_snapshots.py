@@ -71,7 +71,10 @@ def with_history(app: TrainerApp, clock: Clock) -> None:
     clock.now = start + timedelta(days=3)
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+
+
+@SIZES
 def test_home(
     snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
 ) -> None:
@@ -80,19 +83,20 @@ def test_home(
     assert snap_compare(app, terminal_size=size)
 
 
+@SIZES
 @pytest.mark.parametrize("qid", list(AFTER))
-def test_question_before(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
-    assert snap_compare(new_app(), terminal_size=SMALL, run_before=practise(qid, submit=False))
+def test_question_before(
+    snap_compare: SnapCompare, new_app: AppFactory, qid: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(new_app(), terminal_size=size, run_before=practise(qid, submit=False))
 
 
+@SIZES
 @pytest.mark.parametrize("qid", list(AFTER))
-def test_question_after(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
-    assert snap_compare(new_app(), terminal_size=SMALL, run_before=practise(qid, submit=True))
-
-
-@pytest.mark.parametrize("qid", ["mini-q-single", "mini-q-order", "mini-q-cloze"])
-def test_question_after_large(snap_compare: SnapCompare, new_app: AppFactory, qid: str) -> None:
-    assert snap_compare(new_app(), terminal_size=LARGE, run_before=practise(qid, submit=True))
+def test_question_after(
+    snap_compare: SnapCompare, new_app: AppFactory, qid: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(new_app(), terminal_size=size, run_before=practise(qid, submit=True))
 
 
 async def _finished_exam(pilot: Pilot[None]) -> None:
@@ -122,12 +126,12 @@ async def _finished_exam(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@SIZES
 def test_exam_end(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
     assert snap_compare(new_app(), terminal_size=size, run_before=_finished_exam)
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@SIZES
 def test_browse(
     snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
 ) -> None:
@@ -136,7 +140,7 @@ def test_browse(
     assert snap_compare(app, terminal_size=size, press=["b"])
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@SIZES
 def test_stats(
     snap_compare: SnapCompare, new_app: AppFactory, clock: Clock, size: tuple[int, int]
 ) -> None:
