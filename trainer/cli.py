@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if getattr(args, "bank", None) is None:
         args.bank = paths.default_bank()
-    if args.db is None:
+    if args.db is None and args.command in (None, "stats"):  # only they use a database
         args.db = paths.default_db()
 
     try:

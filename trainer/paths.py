@@ -13,8 +13,8 @@ BANK_ENV = "TRAINER_BANK"
 def bundled_bank() -> Path:
     """The bank that ships with trainer.
 
-    In a wheel it is packaged as ``trainer/questions``; in a source checkout or an editable install it is
-    the top-level ``questions/`` folder beside the package.
+    In a wheel it is packaged as ``trainer/questions``; in a source checkout or an editable install
+    it is the top-level ``questions/`` folder beside the package.
     """
     here = Path(__file__).resolve().parent
     packaged = here / "questions" / "thermal-rhizotomy"

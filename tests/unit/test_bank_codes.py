@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from trainer.bank import codes
+from trainer.bank.fields import Sink
 from trainer.bank.lint import ABSOLUTE_TERMS
 
 README = Path(__file__).resolve().parents[2] / "questions" / "README.md"
@@ -27,13 +28,15 @@ def test_error_and_warning_codes_are_distinct() -> None:
     assert set(codes.IGNORABLE) <= set(codes.WARNINGS)
 
 
-def test_make_puts_the_code_in_the_message() -> None:
-    p = codes.make("warning", "long-key", "too long", path="b.toml", line=3, id="q", field="f")
+def test_a_problem_carries_its_code_in_the_message() -> None:
+    sink = Sink()
+    sink.add("warning", "long-key", "too long", path="b.toml", line=3, id="q", field="f")
+    (p,) = sink.problems
     assert p.message == "too long [long-key]"
     assert codes.code_of(p) == "long-key"
     assert p.format() == "b.toml:3: q: f: warning: too long [long-key]"
 
 
-def test_make_rejects_a_code_of_the_wrong_severity() -> None:
+def test_a_code_of_the_wrong_severity_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown error code 'long-key'"):
-        codes.make("error", "long-key", "x", path="b.toml")
+        Sink().add("error", "long-key", "x", path="b.toml")

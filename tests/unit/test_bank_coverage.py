@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from bank_kit import variant
 
 from trainer.bank import load_bank
 from trainer.bank.check import check_bank
 from trainer.bank.codes import code_of
 from trainer.bank.coverage import uncovered
-from trainer.bank.models import Problem
-
-
-def variant(mini: Path, tmp: Path, *edits: tuple[str, str]) -> tuple[Path, list[Problem]]:
-    text = mini.read_text()
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp / "bank.toml"
-    path.write_text(text)
-    bank, problems = load_bank(path)
-    assert bank is not None, [p.format() for p in problems]
-    return path, problems
 
 
 def test_thin_objective(mini_bank_path: Path, tmp_path: Path) -> None:

@@ -74,3 +74,32 @@ def test_problem_lines_in_a_bank_with_tricky_strings(mini_bank_path: Path, tmp_p
     line = problems[0].line
     assert line is not None
     assert text.splitlines()[line - 1] == 'answer = "yes"'
+
+
+CONTINUED = '''[bank]
+id = "x"
+
+[[questions]]
+id = "q1"
+stem = """A stem continued \\
+on the next line"""
+
+[[questions]]
+id = "q2"
+stem = """
+[[questions]]
+"""
+explanation = "e"
+'''
+
+
+def test_a_line_ending_backslash_does_not_shift_later_lines() -> None:
+    data = tomllib.loads(CONTINUED)
+    assert [q["id"] for q in data["questions"]] == ["q1", "q2"]
+    lines = CONTINUED.splitlines()
+    index = LineIndex.scan(CONTINUED)
+    q2 = index.array_item("questions", 1)
+    assert q2 is not None and lines[q2 - 1] == "[[questions]]" and q2 == 9
+    assert index.array_item("questions", 2) is None  # the header inside q2's stem is text
+    assert lines[index.key(q2, "stem") - 1].startswith("stem =")
+    assert lines[index.key(q2, "explanation") - 1] == 'explanation = "e"'

@@ -3,9 +3,13 @@ and can be accepted per question with lint_ignore."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from bank_kit import variant
 
 from trainer.bank import load_bank
 from trainer.bank.codes import code_of
@@ -14,18 +18,6 @@ from trainer.bank.models import Problem
 
 KEY = "Motor stimulation at about 2 Hz, watching for a leg twitch"
 LONGEST_DISTRACTOR = "A contrast injection to outline the epidural space"  # 50 characters
-
-
-def variant(mini: Path, tmp: Path, *edits: tuple[str, str]) -> tuple[Path, list[Problem]]:
-    text = mini.read_text()
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp / "bank.toml"
-    path.write_text(text)
-    bank, problems = load_bank(path)
-    assert bank is not None, [p.format() for p in problems]  # warnings only
-    return path, problems
 
 
 def codes(problems: list[Problem]) -> list[str]:

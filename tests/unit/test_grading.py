@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,29 @@ def test_response_json_round_trips(response: object) -> None:
     assert type(back) is type(response)
 
 
-@pytest.mark.parametrize("text", ["", "nonsense", "[1, 2]", '{"index": "x"}', '{"zz": 1}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "nonsense",
+        "[1, 2]",
+        '{"index": "x"}',
+        '{"zz": 1}',
+        '{"set": ["x"]}',
+        '{"set": [1.5]}',
+        '{"order": [0, true]}',
+        '{"text": ["a", 1]}',
+    ],
+)
 def test_response_from_bad_json(text: str) -> None:
     with pytest.raises(GradingError):
         response_from_json(text)
+
+
+def test_an_empty_cloze_answer_is_never_right() -> None:
+    # Even if a blank's only answer is punctuation (the checker refuses that bank), an empty or
+    # punctuation-only response does not match it.
+    q = replace(Q["mini-q-cloze"], stem="Type {{...}} then {{stimulation}}.")
+    for given_text in ("", "   ", "..", "!"):
+        g = grade(q, (given_text, "stimulation"))
+        assert g.blank_results == (False, True) and not g.correct

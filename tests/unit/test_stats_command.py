@@ -78,6 +78,24 @@ def test_stats_uses_trainer_db_from_the_environment(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["reviews"] == 2
 
 
+def test_the_db_option_beats_trainer_db(tmp_path: Path) -> None:
+    db = _db_with_history(tmp_path)
+    other = tmp_path / "other.db"
+    proc = run(
+        "stats",
+        "--db",
+        str(db),
+        "--bank",
+        str(MINI),
+        "--json",
+        cwd=tmp_path,
+        env={"TRAINER_DB": str(other)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["reviews"] == 2
+    assert not other.exists()
+
+
 def test_stats_on_a_bad_database_is_one_clear_line(tmp_path: Path) -> None:
     bad = tmp_path / "t.db"
     bad.write_bytes(b"\x00garbage" * 100)

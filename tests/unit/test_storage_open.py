@@ -230,3 +230,67 @@ def test_a_file_in_the_way_of_the_folder_is_a_clear_error(tmp_path: Path) -> Non
     with pytest.raises(TrainerDBError, match="Cannot create the folder"):
         open_engine(BANK, blocker / "trainer.db")
     assert blocker.read_text() == "not a folder"
+
+
+def _other_app_version_only(tmp_path: Path) -> Path:
+    # Another program's SQLite file that so far only stamped its own schema version.
+    return _sqlite_file(tmp_path / "versioned.db", "PRAGMA user_version = 7")
+
+
+def _other_app_views_only(tmp_path: Path) -> Path:
+    return _sqlite_file(tmp_path / "views.db", "CREATE VIEW v AS SELECT 1 AS one")
+
+
+@pytest.mark.parametrize("make", [_other_app_version_only, _other_app_views_only])
+def test_a_foreign_file_without_tables_is_refused_untouched(tmp_path: Path, make: object) -> None:
+    bad = make(tmp_path)  # type: ignore[operator]
+    before = digest(bad)
+    with pytest.raises(TrainerDBError, match="not a trainer database") as info:
+        open_engine(BANK, bad)
+    assert str(bad) in str(info.value)
+    assert digest(bad) == before
+
+
+def _crash_image_mid_checkpoint(tmp_path: Path) -> Path:
+    """A database as a crash in the middle of a WAL checkpoint leaves it: page 1 (with the new,
+    larger page count) already copied into the main file, the later pages only in the WAL."""
+    db = _valid_db(tmp_path)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("BEGIN")
+    for i in range(500):
+        conn.execute("INSERT INTO settings VALUES (?, ?)", (f"k{i}", "x" * 200))
+    conn.execute("COMMIT")
+    crash = tmp_path / "crash.db"
+    crash.write_bytes(db.read_bytes())  # copied while the WAL still holds the new pages
+    wal = Path(f"{db}-wal").read_bytes()
+    Path(f"{crash}-wal").write_bytes(wal)
+    conn.close()
+    main = bytearray(crash.read_bytes())
+    page = int.from_bytes(main[16:18], "big")
+    frames = range(32, len(wal) - page - 23, 24 + page)
+    page_one = [wal[f + 24 : f + 24 + page] for f in frames if wal[f : f + 4] == b"\0\0\0\1"]
+    main[:page] = page_one[-1]
+    crash.write_bytes(bytes(main))
+    assert int.from_bytes(main[28:32], "big") * page > len(main)  # the header runs ahead
+    return crash
+
+
+def test_a_crash_during_a_checkpoint_is_recovered_not_refused(tmp_path: Path) -> None:
+    crash = _crash_image_mid_checkpoint(tmp_path)
+    engine = open_engine(BANK, crash)
+    assert engine.get_setting("k499") == "x" * 200
+    assert engine.history("o-1")  # the answer made before the crash is there
+    assert engine.store.integrity_check() == "ok"
+    engine.close()
+
+
+def test_a_truncated_file_with_a_stray_log_is_still_refused_untouched(tmp_path: Path) -> None:
+    bad = _truncated(tmp_path)
+    stray = Path(f"{bad}-wal")
+    stray.write_bytes(b"\xa5" * 5000)  # not a log SQLite can use: it does not hold the lost pages
+    before, stray_before = digest(bad), digest(stray)
+    with pytest.raises(TrainerDBError, match="damaged") as info:
+        open_engine(BANK, bad)
+    assert str(bad) in str(info.value)
+    assert (digest(bad), digest(stray)) == (before, stray_before)

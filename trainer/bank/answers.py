@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from trainer.bank.fields import Block
@@ -12,13 +13,16 @@ OPTION_RANGE = {"single": (4, 5), "multiple": (4, 6)}
 STEP_RANGE = (3, 7)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+# "All of the above", "none of these"; "all (the) above" only as the whole end of the option, so
+# that "All above the age of 65" is ordinary text.
 ALL_NONE_ABOVE = re.compile(
-    r"\b(all|none|both|neither|any)\s+of\s+(the\s+)?(above|these|those|the\s+options|them)\b",
+    r"\b(all|none|both|neither|any)\s+"
+    r"(of\s+(the\s+)?(above|these|those|the\s+options|them)\b|(the\s+)?above\s*[.!]?\s*$)",
     re.IGNORECASE,
 )
 # The whole option is a combination of option letters: "A and C", "Both A and B", "A, B and C",
 # "Options B and D only". Anchored at both ends so that "A and E attendance" is not one.
-_REF = r"[A-F]"
+_REF = r"[A-Fa-f]"
 _COMBINATION = re.compile(
     r"^\s*(?i:both\s+|either\s+|neither\s+)?(?i:(?:options?|answers?|choices?)\s+)?"
     rf"{_REF}(?:\s*,\s*{_REF})*\s*,?\s*(?i:and|or|nor|&|\+)\s*{_REF}"
@@ -42,7 +46,7 @@ def check_answers(question: Question, table: dict[str, Any], block: Block) -> No
             _check_options(question, block)
     elif question.type == "order":
         if "steps" in table and isinstance(table["steps"], list):
-            _check_steps(question, block)
+            _check_steps(question, len(table["steps"]), block)
     elif question.type == "cloze":
         _check_cloze(question, block)
 
@@ -115,9 +119,9 @@ def _check_options(question: Question, block: Block) -> None:
             )
 
 
-def _check_steps(question: Question, block: Block) -> None:
+def _check_steps(question: Question, n: int, block: Block) -> None:
+    """``n`` counts the steps as written (``question.steps`` is empty when one was bad)."""
     low, high = STEP_RANGE
-    n = len(question.steps)
     if not low <= n <= high:
         block.error("step-count", "steps", f"order questions need {low}-{high} steps, not {n}")
     seen: set[str] = set()
@@ -144,7 +148,7 @@ def _check_cloze(question: Question, block: Block) -> None:
         )
         return
     for i, m in enumerate(blanks, start=1):
-        answers = [a for a in m.group(1).split("|") if a.strip()]
+        answers = [a for a in m.group(1).split("|") if not _is_empty_answer(a)]
         if not answers:
             block.error(
                 "cloze-empty-blank",
@@ -156,5 +160,11 @@ def _check_cloze(question: Question, block: Block) -> None:
             block.error(
                 "cloze-empty-blank",
                 "stem",
-                f"blank {i} ({m.group(0)!r}) has an empty alternative between '|'",
+                f"blank {i} ({m.group(0)!r}) has an empty alternative between '|' "
+                "(punctuation alone counts as empty)",
             )
+
+
+def _is_empty_answer(text: str) -> bool:
+    """Nothing left once grading ignores spaces and punctuation (trainer.engine.grading)."""
+    return all(ch.isspace() or unicodedata.category(ch).startswith("P") for ch in text)

@@ -15,12 +15,12 @@ from typing import TextIO
 from trainer.bank import codes
 from trainer.bank.coverage import uncovered
 from trainer.bank.files import display
-from trainer.bank.loader import read_bank
+from trainer.bank.loader import HasProblems, read_bank
 from trainer.bank.models import QUESTION_TYPES, Bank, Problem
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(HasProblems):
     """The result of checking a bank.
 
     ``bank`` is None when there are errors; ``summary`` holds the counts that ``--json`` prints.
@@ -29,14 +29,6 @@ class CheckReport:
     bank: Bank | None
     problems: tuple[Problem, ...]
     summary: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "warning")
 
     @property
     def ok(self) -> bool:
@@ -92,8 +84,7 @@ def check_bank(path: Path) -> CheckReport:
             sources_cited=sorted({c for o in bank.objectives.values() for c in o.sources}),
             uncovered=uncovered(bank),
         )
-    ok = not any(p.severity == "error" for p in problems)
-    return CheckReport(bank if ok else None, problems, summary)
+    return CheckReport(None if result.errors else bank, problems, summary)
 
 
 def run_check(bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:

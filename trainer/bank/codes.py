@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from trainer.bank.models import Problem, Severity
+from trainer.bank.models import Problem
 
 ERRORS: dict[str, str] = {
     "path-missing": "the bank path does not exist",
@@ -66,24 +66,7 @@ WARNINGS: dict[str, str] = {
 _CODE_AT_END = re.compile(r"\[([a-z0-9-]+)\]$")
 
 
-def make(
-    severity: Severity,
-    code: str,
-    message: str,
-    *,
-    path: str,
-    line: int | None = None,
-    id: str = "",
-    field: str = "",
-) -> Problem:
-    """Build a Problem whose message ends with its code."""
-    known = ERRORS if severity == "error" else WARNINGS
-    if code not in known:  # a programming error, caught by the tests
-        raise ValueError(f"unknown {severity} code {code!r}")
-    return Problem(path, line, id, field, severity, f"{message} [{code}]")
-
-
 def code_of(problem: Problem) -> str:
-    """The code of a problem made by :func:`make` ('' for any other)."""
+    """The code of a problem made by ``fields.Sink.add`` ('' for any other)."""
     m = _CODE_AT_END.search(problem.message)
     return m.group(1) if m else ""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.header import Header, Tables
 from trainer.bank.models import Objective, Question
+
+Item = TypeVar("Item", Objective, Question)
 
 
 def _block(docs: Mapping[str, Document], sink: Sink, path: str, line: int | None, id: str) -> Block:
@@ -15,40 +18,32 @@ def _block(docs: Mapping[str, Document], sink: Sink, path: str, line: int | None
     return Block(sink, path, lines, line, id=id)
 
 
+def _first_of_each(
+    items: Sequence[Item], kind: str, docs: Mapping[str, Document], sink: Sink
+) -> list[Item]:
+    """The first item of each id, in order; every later one is a duplicate-id error."""
+    seen: dict[str, Item] = {}
+    for item in items:
+        first = seen.setdefault(item.id, item)
+        if first is not item:
+            _block(docs, sink, item.path, item.line, item.id).error(
+                "duplicate-id",
+                "id",
+                f"{kind} id {item.id!r} is already used at {first.path}:{first.line}",
+            )
+    return list(seen.values())
+
+
 def unique_objectives(
     objectives: Sequence[Objective], docs: Mapping[str, Document], sink: Sink
 ) -> dict[str, Objective]:
-    out: dict[str, Objective] = {}
-    for o in objectives:
-        if o.id in out:
-            first = out[o.id]
-            _block(docs, sink, o.path, o.line, o.id).error(
-                "duplicate-id",
-                "id",
-                f"objective id {o.id!r} is already used at {first.path}:{first.line}",
-            )
-            continue
-        out[o.id] = o
-    return out
+    return {o.id: o for o in _first_of_each(objectives, "objective", docs, sink)}
 
 
 def unique_questions(
     questions: Sequence[Question], docs: Mapping[str, Document], sink: Sink
 ) -> tuple[Question, ...]:
-    seen: dict[str, Question] = {}
-    out: list[Question] = []
-    for q in questions:
-        if q.id in seen:
-            first = seen[q.id]
-            _block(docs, sink, q.path, q.line, q.id).error(
-                "duplicate-id",
-                "id",
-                f"question id {q.id!r} is already used at {first.path}:{first.line}",
-            )
-            continue
-        seen[q.id] = q
-        out.append(q)
-    return tuple(out)
+    return tuple(_first_of_each(questions, "question", docs, sink))
 
 
 def check_references(

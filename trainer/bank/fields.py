@@ -12,22 +12,22 @@ from trainer.bank.models import Problem, Severity
 
 
 def toml_type(value: object) -> str:
-    """The TOML name of a parsed value's type."""
+    """The TOML name of a parsed value's type, with its article: "an integer", "a string"."""
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if isinstance(value, int):
-        return "integer"
+        return "an integer"
     if isinstance(value, float):
-        return "float"
+        return "a float"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, list):
-        return "array"
+        return "an array"
     if isinstance(value, dict):
-        return "table"
+        return "a table"
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        return "date/time"
-    return type(value).__name__
+        return "a date/time"
+    return f"a {type(value).__name__}"
 
 
 @dataclass
@@ -47,9 +47,11 @@ class Sink:
         id: str = "",
         field: str = "",
     ) -> None:
-        self.problems.append(
-            codes.make(severity, code, message, path=path, line=line, id=id, field=field)
-        )
+        """Record a problem; its message ends with its code (see trainer.bank.codes)."""
+        known = codes.ERRORS if severity == "error" else codes.WARNINGS
+        if code not in known:  # a programming error, caught by the tests
+            raise ValueError(f"unknown {severity} code {code!r}")
+        self.problems.append(Problem(path, line, id, field, severity, f"{message} [{code}]"))
 
 
 @dataclass
@@ -95,7 +97,7 @@ class Block:
                 self.error("unknown-key", key, f"unknown key {key!r} in {what} (known: {known})")
 
     def mistyped(self, key: str, want: str, value: object) -> None:
-        self.error("wrong-type", key, f"{key} must be {want}, not a {toml_type(value)}")
+        self.error("wrong-type", key, f"{key} must be {want}, not {toml_type(value)}")
 
     def missing(self, key: str, want: str) -> None:
         self.error("missing-field", key, f"missing required field {key!r} ({want})")
@@ -163,7 +165,7 @@ class Block:
         for i, item in enumerate(value, start=1):
             if not isinstance(item, str):
                 self.error(
-                    "wrong-type", key, f"{key} item {i} must be a string, not a {toml_type(item)}"
+                    "wrong-type", key, f"{key} item {i} must be a string, not {toml_type(item)}"
                 )
                 ok = False
             elif not item.strip():

@@ -39,7 +39,7 @@ def read_header(doc: Document, sink: Sink) -> Header | None:
     value = doc.data.get("bank")
     block = Block(sink, doc.path, doc.lines, doc.lines.table("bank") or doc.lines.top_key("bank"))
     if not isinstance(value, dict):
-        block.error("wrong-type", "", f"[bank] must be a table, not a {toml_type(value)}")
+        block.error("wrong-type", "", f"[bank] must be a table, not {toml_type(value)}")
         return None
     block.unknown_keys(value, BANK_KEYS, "[bank]")
     bank_id = block.text(value, "id")
@@ -70,17 +70,13 @@ def read_sources(doc: Document, sink: Sink, tables: Tables) -> None:
         sink, doc.path, doc.lines, doc.lines.table("sources") or doc.lines.top_key("sources")
     )
     if not isinstance(value, dict):
-        top.error(
-            "wrong-type", "", f"[sources] must be a table of sources, not a {toml_type(value)}"
-        )
+        top.error("wrong-type", "", f"[sources] must be a table of sources, not {toml_type(value)}")
         return
     for key, table in value.items():
         line = doc.lines.table(f"sources.{key}") or top.line
         block = Block(sink, doc.path, doc.lines, line, id=key, prefix="")
         if not isinstance(table, dict):
-            block.error(
-                "wrong-type", "", f"source {key!r} must be a table, not a {toml_type(table)}"
-            )
+            block.error("wrong-type", "", f"source {key!r} must be a table, not {toml_type(table)}")
             continue
         source = _read_source(block, key, table)
         if source is None:
@@ -115,8 +111,7 @@ def _read_source(block: Block, key: str, table: Mapping[str, object]) -> Source 
                 block.error(
                     "wrong-type",
                     "sections",
-                    f"section {name!r} must list reference keys as strings, "
-                    f"not a {toml_type(refs)}",
+                    f"section {name!r} must list reference keys as strings, not {toml_type(refs)}",
                 )
                 continue
             sections[name] = tuple(refs)
@@ -131,7 +126,7 @@ def read_references(doc: Document, sink: Sink, tables: Tables) -> None:
         block.error(
             "wrong-type",
             "",
-            f"[references] must be a table of key = text, not a {toml_type(value)}",
+            f"[references] must be a table of key = text, not {toml_type(value)}",
         )
         return
     for key, text in value.items():

@@ -41,7 +41,7 @@ def _array(doc: Document, sink: Sink, name: str) -> list[tuple[Block, dict[str, 
     if not isinstance(value, list):
         line = doc.lines.top_key(name) or doc.lines.table(name)
         Block(sink, doc.path, doc.lines, line).error(
-            "wrong-type", name, f"{name} must be [[{name}]] tables, not a {toml_type(value)}"
+            "wrong-type", name, f"{name} must be [[{name}]] tables, not {toml_type(value)}"
         )
         return []
     out: list[tuple[Block, dict[str, Any]]] = []
@@ -50,7 +50,7 @@ def _array(doc: Document, sink: Sink, name: str) -> list[tuple[Block, dict[str, 
         block = Block(sink, doc.path, doc.lines, line)
         if not isinstance(item, dict):
             block.error(
-                "wrong-type", "", f"{name} item {i + 1} must be a table, not a {toml_type(item)}"
+                "wrong-type", "", f"{name} item {i + 1} must be a table, not {toml_type(item)}"
             )
             continue
         ident = item.get("id")
@@ -171,7 +171,7 @@ def _read_options(doc: Document, block: Block, table: dict[str, Any]) -> tuple[O
         line = doc.lines.sub_item(block.line, "questions.options", i) or block.line_of("options")
         sub = Block(block.sink, doc.path, doc.lines, line, id=block.id, prefix=f"options[{i + 1}].")
         if not isinstance(item, dict):
-            sub.error("wrong-type", "", f"option {i + 1} must be a table, not a {toml_type(item)}")
+            sub.error("wrong-type", "", f"option {i + 1} must be a table, not {toml_type(item)}")
             continue
         sub.unknown_keys(item, OPTION_KEYS, "an option")
         text = sub.text(item, "text")

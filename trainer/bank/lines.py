@@ -40,30 +40,21 @@ def _starts_outside_strings(text: str) -> list[bool]:
                 continue
             if c in "\"'#":
                 state = c
+        elif c == "\\" and state in ('"', '"""'):
+            # an escape: skip the escaped character, but never a line break (a line-ending
+            # backslash in a multi-line string), which must still be counted
+            i += 1 if text.startswith("\n", i + 1) else 2
+            continue
         elif state == '"':
-            if c == "\\":
-                i += 2
-                continue
             if c == '"':
                 state = ""
         elif state == "'":
             if c == "'":
                 state = ""
-        elif state == '"""':
-            if c == "\\":
-                i += 2
-                continue
-            if text.startswith('"""', i):
-                # up to two extra quotes may belong to the content: """a"""""
-                j = i + 3
-                while j < n and j < i + 5 and text[j] == '"':
-                    j += 1
-                state = ""
-                i = j
-                continue
-        elif state == "'''" and text.startswith("'''", i):
+        elif len(state) == 3 and text.startswith(state, i):
+            # the end of a multi-line string; up to two more quotes belong to it: """a"""""
             j = i + 3
-            while j < n and j < i + 5 and text[j] == "'":
+            while j < n and j < i + 5 and text[j] == state[0]:
                 j += 1
             state = ""
             i = j

@@ -21,11 +21,9 @@ from trainer.bank.models import Bank, Objective, Problem, Question
 TOP_KEYS = {"bank", "sources", "references", "objectives", "questions"}
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    """What was read (possibly partial, for counting) and every problem found."""
+class HasProblems:
+    """The ``errors`` and ``warnings`` views of a result holding ``problems``."""
 
-    bank: Bank | None
     problems: tuple[Problem, ...]
 
     @property
@@ -35,6 +33,14 @@ class LoadResult:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@dataclass(frozen=True)
+class LoadResult(HasProblems):
+    """What was read (possibly partial, for counting) and every problem found."""
+
+    bank: Bank | None
+    problems: tuple[Problem, ...]
 
 
 def load_bank(path: Path) -> tuple[Bank | None, list[Problem]]:

@@ -1,8 +1,8 @@
 """The study engine: grading, FSRS scheduling, the review database, sessions and statistics.
 
 Plain Python (no textual); the TUI is one client. THIS DOCSTRING IS THE LIVING CONTRACT between the
-engine and its clients. Additions beyond /work/prompts/engine-api.md are marked [added]; clarified
-behaviour is marked [note].
+engine and its clients: change it together with the code. Names and behaviour added after the first
+version of the contract are marked [added]; clarified behaviour is marked [note].
 
 Re-exported here: Engine, Rating, Grade, grade, suggested_rating, Counts, CardInfo, ReviewEntry,
 ExamResult, Stats, TrainerDBError, Settings  [added: SyncReport, Response, normalise_answer,
@@ -21,7 +21,9 @@ grading.py (pure):
     [note] raises GradingError (a ValueError) if the response has the wrong shape or is out of
     range, and for recall questions (self-rated: call answer() with grade=None and their rating).
     [note] partial credit: multiple = max(0, (right picks - wrong picks) / number correct);
-    order = share of step pairs in the right relative order; cloze = share of blanks right.
+    order = share of step pairs in the right relative order; cloze = share of blanks right
+    (a blank is right when its normalised answer equals a normalised accepted one; an empty or
+    punctuation-only answer is never right).
     option_results for single/multiple: per option, chosen == option.correct; for order: per
     position, the right step is there.
   normalise_answer(text) -> str

@@ -131,8 +131,9 @@ def _grade_cloze(q: Question, response: Response) -> Grade:
         raise GradingError(
             f"{q.id}: expected {_plural(len(blanks), 'answer')}, got {len(response)}"
         )
+    # An empty (or punctuation-only) answer is never right, whatever the bank accepts.
     results = tuple(
-        normalise_answer(str(given)) in {normalise_answer(a) for a in accepted}
+        normalise_answer(str(given)) in {normalise_answer(a) for a in accepted} - {""}
         for given, accepted in zip(response, blanks, strict=True)
     )
     right = sum(results)
@@ -204,12 +205,17 @@ def response_from_json(s: str) -> Response:
         ((kind, value),) = data.items()
         if kind == "bool" and isinstance(value, bool):
             return value
-        if kind == "index" and isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if kind == "set" and isinstance(value, list):
-            return frozenset(int(v) for v in value)
-        if kind == "order" and isinstance(value, list):
-            return tuple(int(v) for v in value)
-        if kind == "text" and isinstance(value, list):
-            return tuple(str(v) for v in value)
+        if kind == "index" and _is_index(value):
+            return value  # type: ignore[no-any-return]
+        if isinstance(value, list):
+            if kind == "set" and all(_is_index(v) for v in value):
+                return frozenset(value)
+            if kind == "order" and all(_is_index(v) for v in value):
+                return tuple(value)
+            if kind == "text" and all(isinstance(v, str) for v in value):
+                return tuple(value)
     raise GradingError(f"not a stored response: {s!r}")
+
+
+def _is_index(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

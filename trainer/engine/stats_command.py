@@ -58,14 +58,15 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
 
 def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
     """Print the statistics; 0 on success, 1 on a bank with errors or an unusable database."""
-    from trainer.bank import load_bank
+    from trainer.bank.check import check_bank
     from trainer.engine.errors import TrainerDBError
     from trainer.engine.session import Engine
 
     stream = out if out is not None else sys.stdout
-    bank, problems = load_bank(Path(bank_path))
+    report = check_bank(Path(bank_path))
+    bank = report.bank
     if bank is None:
-        for problem in sorted(problems, key=lambda p: (p.path, p.line or 0)):
+        for problem in report.problems:  # as `trainer check` prints them
             sys.stderr.write(problem.format() + "\n")
         sys.stderr.write(f"trainer: the bank at {bank_path} has errors; fix them first.\n")
         return 1

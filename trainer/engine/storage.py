@@ -120,24 +120,34 @@ def _card_from_row(r: sqlite3.Row) -> CardRow:
     )
 
 
-def _snapshot(card: CardRow) -> str:
-    """Everything an answer can change, for an exact undo."""
+def _answer_columns(card: CardRow) -> dict[str, Any]:
+    """Everything an answer can change, as the ``cards`` columns hold it."""
     s = card.schedule
-    return json.dumps(
-        {
-            "state": s.state,
-            "step": s.step,
-            "stability": s.stability,
-            "difficulty": s.difficulty,
-            "due": _opt_us(s.due),
-            "last_review": _opt_us(s.last_review),
-            "reps": s.reps,
-            "lapses": s.lapses,
-            "suspended": int(card.suspended),
-            "leech": int(card.leech),
-        },
-        sort_keys=True,
-    )
+    return {
+        "state": s.state,
+        "step": s.step,
+        "stability": s.stability,
+        "difficulty": s.difficulty,
+        "due": _opt_us(s.due),
+        "last_review": _opt_us(s.last_review),
+        "reps": s.reps,
+        "lapses": s.lapses,
+        "suspended": int(card.suspended),
+        "leech": int(card.leech),
+    }
+
+
+def _snapshot(card: CardRow) -> str:
+    """The card's answer columns as JSON, kept in the log for an exact undo."""
+    return json.dumps(_answer_columns(card), sort_keys=True)
+
+
+# Writes a card's answer columns: from the card after an answer, or from a snapshot on undo.
+_SET_ANSWER_COLUMNS = (
+    "UPDATE cards SET state = :state, step = :step, stability = :stability, "
+    "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+    "lapses = :lapses, suspended = :suspended, leech = :leech WHERE id = :id"
+)
 
 
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
@@ -169,7 +179,12 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
     change_counter = int.from_bytes(header[24:28], "big")
     valid_for = int.from_bytes(header[92:96], "big")
     page_count = int.from_bytes(header[28:32], "big")
-    if change_counter == valid_for and size < page_count * page_size:
+    # With a write-ahead log beside it, a short file is what a crash in the middle of a checkpoint
+    # leaves (page 1 copied back, later pages still in the log): SQLite recovers it, and the
+    # quick_check in _inspect still catches real damage.
+    wal = path.with_name(path.name + "-wal")
+    has_wal = wal.is_file() and wal.stat().st_size > 0
+    if change_counter == valid_for and size < page_count * page_size and not has_wal:
         raise TrainerDBError(
             f"{path} is damaged: the file is truncated ({size} of {page_count * page_size} bytes)."
         )
@@ -198,10 +213,10 @@ def _inspect(path: Path) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            r[0]
+        objects = {
+            (r[0], r[1])
             for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             )
         }
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -217,11 +232,19 @@ def _inspect(path: Path) -> int:
         conn.close()
     if check != "ok":
         raise TrainerDBError(f"{path} is damaged: SQLite's check says {check!r}.")
+    tables = {name for kind, name in objects if kind == "table"}
     if app_id == 0:
-        if tables:
+        # Ours to initialise only if it is a blank SQLite file: no schema, no version stamp.
+        if objects:
+            names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
             raise TrainerDBError(
                 f"{path} is not a trainer database: it holds another application's tables "
-                f"({', '.join(sorted(tables)[:5])}). Choose another file with --db."
+                f"or views ({names}). Choose another file with --db."
+            )
+        if version != 0:
+            raise TrainerDBError(
+                f"{path} is not a trainer database: another application marked it with schema "
+                f"version {version}. Choose another file with --db."
             )
         return 0
     if app_id != APPLICATION_ID:  # pragma: no cover - caught from the header already
@@ -496,24 +519,7 @@ class Store:
 
     def save_answer(self, before: CardRow, after: CardRow, entry: NewLogEntry) -> int:
         """Within the caller's write(): update the card and append the log entry; its id."""
-        s = after.schedule
-        self._conn.execute(
-            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
-            "last_review = ?, reps = ?, lapses = ?, suspended = ?, leech = ? WHERE id = ?",
-            (
-                s.state,
-                s.step,
-                s.stability,
-                s.difficulty,
-                _opt_us(s.due),
-                _opt_us(s.last_review),
-                s.reps,
-                s.lapses,
-                int(after.suspended),
-                int(after.leech),
-                before.id,
-            ),
-        )
+        self._conn.execute(_SET_ANSWER_COLUMNS, {**_answer_columns(after), "id": before.id})
         cur = self._conn.execute(
             "INSERT INTO review_log (card_id, time, rating, correct, response, duration_ms, mode, "
             "scheduled, state_before, state_after, card_before, card_after) "
@@ -528,7 +534,7 @@ class Store:
                 entry.mode,
                 int(entry.scheduled),
                 before.state,
-                s.state,
+                after.state,
                 _snapshot(before),
                 _snapshot(after),
             ),
@@ -549,24 +555,8 @@ class Store:
             )
             if not rows:
                 return None
-            snap = json.loads(rows[0]["card_before"])
-            self._conn.execute(
-                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
-                "last_review = ?, reps = ?, lapses = ?, suspended = ?, leech = ? WHERE id = ?",
-                (
-                    snap["state"],
-                    snap["step"],
-                    snap["stability"],
-                    snap["difficulty"],
-                    snap["due"],
-                    snap["last_review"],
-                    snap["reps"],
-                    snap["lapses"],
-                    snap["suspended"],
-                    snap["leech"],
-                    rows[0]["card_id"],
-                ),
-            )
+            snapshot = json.loads(rows[0]["card_before"])
+            self._conn.execute(_SET_ANSWER_COLUMNS, {**snapshot, "id": rows[0]["card_id"]})
             self._conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
         return str(rows[0]["question_id"])
 
@@ -623,19 +613,6 @@ class Store:
         return {
             r["question_id"]: None if r["correct"] is None else bool(r["correct"]) for r in rows
         }
-
-    def count_log(self, bank_id: str) -> int:
-        return int(
-            self._q(
-                "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id "
-                "WHERE c.bank_id = ?",
-                (bank_id,),
-            )[0][0]
-        )
-
-    def log_ids(self) -> list[int]:
-        """Every log id (all banks), ascending: for crash tests and diagnostics."""
-        return [int(r[0]) for r in self._q("SELECT id FROM review_log ORDER BY id")]
 
     def integrity_check(self) -> str:
         return str(self._q("PRAGMA integrity_check")[0][0])
