@@ -201,6 +201,22 @@ def test_undo_is_per_engine(tmp_path: Path) -> None:
     two.close()
 
 
+def test_undo_never_overwrites_a_later_answer_from_another_engine(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    bank = make_bank({"A": {"a": 1}})
+    one = open_engine(bank, db)
+    two = open_engine(bank, db)
+    answer(one, "a-1", Rating.GOOD)
+    answer(two, "a-1", Rating.AGAIN)
+    after_two = two.card_info("a-1")
+    assert one.undo() is None and not one.can_undo()
+    assert one.card_info("a-1") == after_two
+    assert len(one.history("a-1")) == 2
+    assert two.undo() == "a-1" and two.card_info("a-1").reps == 1
+    one.close()
+    two.close()
+
+
 def _lapse_until(engine: object, qid: str, lapses: int) -> None:
     answer(engine, qid, Rating.EASY)  # type: ignore[arg-type]
     for _ in range(lapses):

@@ -293,13 +293,16 @@ class Engine:
     def undo(self) -> str | None:
         """Undo this engine's last answer: the card is restored exactly and the log entry deleted.
 
-        Several levels; returns the question id, or None when there is nothing to undo.
+        Several levels; returns the question id, or None when there is nothing to undo. If
+        another instance has since answered that card, the undo is refused (its answer stays) and
+        this engine's undo history is dropped, since it no longer describes the database.
         """
-        while self._undo:
-            qid = self.store.undo_answer(self._undo.pop())
-            if qid is not None:
-                return qid
-        return None
+        if not self._undo:
+            return None
+        qid = self.store.undo_answer(self._undo.pop())
+        if qid is None:
+            self._undo.clear()
+        return qid
 
     def can_undo(self) -> bool:
         return bool(self._undo)

@@ -545,12 +545,15 @@ class Store:
     def undo_answer(self, log_id: int) -> str | None:
         """Restore the card to its snapshot before log entry ``log_id`` and delete the entry.
 
-        Returns the question id, or None if the entry no longer exists.
+        Returns the question id, or None if the entry no longer exists or a later answer to the
+        same card (from another instance on this database) would be overwritten by the restore.
         """
         with self.write():
             rows = self._q(
                 "SELECT l.card_id, l.card_before, c.question_id FROM review_log l "
-                "JOIN cards c ON c.id = l.card_id WHERE l.id = ?",
+                "JOIN cards c ON c.id = l.card_id WHERE l.id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM review_log later WHERE later.card_id = l.card_id "
+                "AND later.id > l.id)",
                 (log_id,),
             )
             if not rows:

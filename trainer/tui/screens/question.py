@@ -202,7 +202,10 @@ class QuestionScreen(Screen[None]):
             return
         qid = engine.undo()
         if qid is None:
-            self.notify("Nothing to undo in this session.")
+            self.notify(
+                "Can't undo: that question has since been answered in another trainer window.",
+                severity="warning",
+            )
             return
         self.deck.undone(qid)
         await self.show_current()
