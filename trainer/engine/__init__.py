@@ -116,8 +116,8 @@ session.py: class Engine:
       # mean_retrievability (float|None), by_topic {topic: {cards, new, due, mastery, retention}},
       # streak (days), and `mastery` per topic in 0..1
       [note] definitions are in trainer/engine/stats.py's docstring. mastery = sum of current
-      retrievability of the topic's seen cards / number of its cards (= mean R of seen cards x
-      share seen). Suspended cards count only under cards["suspended"]. [added] to_dict() also
+      retrievability of the topic's cards in the review state / number of its cards (new,
+      learning and relearning cards count 0). Suspended cards count only under cards["suspended"]. [added] to_dict() also
       has "bank", "generated" and "mastery" {topic: float}; Stats.by_topic values are TopicStats.
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)

@@ -8,9 +8,10 @@ Definitions:
 - reviews_per_day: answers logged (any mode) on each of the last 30 study days, oldest first.
 - true_retention: share of scheduled answers to cards in the review state that passed (not AGAIN).
 - mean_retrievability: mean FSRS retrievability now of the seen, unsuspended cards.
-- mastery (per topic, 0..1): the sum of the current retrievability of the topic's seen cards divided
-  by the number of its cards, i.e. mean retrievability of seen cards x share of cards seen. Unseen
-  cards count as 0, so a topic is mastered only when all of it is studied and remembered.
+- mastery (per topic, 0..1): the sum of the current retrievability of the topic's cards in the
+  review state (learnt: graduated from learning and not lapsed) divided by the number of its cards.
+  New, learning and relearning cards count as 0, so a topic is mastered only when all of it has been
+  learnt and is still remembered; a question just failed is not counted as known.
 - streak: consecutive study days, ending today (or yesterday if nothing was done yet today), with at
   least one answer logged.
 """
@@ -123,7 +124,8 @@ def compute(
             counts[s.state] += 1
         r = retrievability(s, now, settings)
         if r is not None:
-            t["r_sum"] += r
+            if s.state == "review":
+                t["r_sum"] += r
             if not row.suspended:
                 r_values.append(r)
         if row.suspended or s.state == "new" or s.due is None:
