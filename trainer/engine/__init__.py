@@ -117,8 +117,9 @@ session.py: class Engine:
       # streak (days), and `mastery` per topic in 0..1
       [note] definitions are in trainer/engine/stats.py's docstring. mastery = sum of current
       retrievability of the topic's cards in the review state / number of its cards (new,
-      learning and relearning cards count 0). Suspended cards count only under cards["suspended"]. [added] to_dict() also
-      has "bank", "generated" and "mastery" {topic: float}; Stats.by_topic values are TopicStats.
+      learning and relearning cards count 0). Suspended cards count only under
+      cards["suspended"]. [added] to_dict() also has "bank", "generated" and "mastery"
+      {topic: float}; Stats.by_topic values are TopicStats.
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)
       # the UI persists the theme here ("theme")
