@@ -1,0 +1,195 @@
+"""Scale: a generated bank of 10,000 questions with a database of 1,000,000 reviews, against the
+bundled bank with a database of 1,000 reviews (a few weeks of use).
+
+Each operation is timed on both in alternation and reported as large / small:
+
+* bank load: ``load_bank(path)`` (TOML parsing, validation, lint);
+* engine open: ``Engine.open`` on the existing database (inspection, migration check, sync), closed;
+* start to first question (in process): load_bank + Engine.open + next_question;
+* the due query: ``Store.due_cards`` (the SQL behind the review queue), and ``counts()`` (the whole
+  queue build the UI runs after each answer);
+* ``stats()``;
+* app start, process start to home screen painted (paint_run.py): the user's start.
+
+Goal: start within 1.5x of the small bank. The 1,000,000 reviews are written straight into the
+storage schema by gen_reviews.py (--direct; the public API commits each answer and would take
+hours); the 1,000 via the public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC
+from pathlib import Path
+
+import harness
+from gen_reviews import NOW, generate_reviews
+from harness import Result, interleave
+from paint_run import run_paint
+from workspace import generated_bank, work_dir
+
+from trainer.bank import load_bank
+from trainer.bank.models import Bank
+from trainer.engine import Engine, Settings
+from trainer.paths import bundled_bank
+
+SETTINGS = Settings(tz=UTC)
+
+
+class Side:
+    """One bank + database; every operation opens what it needs, as a fresh start would."""
+
+    def __init__(self, name: str, bank_path: Path, db: Path) -> None:
+        self.name = name
+        self.bank_path = bank_path
+        self.db = db
+        bank, problems = load_bank(bank_path)
+        assert bank is not None, problems
+        self.bank: Bank = bank
+        self.engine = Engine.open(bank, db, clock=lambda: NOW, settings=SETTINGS)
+
+    def load(self) -> float:
+        t = time.perf_counter()
+        load_bank(self.bank_path)
+        return time.perf_counter() - t
+
+    def open_close(self) -> float:
+        t = time.perf_counter()
+        Engine.open(self.bank, self.db, clock=lambda: NOW, settings=SETTINGS).close()
+        return time.perf_counter() - t
+
+    def start(self) -> float:
+        t = time.perf_counter()
+        bank, _ = load_bank(self.bank_path)
+        assert bank is not None
+        e = Engine.open(bank, self.db, clock=lambda: NOW, settings=SETTINGS)
+        e.next_question()
+        elapsed = time.perf_counter() - t
+        e.close()
+        return elapsed
+
+    def op(self, fn: Callable[[Engine], object]) -> Callable[[], float]:
+        def run() -> float:
+            t = time.perf_counter()
+            fn(self.engine)
+            return time.perf_counter() - t
+
+        return run
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def sizes(quick: bool) -> tuple[int, int]:
+    """(questions, reviews) of the large side."""
+    return (2000, 100_000) if quick else (10_000, 1_000_000)
+
+
+def build(quick: bool) -> tuple[Side, Side, dict[str, object]]:
+    n_q, n_r = sizes(quick)
+    folder = work_dir() / "scale"
+    folder.mkdir(exist_ok=True)
+    small_db = folder / "small.db"
+    large_db = folder / f"large-{n_q}-{n_r}.db"
+    info: dict[str, object] = {}
+    small_bank, _ = load_bank(bundled_bank())
+    assert small_bank is not None
+    if not small_db.exists():
+        g = generate_reviews(small_bank, small_db, 1000, method="api")
+        info["small_db"] = {"reviews": 1000, "method": g.method, "bytes": g.db_bytes}
+    big_path = generated_bank(n_q)
+    if not large_db.exists():
+        big_bank, problems = load_bank(big_path)
+        assert big_bank is not None, problems
+        g = generate_reviews(big_bank, large_db, n_r, method="direct")
+        info["large_db"] = {
+            "questions": n_q,
+            "reviews": n_r,
+            "method": g.method,
+            "build_s": round(g.seconds, 1),
+            "bytes": g.db_bytes,
+        }
+    return Side("small", bundled_bank(), small_db), Side("large", big_path, large_db), info
+
+
+def run(quick: bool = False) -> list[Result]:
+    rounds = 3 if quick else 9
+    small, large = None, None
+    try:
+        small, large, info = build(quick)
+        n_q, n_r = sizes(quick)
+        label = f"{n_q:,} q, {n_r:,} reviews"
+        results: list[Result] = []
+
+        def pair(
+            name: str, s_fn: Callable[[], float], b_fn: Callable[[], float], **kw: float
+        ) -> None:
+            b, s = interleave(b_fn, s_fn, rounds)
+            res = Result(f"scale: {name}", f"large ({label})", "bundled bank", "s", s, b)
+            res.goal = kw.get("goal")
+            results.append(res)
+
+        pair("bank load", large.load, small.load)
+        pair("engine open+sync", large.open_close, small.open_close)
+        pair("start to 1st question", large.start, small.start, goal=1.5)
+        due = lambda e: e.store.due_cards(e.bank.id, NOW)  # noqa: E731
+        pair("due query (SQL)", large.op(due), small.op(due))
+        pair(
+            "next_question",
+            large.op(lambda e: e.next_question()),
+            small.op(lambda e: e.next_question()),
+        )
+        pair("counts", large.op(lambda e: e.counts()), small.op(lambda e: e.counts()))
+        pair("stats()", large.op(lambda e: e.stats()), small.op(lambda e: e.stats()))
+        # The user's start: process start to home screen painted.
+        small.close()
+        large.close()
+        pr = max(2, rounds // 2)
+        mem_s: list[float] = []
+        mem_b: list[float] = []
+
+        def app_large() -> float:
+            r = run_paint("trainer", str(large.bank_path), str(large.db), timeout=300)
+            mem_s.append(r.vmhwm_kib / 1024)
+            return r.seconds
+
+        def app_small() -> float:
+            r = run_paint("trainer", str(small.bank_path), str(small.db))
+            mem_b.append(r.vmhwm_kib / 1024)
+            return r.seconds
+
+        b, s = interleave(app_small, app_large, pr, warmup=0)
+        results.append(
+            Result(
+                "scale: app start painted",
+                f"large ({label})",
+                "bundled bank",
+                "s",
+                s,
+                b,
+                goal=1.5,
+                extra=info,
+            )
+        )
+        results.append(
+            Result("scale: app peak RSS", f"large ({label})", "bundled bank", "MiB", mem_s, mem_b)
+        )
+        results[0].note = (
+            f"large = generated bank and database ({label}); small = the bundled bank "
+            f"({len(small.bank.questions)} q) with 1,000 reviews"
+        )
+        return results
+    finally:
+        for side in (small, large):
+            if side is not None:
+                side.close()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    print(harness.table(run(ap.parse_args().quick)))
+    sys.exit(0)

@@ -1,0 +1,325 @@
+"""Build a review database with N reviews for a bank.
+
+    python bench/gen_reviews.py BANK DB N [--api | --direct] [--seed S]
+
+Two ways:
+
+* ``--api`` (the default below 20,000 reviews) answers through the Engine's public API
+  (``Engine.open``, ``next_question``, ``answer``) with an injected clock that moves on a day
+  whenever nothing is left today. Every answer is its own durable transaction, as in the app, so
+  it runs at a few hundred answers a second: fine for thousands, hopeless for a million.
+* ``--direct`` (the default from 20,000) creates the database and its cards through
+  ``Engine.open`` (so the schema, the migrations and the cards are the engine's own), then writes
+  the review log straight into the storage layer's schema with sqlite3, in batches of 50,000 per
+  transaction, and sets each card's final FSRS-like state (review/relearning, stability,
+  difficulty, due, reps, lapses) consistently with its log. The column lists are checked against
+  the live schema first, so a schema change fails loudly here instead of producing a wrong file.
+
+Reviews are spread over the three years before "now" (the real time when the module is imported,
+so that the app, which runs on the real clock, sees them in its past), on random cards, with
+ratings, modes, responses and card snapshots shaped like the engine's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import harness  # noqa: F401  (puts the repo on sys.path)
+
+from trainer.bank.models import Bank, Question
+
+# "Now" is the real time at import: the app, started as a process, runs on the real clock, so the
+# history must end in its past (reviews dated in its future would all count as "today").
+NOW = datetime.now(UTC).replace(microsecond=0)
+DIRECT_FROM = 20_000
+BATCH = 50_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+LOG_COLUMNS = (
+    "card_id",
+    "time",
+    "rating",
+    "correct",
+    "response",
+    "duration_ms",
+    "mode",
+    "scheduled",
+    "state_before",
+    "state_after",
+    "card_before",
+    "card_after",
+)
+CARD_COLUMNS = ("state", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+def respond(q: Question, right: bool) -> Any:
+    """A right or wrong response to q, in the engine's Response shapes."""
+    if q.type == "single":
+        good = q.correct_indexes[0]
+        return good if right else (good + 1) % len(q.options)
+    if q.type == "multiple":
+        return frozenset(q.correct_indexes) if right else frozenset()
+    if q.type == "true_false":
+        return bool(q.answer) if right else not q.answer
+    if q.type == "order":
+        steps = tuple(range(len(q.steps)))
+        return steps if right else steps[::-1]
+    if q.type == "cloze":
+        return tuple(b[0] for b in q.blanks) if right else tuple("zzz" for _ in q.blanks)
+    return None
+
+
+@dataclass
+class GenInfo:
+    method: str
+    reviews: int
+    seconds: float
+    db_bytes: int
+
+
+def _us(t: datetime) -> int:
+    return (t - EPOCH) // timedelta(microseconds=1)
+
+
+def via_api(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) -> None:
+    from trainer.engine import Engine, Rating, Settings
+
+    clock_now = [now - timedelta(days=max(60, n // 15))]
+    rng = random.Random(seed)
+    engine = Engine.open(bank, db, clock=lambda: clock_now[0], seed=seed, settings=Settings(tz=UTC))
+    try:
+        done = 0
+        while done < n:
+            q = engine.next_question()
+            if q is None:
+                clock_now[0] += timedelta(days=1)
+                continue
+            right = rng.random() < 0.8
+            rating = rng.choice((Rating.HARD, Rating.GOOD, Rating.GOOD, Rating.EASY))
+            engine.answer(
+                q.id,
+                rating if right else Rating.AGAIN,
+                response=respond(q, right),
+                grade=None,
+                duration_ms=rng.randrange(3000, 60000),
+            )
+            clock_now[0] += timedelta(seconds=rng.randrange(5, 90))
+            done += 1
+    finally:
+        engine.close()
+    if clock_now[0] > now:
+        print(f"gen_reviews: note: the last answers are dated after {now}", file=sys.stderr)
+
+
+def _check_schema(con: sqlite3.Connection) -> None:
+    def cols(table: str) -> set[str]:
+        return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+
+    missing_log = set(LOG_COLUMNS) - cols("review_log")
+    missing_cards = set(CARD_COLUMNS) - cols("cards")
+    if missing_log or missing_cards:
+        raise SystemExit(
+            "gen_reviews: the storage schema changed (missing "
+            f"{sorted(missing_log | missing_cards)}); update bench/gen_reviews.py"
+        )
+
+
+def _snapshot(st: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "state": st["state"],
+            "step": None,
+            "stability": st["stability"],
+            "difficulty": st["difficulty"],
+            "due": st["due"],
+            "last_review": st["last_review"],
+            "reps": st["reps"],
+            "lapses": st["lapses"],
+            "suspended": 0,
+            "leech": 0,
+        },
+        sort_keys=True,
+    )
+
+
+def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) -> None:
+    from trainer.engine import Engine, Settings
+    from trainer.engine.grading import response_to_json
+
+    start = now - timedelta(days=3 * 365)
+    engine = Engine.open(bank, db, clock=lambda: start, seed=seed, settings=Settings(tz=UTC))
+    engine.close()
+    rng = random.Random(seed)
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        _check_schema(con)
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")
+        rows = con.execute(
+            "SELECT id, question_id FROM cards WHERE bank_id = ? AND retired = 0", (bank.id,)
+        ).fetchall()
+        questions = {q.id: q for q in bank.active_questions}
+        cards = [(cid, questions[qid]) for cid, qid in rows if qid in questions]
+        if not cards:
+            raise SystemExit("gen_reviews: the bank has no active questions")
+        # Precompute a right and a wrong response per card (JSON, as the engine logs them).
+        answers = {
+            cid: (response_to_json(respond(q, True)), response_to_json(respond(q, False)))
+            for cid, q in cards
+        }
+        state: dict[int, dict[str, Any]] = {}
+        span_us = _us(now - timedelta(days=1)) - _us(start)
+        t0 = _us(start)
+        insert = f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * 12)})"
+        batch: list[tuple[Any, ...]] = []
+        for i in range(n):
+            t = t0 + span_us * i // n + rng.randrange(0, max(1, span_us // n))
+            cid, _q = cards[rng.randrange(len(cards))]
+            st = state.get(cid) or {
+                "state": "new",
+                "stability": None,
+                "difficulty": None,
+                "due": None,
+                "last_review": None,
+                "reps": 0,
+                "lapses": 0,
+            }
+            before = _snapshot(st)
+            state_before = st["state"]
+            r = rng.random()
+            rating = 1 if r < 0.1 else 2 if r < 0.25 else 3 if r < 0.9 else 4
+            m = rng.random()
+            mode = "study" if m < 0.85 else "practice" if m < 0.95 else "exam"
+            scheduled = mode == "study"
+            if scheduled:
+                stab = st["stability"] or 1.0
+                diff = st["difficulty"] or 5.0
+                if rating == 1:
+                    st["lapses"] += 1 if state_before == "review" else 0
+                    stab = max(0.5, stab * 0.3)
+                    diff = min(10.0, diff + 0.8)
+                    st["state"] = "relearning" if state_before == "review" else "learning"
+                else:
+                    stab = min(36500.0, stab * (1.5 + rating * 0.6))
+                    diff = max(1.0, diff - 0.3 * (rating - 2))
+                    st["state"] = "review"
+                st["stability"] = round(stab, 4)
+                st["difficulty"] = round(diff, 4)
+                st["last_review"] = t
+                st["due"] = t + int(stab * 86_400_000_000)
+                st["reps"] += 1
+            state[cid] = st
+            right = rating > 1
+            batch.append(
+                (
+                    cid,
+                    t,
+                    rating,
+                    int(right),
+                    answers[cid][0 if right else 1],
+                    rng.randrange(3000, 60000),
+                    mode,
+                    int(scheduled),
+                    state_before,
+                    st["state"],
+                    before,
+                    _snapshot(st),
+                )
+            )
+            if len(batch) >= BATCH:
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany(insert, batch)
+                con.execute("COMMIT")
+                batch.clear()
+        con.execute("BEGIN IMMEDIATE")
+        if batch:
+            con.executemany(insert, batch)
+        # The final schedules: the log's toy model lets stability run away, so set each seen card's
+        # interval from how often it was actually reviewed (the mean gap between its reviews,
+        # scaled log-normally), due after its last review. About a fifth end up due "now".
+        for st in state.values():
+            if st["reps"] == 0 or st["state"] == "learning":
+                continue
+            gap_days = 3 * 365 / st["reps"]
+            stab = round(gap_days * rng.lognormvariate(0.3, 0.5), 4)
+            st["stability"] = stab
+            st["due"] = st["last_review"] + int(stab * 86_400_000_000)
+        con.executemany(
+            "UPDATE cards SET state = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+            "reps = ?, lapses = ? WHERE id = ?",
+            [
+                (
+                    st["state"],
+                    st["stability"],
+                    st["difficulty"],
+                    st["due"],
+                    st["last_review"],
+                    st["reps"],
+                    st["lapses"],
+                    cid,
+                )
+                for cid, st in state.items()
+            ],
+        )
+        con.execute("COMMIT")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("ANALYZE")
+    finally:
+        con.close()
+
+
+def generate_reviews(
+    bank: Bank, db: Path, n: int, *, seed: int = 0, method: str = "auto", now: datetime = NOW
+) -> GenInfo:
+    if method == "auto":
+        method = "direct" if n >= DIRECT_FROM else "api"
+    t = time.perf_counter()
+    if method == "api":
+        via_api(bank, db, n, seed=seed, now=now)
+    elif method == "direct":
+        direct(bank, db, n, seed=seed, now=now)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    return GenInfo(method, n, time.perf_counter() - t, size)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Build a review database with N reviews.")
+    ap.add_argument("bank", type=Path)
+    ap.add_argument("db", type=Path)
+    ap.add_argument("n", type=int)
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--api", dest="method", action="store_const", const="api")
+    g.add_argument("--direct", dest="method", action="store_const", const="direct")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    from trainer.bank import load_bank
+
+    bank, problems = load_bank(args.bank)
+    if bank is None:
+        for p in problems:
+            print(p.format(), file=sys.stderr)
+        return 1
+    if args.db.exists():
+        print(f"gen_reviews: {args.db} exists; give a new path", file=sys.stderr)
+        return 1
+    info = generate_reviews(bank, args.db, args.n, seed=args.seed, method=args.method or "auto")
+    print(
+        f"{args.db}: {info.reviews} reviews via {info.method} in {info.seconds:.1f} s, "
+        f"{info.db_bytes / 2**20:.1f} MiB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
