@@ -19,9 +19,10 @@ from trainer.export.escape import (
     deck_component,
     tag_component,
     text_html,
+    texts_html,
     visible_text,
 )
-from trainer.export.fields import note_content, step_order
+from trainer.export.fields import NoteMaker, note_content, step_order
 from trainer.export.ids import deck_id, model_id, note_guid, stable_id
 from trainer.export.selection import select_questions
 from trainer.export.templates import NOTE_TYPES, SHARED_FIELDS
@@ -54,6 +55,29 @@ def test_text_html_is_inert_and_round_trips(text: str) -> None:
     assert not set("<>{}[]\"'\r\n") & set(without_br)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     assert unescape(out.replace("<br>", "\n")) == normalised
+
+
+@given(st.lists(st.text()))
+def test_texts_html_is_text_html_of_each(texts: list[str]) -> None:
+    """The one-pass escaping of a note's texts (joined with NUL) is text_html of each, NULs,
+    carriage returns and edge whitespace included."""
+    assert texts_html(texts) == [text_html(t) for t in texts]
+
+
+def test_texts_html_with_nul_and_line_ends() -> None:
+    texts = [" a\x00b ", "\r\n<x>\r", "", "{[\"'&]}"]
+    assert texts_html(texts) == [text_html(t) for t in texts]
+    assert texts_html(texts)[0] == "a\x00b"
+
+
+@given(st.text())
+def test_a_letter_or_digit_is_always_visible(text: str) -> None:
+    """Why note_content may skip the HTML parse of a stem with a letter or digit in it."""
+    if re.search(r"[^\W_]", text):
+        assert visible_text(text_html(text))
+        html, blanks = cloze_html(text)
+        if blanks and all(blanks):  # what a cloze must have before the check (else refused)
+            assert visible_text(html)
 
 
 def test_cloze_html_makes_one_deletion_per_blank_with_canonical_answer() -> None:
@@ -139,6 +163,13 @@ def test_guid_is_genanki_guid_for() -> None:
     assert note_guid("b", "q") == genanki.guid_for("trainer", "b", "q")
 
 
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_guid_is_genanki_guid_for_any_ids(bank_id: str, question_id: str) -> None:
+    import genanki
+
+    assert note_guid(bank_id, question_id) == genanki.guid_for("trainer", bank_id, question_id)
+
+
 # -- note types and fields ------------------------------------------------------------------------
 
 
@@ -162,6 +193,30 @@ def test_note_content_fields_match_note_type(mini: Bank) -> None:
         assert content.cards == (len(q.blanks) if q.type == "cloze" else 1)
 
 
+def test_one_note_maker_makes_what_note_content_makes(mini: Bank) -> None:
+    """The shared parts a NoteMaker remembers (objectives, topics, tags) change nothing."""
+    maker = NoteMaker(mini)
+    twice = [maker.content(q) for q in mini.active_questions * 2]
+    assert twice == [note_content(mini, q) for q in mini.active_questions * 2]
+
+
+def test_objective_and_source_fields(mini: Bank) -> None:
+    for q in mini.active_questions:
+        objectives = [mini.objectives[o] for o in q.objectives]
+        citations = dict.fromkeys(mini.citation_text(c) for o in objectives for c in o.sources)
+        fields = dict(zip(NOTE_TYPES[q.type].fields, note_content(mini, q).fields, strict=True))
+        assert fields["Objective"] == "<br>".join(text_html(o.text) for o in objectives)
+        assert fields["Source"] == "<br>".join(text_html(c) for c in citations)
+        assert fields["Source"]
+
+
+def test_stem_of_punctuation_only_is_visible_and_kept(mini: Bank) -> None:
+    q = mini.question("mini-q-recall")
+    assert note_content(mini, replace(q, stem="?")).fields[0] == "?"
+    with pytest.raises(ExportError, match="empty"):
+        note_content(mini, replace(q, stem="\u00a0 \u2003"))
+
+
 def test_step_order_is_fixed_and_never_identity(mini: Bank) -> None:
     q = mini.question("mini-q-order")
     assert step_order(q) == step_order(q)
@@ -171,6 +226,22 @@ def test_step_order_is_fixed_and_never_identity(mini: Bank) -> None:
             order = step_order(other)
             assert sorted(order) == list(range(n))
             assert list(order) != list(range(n))
+
+
+@given(st.text(max_size=12), st.integers(0, 30))
+def test_step_order_is_random_shuffle_seeded_by_id(qid: str, n: int) -> None:
+    """step_order writes out random.Random(seed).shuffle: the same orders, fixed forever."""
+    import hashlib
+    import random
+
+    seed = int.from_bytes(hashlib.sha256(f"order:{qid}".encode()).digest()[:8], "big")
+    expected = list(range(n))
+    random.Random(seed).shuffle(expected)
+    if n > 1 and expected == sorted(expected):
+        expected = expected[1:] + expected[:1]
+    steps = tuple(map(str, range(n)))
+    q = Question(id=qid, type="order", objectives=(), stem="s", explanation="", steps=steps)
+    assert step_order(q) == tuple(expected)
 
 
 def test_blank_stem_is_refused(mini: Bank) -> None:

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from trainer.bank.models import CLOZE_BLANK
 
-_ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+
+def _escape(t: str) -> str:
+    """Line breaks already normalised: the escaping of ``text_html`` (chained ``str.replace``,
+    several times faster than ``str.translate`` with a dict on text that has none of the chars)."""
+    return (
+        html.escape(t, quote=True)
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
+        .replace("\n", "<br>")
+    )
 
 
 def text_html(text: str, *, strip: bool = True) -> str:
@@ -23,7 +35,32 @@ def text_html(text: str, *, strip: bool = True) -> str:
     t = text.replace("\r\n", "\n").replace("\r", "\n")
     if strip:
         t = t.strip()
-    return html.escape(t, quote=True).translate(_ENTITIES).replace("\n", "<br>")
+    return _escape(t)
+
+
+_SEP = "\x00"
+
+
+def texts_html(texts: Sequence[str]) -> list[str]:
+    """``[text_html(t) for t in texts]``, escaped in one pass over the texts joined together.
+
+    Much faster for the dozen short texts of a note than a dozen calls. The texts are joined with
+    NUL, which the escaping leaves alone; if a text itself holds a NUL, each text is escaped alone.
+    """
+    joined = _SEP.join(map(str.strip, texts))
+    if "\r" in joined:
+        # Stripping first is the same as normalising first: the strip removes \r and \n alike.
+        joined = joined.replace("\r\n", "\n").replace("\r", "\n")
+    parts = _escape(joined).split(_SEP)
+    if len(parts) != len(texts):
+        return [text_html(t) for t in texts]
+    return parts
+
+
+def _escape_each(texts: list[str]) -> list[str]:
+    """``[_escape(t) for t in texts]`` in one pass (see texts_html)."""
+    parts = _escape(_SEP.join(texts)).split(_SEP)
+    return parts if len(parts) == len(texts) else [_escape(t) for t in texts]
 
 
 def cloze_html(stem: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
@@ -33,18 +70,24 @@ def cloze_html(stem: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     entities so an answer containing ``::`` cannot turn into a cloze hint.
     """
     stem = stem.replace("\r\n", "\n").replace("\r", "\n").strip()
-    parts: list[str] = []
+    texts: list[str] = []  # text before blank 1, its answer, text before blank 2, ..., the rest
     blanks: list[tuple[str, ...]] = []
     pos = 0
     for match in CLOZE_BLANK.finditer(stem):
-        parts.append(text_html(stem[pos : match.start()], strip=False))
+        texts.append(stem[pos : match.start()])
         answers = tuple(a.strip() for a in match.group(1).split("|") if a.strip())
         blanks.append(answers)
-        if answers:
-            inner = text_html(answers[0]).replace(":", "&#58;")
-            parts.append(f"{{{{c{len(blanks)}::{inner}}}}}")
+        texts.append(answers[0] if answers else "")
         pos = match.end()
-    parts.append(text_html(stem[pos:], strip=False))
+    texts.append(stem[pos:])
+    escaped = _escape_each(texts)  # the stem is normalised and the answers stripped already
+    parts: list[str] = []
+    for n, answers in enumerate(blanks, start=1):
+        parts.append(escaped[2 * n - 2])
+        if answers:
+            inner = escaped[2 * n - 1].replace(":", "&#58;")
+            parts.append(f"{{{{c{n}::{inner}}}}}")
+    parts.append(escaped[-1])
     return "".join(parts), tuple(blanks)
 
 

@@ -6,6 +6,7 @@ names (never random, never the export time) so re-exporting updates what the use
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from trainer.export.templates import MODEL_VERSION
@@ -29,8 +30,26 @@ def deck_id(bank_id: str, topic: str | None = None) -> int:
 
 
 def note_guid(bank_id: str, question_id: str) -> str:
-    """The Anki GUID of a question: genanki.guid_for("trainer", bank id, question id)."""
-    import genanki
+    """The Anki GUID of a question: genanki.guid_for("trainer", bank id, question id).
 
-    guid: str = genanki.guid_for("trainer", bank_id, question_id)
-    return guid
+    The same value (tests/unit/test_export_fields.py compares them), about twice as fast: the
+    base-91 digits are taken two at a time from a table of digit pairs, with genanki's alphabet.
+    """
+    pairs = _base91_pairs()
+    digits, single = pairs[0], pairs[1]
+    value = "__".join(("trainer", bank_id, question_id)).encode("utf-8")
+    n = int.from_bytes(hashlib.sha256(value).digest()[:8], "big")
+    out = ""
+    while n >= 91:
+        n, pair = divmod(n, 91 * 91)
+        out = digits[pair] + out
+    return single[n] + out if n else out
+
+
+@functools.cache
+def _base91_pairs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every two-digit base-91 string by value, every digit), in genanki's alphabet."""
+    from genanki.util import BASE91_TABLE
+
+    table = tuple(BASE91_TABLE)
+    return tuple(a + b for a in table for b in table), table
