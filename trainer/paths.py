@@ -8,6 +8,9 @@ from pathlib import Path
 APP_NAME = "trainer"
 DB_ENV = "TRAINER_DB"
 BANK_ENV = "TRAINER_BANK"
+CACHE_DIR_ENV = "TRAINER_CACHE_DIR"
+CACHE_ENV = "TRAINER_CACHE"
+CACHE_OFF = ("0", "off", "false", "no")
 
 
 def bundled_bank() -> Path:
@@ -36,3 +39,18 @@ def default_db() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False) / "trainer.db"
+
+
+def cache_dir() -> Path | None:
+    """Where parsed banks are cached: ``TRAINER_CACHE_DIR``, else the user cache directory.
+
+    None when ``TRAINER_CACHE=0`` (or off, false, no) turns the cache off.
+    """
+    if os.environ.get(CACHE_ENV, "").strip().lower() in CACHE_OFF:
+        return None
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)

@@ -54,3 +54,15 @@ def test_check_resolves_no_database(tmp_path: Path) -> None:
         env=env,
     )
     assert proc.stdout.splitlines()[-1] == "False 0", proc.stderr
+
+
+def test_cache_dir_environment_and_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TRAINER_CACHE_DIR", str(tmp_path / "mine"))
+    assert paths.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("TRAINER_CACHE", "0")
+    assert paths.cache_dir() is None
+    monkeypatch.setenv("TRAINER_CACHE", "1")
+    assert paths.cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("TRAINER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert paths.cache_dir() == tmp_path / "xdg" / "trainer"

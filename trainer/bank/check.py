@@ -1,6 +1,9 @@
 """``trainer check``: load a bank, print every problem and a summary, exit 1 on any error.
 
 ``check_bank`` is the same check as a value, for other code (the UI refuses to start on errors).
+``trainer check`` never uses the parsed-bank cache: an author editing a bank gets the real check
+every time (and `check` touches no user directory). Other callers may use it (the result is the
+same either way).
 """
 
 from __future__ import annotations
@@ -54,8 +57,8 @@ def _sort_key(p: Problem) -> tuple[str, int]:
     return (p.path, p.line or 0)
 
 
-def check_bank(path: Path) -> CheckReport:
-    result = read_bank(path)
+def check_bank(path: Path, *, use_cache: bool = True) -> CheckReport:
+    result = read_bank(path, use_cache=use_cache)
     problems = tuple(sorted(result.problems, key=_sort_key))
     bank = result.bank
     summary: dict[str, object] = {
@@ -90,7 +93,7 @@ def check_bank(path: Path) -> CheckReport:
 def run_check(bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
     """Print the check of the bank at ``bank_path``; 0 when it has no errors, else 1."""
     stream = out if out is not None else sys.stdout
-    report = check_bank(bank_path)
+    report = check_bank(bank_path, use_cache=False)
     if as_json:
         stream.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -57,6 +57,12 @@ def discover(root: Path, sink: Sink) -> list[Path]:
 
 def read(path: Path, sink: Sink) -> Document | None:
     """Read and parse one file; report (and return None) when it is unusable."""
+    raw = read_bytes(path, sink)
+    return None if raw is None else parse(display(path), raw, sink)
+
+
+def read_bytes(path: Path, sink: Sink) -> bytes | None:
+    """One file's bytes; reported (and None) when it cannot be read or is too large."""
     shown = display(path)
     try:
         with path.open("rb") as f:
@@ -72,6 +78,11 @@ def read(path: Path, sink: Sink) -> Document | None:
             path=shown,
         )
         return None
+    return raw
+
+
+def parse(shown: str, raw: bytes, sink: Sink) -> Document | None:
+    """Parse one file's bytes (``shown`` is its path as problems show it); report when unusable."""
     if not raw.strip():
         sink.add("error", "empty-file", "file is empty", path=shown, line=1)
         return None

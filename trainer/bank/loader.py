@@ -2,17 +2,23 @@
 
 ``load_bank`` never raises on bad input: problems are values (path, line, id, field, severity,
 message ending with a ``[code]``). It returns the Bank when there are no errors (warnings allowed).
+
+Every file is read once, then parsed and scanned once. The whole result is cached (see
+trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not parsed again.
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.bank import crossref
+from trainer.bank import cache, crossref
 from trainer.bank.coverage import check_coverage
 from trainer.bank.fields import Block, Sink
-from trainer.bank.files import Document, discover, display, read
+from trainer.bank.files import Document, discover, display, parse, read_bytes
 from trainer.bank.header import Header, Tables, read_header, read_references, read_sources
 from trainer.bank.items import read_objectives, read_questions
 from trainer.bank.lint import lint_bank
@@ -43,26 +49,63 @@ class LoadResult(HasProblems):
     problems: tuple[Problem, ...]
 
 
-def load_bank(path: Path) -> tuple[Bank | None, list[Problem]]:
+def load_bank(path: Path, *, use_cache: bool = True) -> tuple[Bank | None, list[Problem]]:
     """The bank at ``path`` (None if it has any error) and every problem found."""
-    result = read_bank(path)
+    result = read_bank(path, use_cache=use_cache)
     return (None if result.errors else result.bank), list(result.problems)
 
 
-def read_bank(path: Path) -> LoadResult:
-    """Like load_bank, but the (possibly partial) bank is returned even when there are errors."""
+def read_bank(path: Path, *, use_cache: bool = True) -> LoadResult:
+    """Like load_bank, but the (possibly partial) bank is returned even when there are errors.
+
+    With ``use_cache`` the result comes from the parsed-bank cache when the files are unchanged,
+    and is stored there otherwise; the result is the same either way.
+    """
     sink = Sink()
+    with _gc_paused():
+        try:
+            return _read(Path(path), sink, use_cache)
+        except RecursionError:
+            sink.add("error", "toml-nesting", "bank is nested too deeply to read", path=str(path))
+            return LoadResult(None, tuple(sink.problems))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the bank's many (acyclic) objects are made."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _read(Path(path), sink)
-    except RecursionError:
-        sink.add("error", "toml-nesting", "bank is nested too deeply to read", path=str(path))
-        return LoadResult(None, tuple(sink.problems))
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _read(path: Path, sink: Sink) -> LoadResult:
-    docs: dict[str, Document] = {}
+def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
+    files: list[tuple[str, bytes | None, list[Problem]]] = []
     for file in discover(path, sink):
-        doc = read(file, sink)
+        own = Sink()  # kept apart so that problems stay in file order, reading then parsing
+        files.append((display(file), read_bytes(file, own), own.problems))
+    key = None
+    if use_cache and files and not sink.problems and all(raw is not None for _, raw, _ in files):
+        key = cache.key(str(path), display(path), [(shown, raw or b"") for shown, raw, _ in files])
+        cached = cache.load(str(path), key)
+        if cached is not None:
+            return cached
+    result = _parse(path, files, sink)
+    if key is not None:
+        cache.store(str(path), key, result)
+    return result
+
+
+def _parse(
+    path: Path, files: list[tuple[str, bytes | None, list[Problem]]], sink: Sink
+) -> LoadResult:
+    docs: dict[str, Document] = {}
+    for shown, raw, problems in files:
+        sink.problems.extend(problems)
+        doc = None if raw is None else parse(shown, raw, sink)
         if doc is not None:
             docs[doc.path] = doc
     if not docs:

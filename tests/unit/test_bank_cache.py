@@ -1,0 +1,287 @@
+"""The parsed-bank cache: hits give exactly the uncached result, any change is a miss, and a bad,
+missing or unwritable cache is never an error.
+
+Each test has its own empty cache directory (the autouse fixture in tests/conftest.py sets
+TRAINER_CACHE_DIR). Whether a load was a hit is seen by counting calls of the loader's parse step.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from trainer import paths
+from trainer.bank import cache, loader
+from trainer.bank.check import check_bank, run_check
+from trainer.bank.loader import LoadResult, load_bank, read_bank
+
+Parse = Callable[..., LoadResult]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bank roots actually parsed (not served from the cache), in order."""
+    seen: list[str] = []
+    real: Parse = loader._parse
+
+    def counting(path: Path, *args: object) -> LoadResult:
+        seen.append(str(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(loader, "_parse", counting)
+    return seen
+
+
+@pytest.fixture
+def bank_dir(mini_2files_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the two-file mini bank."""
+    return Path(shutil.copytree(mini_2files_path, tmp_path / "bank"))
+
+
+def _entries(cache_root: Path) -> list[Path]:
+    folder = cache_root / cache.SUBDIR
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_second_load_is_a_hit_with_the_same_result(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path
+) -> None:
+    first = read_bank(bank_dir)
+    assert parses == [str(bank_dir)]
+    assert len(_entries(_private_bank_cache)) == 1
+    second = read_bank(bank_dir)
+    assert parses == [str(bank_dir)]  # not parsed again
+    assert second == first
+    assert second.bank is not None and len(second.bank.questions) == 6
+    assert second == read_bank(bank_dir, use_cache=False)
+
+
+def test_problems_and_check_output_are_identical_from_the_cache(
+    mini_bank_path: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    # a bank with an error and warnings: every problem, its line and its order must survive
+    path = tmp_path / "bank.toml"
+    path.write_text(
+        mini_bank_path.read_text()
+        .replace('id = "mini-q-order"', 'id = "mini-q-single"', 1)
+        .replace("difficulty = 2", "difficulty = 7", 1)
+    )
+    uncached = check_bank(path, use_cache=False)
+    assert uncached.errors  # the bank is broken as intended
+    miss = check_bank(path)
+    hit = check_bank(path)
+    assert len(parses) == 2  # the uncached check and the miss; the third load was a hit
+    for report in (miss, hit):
+        assert report.problems == uncached.problems
+        assert report.to_dict() == uncached.to_dict()
+        assert report.summary_line() == uncached.summary_line()
+    assert load_bank(path) == load_bank(path, use_cache=False)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit same size", "edit", "add file", "remove file", "rename file"],
+)
+def test_any_change_to_the_files_is_a_miss(bank_dir: Path, parses: list[str], change: str) -> None:
+    questions = bank_dir / "20-questions.toml"
+    before = read_bank(bank_dir)
+    assert before.bank is not None
+    if change == "edit same size":
+        _edit(questions, "difficulty = 2", "difficulty = 3")
+    elif change == "edit":
+        _edit(questions, "difficulty = 2", "tags = ['x']\ndifficulty = 1")
+    elif change == "add file":
+        (bank_dir / "30-more.toml").write_text(
+            (bank_dir / "20-questions.toml")
+            .read_text()
+            .split("[[questions]]")[0]
+            .replace("mini-o-", "more-o-")
+        )
+    elif change == "remove file":
+        extra = bank_dir / "30-more.toml"
+        extra.write_text('[references]\nR-EXTRA = "An extra reference"\n')
+        before = read_bank(bank_dir)  # cached with the extra file
+        extra.unlink()
+    else:
+        questions.rename(bank_dir / "25-questions.toml")
+    parsed = len(parses)
+    after = read_bank(bank_dir)
+    assert len(parses) == parsed + 1
+    assert after == read_bank(bank_dir, use_cache=False)
+    assert after != before
+
+
+def test_the_same_bank_seen_from_another_directory_shows_its_own_paths(
+    bank_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit(bank_dir / "20-questions.toml", "difficulty = 2", "difficulty = 9")
+    monkeypatch.chdir(tmp_path)
+    inside = read_bank(Path("bank"))
+    assert inside.problems[0].path == os.path.join("bank", "20-questions.toml")
+    monkeypatch.chdir(bank_dir)
+    absolute = read_bank(bank_dir)
+    assert absolute == read_bank(bank_dir, use_cache=False)
+    assert absolute.problems[0].path == "20-questions.toml"
+    monkeypatch.chdir(tmp_path)
+    assert read_bank(Path("bank")) == inside
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "truncated", "empty", "wrong key", "another type", "bad pickle"],
+)
+def test_a_bad_entry_is_ignored_and_rewritten(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, damage: str
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    data = entry.read_bytes()
+    header = len(cache.MAGIC) + 32
+    if damage == "garbage":
+        entry.write_bytes(b"\x00garbage" * 50)
+    elif damage == "truncated":
+        entry.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    elif damage == "wrong key":
+        entry.write_bytes(data[: len(cache.MAGIC)] + bytes(32) + data[header:])
+    elif damage == "another type":
+        entry.write_bytes(data[:header] + pickle.dumps({"not": "a result"}))
+    else:
+        entry.write_bytes(data[:header] + b"\x80\x05not a pickle at all")
+    assert read_bank(bank_dir) == good
+    assert len(parses) == 2  # the bad entry was a miss
+    assert entry.read_bytes() == data  # and it was rewritten
+    assert read_bank(bank_dir) == good
+    assert len(parses) == 2
+
+
+def test_an_unreadable_entry_is_a_miss(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    entry.unlink()
+    entry.mkdir()  # opening it for reading fails with an OSError
+    assert read_bank(bank_dir) == good
+    assert len(parses) == 2
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_unwritable_cache_directory_means_no_cache(
+    bank_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str], where: str
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    cache_root = blocker if where == "a file" else blocker / "cache"
+    monkeypatch.setenv(paths.CACHE_DIR_ENV, str(cache_root))
+    expected = read_bank(bank_dir, use_cache=False)
+    assert read_bank(bank_dir) == expected
+    assert read_bank(bank_dir) == expected
+    assert len(parses) == 3
+    assert blocker.read_text() == "x"
+
+
+def test_a_failed_write_leaves_no_temporary_file(
+    bank_dir: Path, monkeypatch: pytest.MonkeyPatch, _private_bank_cache: Path
+) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = read_bank(bank_dir)
+    assert result == read_bank(bank_dir, use_cache=False)
+    assert list((_private_bank_cache / cache.SUBDIR).iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["0", "off", "FALSE", " no "])
+def test_trainer_cache_0_turns_the_cache_off(
+    bank_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    parses: list[str],
+    _private_bank_cache: Path,
+    value: str,
+) -> None:
+    monkeypatch.setenv(paths.CACHE_ENV, value)
+    assert paths.cache_dir() is None
+    first = read_bank(bank_dir)
+    assert read_bank(bank_dir) == first
+    assert len(parses) == 2
+    assert _entries(_private_bank_cache) == []
+
+
+def test_trainer_check_neither_reads_nor_writes_the_cache(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path
+) -> None:
+    out = io.StringIO()
+    assert run_check(bank_dir, as_json=False, out=out) == 0
+    assert _entries(_private_bank_cache) == []
+    load_bank(bank_dir)  # fills the cache
+    again = io.StringIO()
+    assert run_check(bank_dir, as_json=False, out=again) == 0
+    assert again.getvalue() == out.getvalue()
+    assert len(parses) == 3  # check, load (miss), check: check never takes a cached result
+
+
+def test_a_different_loader_format_or_code_is_a_miss(
+    bank_dir: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    read_bank(bank_dir)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    read_bank(bank_dir)
+    assert len(parses) == 2
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: b"other code")
+    read_bank(bank_dir)
+    assert len(parses) == 3
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    read_bank(bank_dir)
+    assert len(parses) == 4
+
+
+def test_one_entry_per_bank_location_and_old_entries_are_pruned(
+    bank_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _private_bank_cache: Path
+) -> None:
+    read_bank(bank_dir)
+    _edit(bank_dir / "20-questions.toml", "difficulty = 2", "difficulty = 3")
+    read_bank(bank_dir)
+    [first] = _entries(_private_bank_cache)  # replaced, not added
+    os.utime(first, (100_000, 100_000))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    copies = [Path(shutil.copytree(bank_dir, tmp_path / f"copy-{i}")) for i in range(4)]
+    for i, copy in enumerate(copies):
+        read_bank(copy)
+        entry = cache.entry_path(str(copy))
+        assert entry is not None
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))  # make the use order unambiguous
+    kept = _entries(_private_bank_cache)
+    assert kept == sorted(cache.entry_path(str(c)) for c in copies[1:])  # type: ignore[type-var]
+    stale = _private_bank_cache / cache.SUBDIR / ".dead-writer.tmp"
+    stale.write_bytes(b"half an entry")
+    os.utime(stale, (1_000_000, 1_000_000))
+    fresh = _private_bank_cache / cache.SUBDIR / ".live-writer.tmp"
+    fresh.write_bytes(b"being written")
+    cache.prune(_private_bank_cache / cache.SUBDIR)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_bank_that_cannot_be_read_is_never_cached(
+    tmp_path: Path, _private_bank_cache: Path, parses: list[str]
+) -> None:
+    missing = tmp_path / "nowhere"
+    assert read_bank(missing) == read_bank(missing)
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    assert read_bank(empty).errors
+    assert _entries(_private_bank_cache) == []
