@@ -6,7 +6,8 @@ version of the contract are marked [added]; clarified behaviour is marked [note]
 
 Re-exported here: Engine, Rating, Grade, grade, suggested_rating, Counts, CardInfo, ReviewEntry,
 ExamResult, Stats, TrainerDBError, Settings  [added: SyncReport, Response, normalise_answer,
-allowed_ratings, response_to_json, response_from_json, GradingError, SettingsError, TopicStats]
+allowed_ratings, response_to_json, response_from_json, GradingError, SettingsError, TopicStats,
+Overview]  (grading's names and Stats/TopicStats are imported on first use)
 
 grading.py (pure):
   Response = int | frozenset[int] | bool | tuple[int, ...] | tuple[str, ...] | None
@@ -57,6 +58,9 @@ session.py: class Engine:
       # opens/creates/migrates the db (raises TrainerDBError on a foreign/corrupt/newer file,
       # leaving it untouched), syncs the bank (new cards, retire removed, revive returning), loads
       # settings
+      # [note] opening runs SQLite's quick_check on the whole file up to 16 MiB, above that on
+      # every table but the review log; damage met later is raised as TrainerDBError ("... is
+      # damaged ...") by the engine call that reads it, never as a raw sqlite3 error.
       # [note] settings=None loads the stored settings (engine.save_settings) or the defaults; a
       # Settings passed here is used but not stored. seed seeds the fuzz (None: random per engine).
   engine.bank: Bank;  engine.close();  engine.now() -> datetime (the injected clock, in UTC)
@@ -120,6 +124,14 @@ session.py: class Engine:
       learning and relearning cards count 0). Suspended cards count only under
       cards["suspended"]. [added] to_dict() also has "bank", "generated" and "mastery"
       {topic: float}; Stats.by_topic values are TopicStats.
+      [note] computed from SQL aggregates (a count, per-card pass/total of scheduled review-state
+      answers from the partial index review_log_retention, answers per study day between day
+      boundaries computed in Python, from the (time, card_id) index): the log is never read whole.
+  [added] engine.overview() -> Overview(counts: Counts, mastery: dict[str, float], streak: int)
+      # what the home screen shows, without full statistics: counts() as is, mastery as
+      # Stats.mastery (identical values), streak as Stats.streak; cost independent of the log size
+  [note] the engine keeps the bank's cards in memory (cardcache.py) and reloads them only when
+      another connection committed (PRAGMA data_version); its own writes update the cache.
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)
       # the UI persists the theme here ("theme")
@@ -129,22 +141,53 @@ stats_command.py: run_stats(db_path: Path, bank_path: Path, as_json: bool) -> in
   review} (engine.counts()); the text shows the same. Errors go to stderr with exit status 1.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from trainer.engine.errors import TrainerDBError
-from trainer.engine.grading import (
-    Grade,
-    GradingError,
-    Response,
-    allowed_ratings,
-    grade,
-    normalise_answer,
-    response_from_json,
-    response_to_json,
-    suggested_rating,
-)
-from trainer.engine.records import CardInfo, Counts, ExamResult, ReviewEntry, SyncReport
+from trainer.engine.records import CardInfo, Counts, ExamResult, Overview, ReviewEntry, SyncReport
 from trainer.engine.scheduler import Rating, Settings, SettingsError
 from trainer.engine.session import Engine
-from trainer.engine.stats import Stats, TopicStats
+
+if TYPE_CHECKING:
+    from trainer.engine.grading import (
+        Grade,
+        GradingError,
+        Response,
+        allowed_ratings,
+        grade,
+        normalise_answer,
+        response_from_json,
+        response_to_json,
+        suggested_rating,
+    )
+    from trainer.engine.stats import Stats, TopicStats
+
+# Imported on first use (PEP 562), so that opening the app does not load grading and statistics.
+_LAZY = {
+    "Grade": "grading",
+    "GradingError": "grading",
+    "Response": "grading",
+    "allowed_ratings": "grading",
+    "grade": "grading",
+    "normalise_answer": "grading",
+    "response_from_json": "grading",
+    "response_to_json": "grading",
+    "suggested_rating": "grading",
+    "Stats": "stats",
+    "TopicStats": "stats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"trainer.engine.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CardInfo",
@@ -153,6 +196,7 @@ __all__ = [
     "ExamResult",
     "Grade",
     "GradingError",
+    "Overview",
     "Rating",
     "Response",
     "ReviewEntry",

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from trainer.engine.scheduler import CardStateName
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class QueueCard:
+class QueueCard(NamedTuple):
+    """A card as the queue sees it (a named tuple: built for every card when the cache loads)."""
+
     qid: str
     topic: str
     sibling_key: str

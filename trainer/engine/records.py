@@ -68,3 +68,12 @@ class ExamResult:
     @property
     def score(self) -> float:
         return len(self.correct_ids) / len(self.question_ids) if self.question_ids else 0.0
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The home screen's summary (Engine.overview): no full statistics needed."""
+
+    counts: Counts
+    mastery: dict[str, float]  # per topic, as Stats.mastery
+    streak: int

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
@@ -282,13 +283,29 @@ def preview(
     return out
 
 
+DAY_US = 86_400_000_000  # microseconds in a day
+
+
+def retrievability_fn(settings: Settings) -> Callable[[float, int], float | None]:
+    """``r(stability, elapsed_days)``: fsrs.Scheduler.get_card_retrievability's formula and
+    constants, without building an fsrs.Card per call (stats and home ask for every card's).
+    ``elapsed_days`` is whole days since the last review (timedelta.days: floored)."""
+    sched = fsrs_scheduler(settings)
+    factor, decay = sched._FACTOR, sched._DECAY
+
+    def r(stability: float, elapsed_days: int) -> float | None:
+        value = (1 + factor * max(0, elapsed_days) / stability) ** decay
+        return float(value) if math.isfinite(value) else None
+
+    return r
+
+
 def retrievability(schedule: CardSchedule, now: datetime, settings: Settings) -> float | None:
     """Predicted probability of recall at ``now``; None for a new card."""
     if schedule.state == "new" or schedule.stability is None or schedule.last_review is None:
         return None
-    card = to_fsrs(schedule, 0, now)
-    r = fsrs_scheduler(settings).get_card_retrievability(card, utc(now))
-    return float(r) if math.isfinite(r) else None
+    elapsed_days = (utc(now) - utc(schedule.last_review)).days
+    return retrievability_fn(settings)(schedule.stability, elapsed_days)
 
 
 def is_leech_lapse(lapses: int, threshold: int) -> bool:

@@ -69,6 +69,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX exam_results_bank ON exam_results (bank_id, started);
     """,
+    # 3: indexes for statistics computed by SQL aggregates: scheduled answers to review-state
+    # cards per card (true retention), and (time, card_id) so a range of days is counted from the
+    # index alone (it replaces the index on time).
+    """
+    CREATE INDEX review_log_retention ON review_log (card_id, rating)
+        WHERE scheduled = 1 AND state_before = 'review';
+    CREATE INDEX review_log_time_card ON review_log (time, card_id);
+    DROP INDEX review_log_time;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -77,4 +86,5 @@ LATEST_VERSION = len(MIGRATIONS)
 TABLES_AT: dict[int, frozenset[str]] = {
     1: frozenset({"cards", "review_log", "settings"}),
     2: frozenset({"cards", "review_log", "settings", "exam_results"}),
+    3: frozenset({"cards", "review_log", "settings", "exam_results"}),
 }

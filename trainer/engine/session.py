@@ -6,17 +6,17 @@ import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from trainer.bank.models import Bank, Question
-from trainer.engine import stats as stats_mod
-from trainer.engine.days import day_bounds
+from trainer.engine import summary
+from trainer.engine.cardcache import CardCache
+from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
-from trainer.engine.grading import Grade, Response, allowed_ratings, grade, response_to_json
 from trainer.engine.queue import Queue, QueueCard, build_queue, interleave
-from trainer.engine.records import CardInfo, Counts, ExamResult, ReviewEntry, SyncReport
+from trainer.engine.records import CardInfo, Counts, ExamResult, Overview, ReviewEntry, SyncReport
 from trainer.engine.scheduler import (
     Rating,
     Settings,
@@ -27,7 +27,19 @@ from trainer.engine.scheduler import (
     review,
     utc,
 )
-from trainer.engine.storage import CardRow, NewLogEntry, Store
+from trainer.engine.storage import (
+    CardRow,
+    CardTuple,
+    LogRow,
+    NewLogEntry,
+    Store,
+    from_us,
+    to_us,
+)
+
+if TYPE_CHECKING:  # imported where used: not needed to open the app and show home
+    from trainer.engine.grading import Grade, Response
+    from trainer.engine.stats import Stats
 
 Mode = Literal["study", "practice", "exam"]
 PracticeFilter = Literal["all", "unseen", "missed", "flagged"]
@@ -59,9 +71,19 @@ class Engine:
         self.sync_report = sync_report
         self._clock = clock
         self._fuzz_seed = str(seed) if seed is not None else secrets.token_hex(8)
-        self._questions: dict[str, Question] = {q.id: q for q in bank.active_questions}
-        self._order: dict[str, int] = {q.id: i for i, q in enumerate(bank.active_questions)}
+        active = bank.active_questions  # a property that filters the bank: once
+        self._questions: dict[str, Question] = {q.id: q for q in active}
+        self._order: dict[str, int] = {q.id: i for i, q in enumerate(active)}
+        self._topic: dict[str, str] = {q.id: bank.topic_of(q) for q in active}
+        self._sibling: dict[str, str] = {q.id: self._sibling_key(q) for q in active}
         self._undo: list[int] = []
+        self._cache = CardCache(
+            store,
+            bank.id,
+            keep=self._questions.__contains__,
+            queue_card=self._queue_card,
+            sibling_key=self._sibling_key_of,
+        )
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -124,13 +146,28 @@ class Engine:
 
     def _card(self, qid: str) -> CardRow:
         self._question(qid)
-        row = self.store.card(self.bank.id, qid)
+        row = self._cache.row(qid)
         if row is None:  # pragma: no cover - sync creates every active card
             raise KeyError(f"no card for question {qid!r}")
         return row
 
+    def _queue_card(self, t: CardTuple) -> QueueCard:
+        qid, state, due = t[1], t[2], t[6]
+        return QueueCard(
+            qid=qid,
+            topic=self._topic[qid],
+            sibling_key=self._sibling[qid],
+            state=state,
+            due=None if due is None else from_us(due),
+            order=self._order[qid],
+        )
+
+    def _sibling_key_of(self, qid: str) -> str | None:
+        return self._sibling.get(qid)
+
     def topic_of(self, qid: str) -> str:
-        return self.bank.topic_of(self._question(qid))
+        self._question(qid)
+        return self._topic[qid]
 
     def _sibling_key(self, q: Question) -> str:
         return q.objectives[0] if q.objectives else q.id
@@ -155,37 +192,17 @@ class Engine:
     def _queue(self) -> Queue:
         now = self.now()
         start, end = self._day(now)
-        with self.store.read():  # one snapshot: today's log, due cards (by the due index), new
-            today = self.store.log_since(self.bank.id, start)
-            horizon = max(end, now + self.settings.learn_ahead)
-            rows = self.store.due_cards(self.bank.id, horizon) + self.store.new_cards(self.bank.id)
-        new_done = sum(1 for e in today if e.scheduled and e.state_before == "new")
-        reviews_done = sum(1 for e in today if e.scheduled and e.state_before == "review")
-        studied = [e for e in today if e.mode == "study" and e.question_id in self._questions]
-        buried = frozenset(self._sibling_key(self._questions[e.question_id]) for e in studied)
-        last_topic = (
-            self.bank.topic_of(self._questions[studied[-1].question_id]) if studied else None
-        )
-        cards = [
-            QueueCard(
-                qid=row.question_id,
-                topic=self.bank.topic_of(self._questions[row.question_id]),
-                sibling_key=self._sibling_key(self._questions[row.question_id]),
-                state=row.state,
-                due=row.schedule.due,
-                order=self._order[row.question_id],
-            )
-            for row in rows
-            if not row.suspended and row.question_id in self._questions
-        ]
+        day = self._cache.day(start)
+        last_topic = self._topic[day.last_qid] if day.last_qid is not None else None
+        horizon = max(end, now + self.settings.learn_ahead)
         return build_queue(
-            cards,
+            self._cache.queue_cards(to_us(horizon)),
             now=now,
             day_end=end,
             learn_ahead=self.settings.learn_ahead,
-            new_left=self.settings.new_per_day - new_done,
-            reviews_left=self.settings.reviews_per_day - reviews_done,
-            buried=buried,
+            new_left=self.settings.new_per_day - day.new_done,
+            reviews_left=self.settings.reviews_per_day - day.reviews_done,
+            buried=frozenset(day.buried),
             last_topic=last_topic,
         )
 
@@ -229,6 +246,8 @@ class Engine:
         ``rating``: wrong is AGAIN; right is HARD, GOOD or EASY. Recall: self-rated, ``correct`` is
         logged as rating > AGAIN. Raises ValueError/KeyError on bad input, before writing anything.
         """
+        from trainer.engine.grading import allowed_ratings, response_to_json
+
         q = self._question(qid)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
@@ -275,20 +294,30 @@ class Engine:
                         leech=True,
                         suspended=after.suspended or self.settings.leech_action == "suspend",
                     )
-            log_id = self.store.save_answer(
-                before,
-                after,
-                NewLogEntry(
-                    time=now,
-                    rating=int(rating),
-                    correct=correct,
-                    response=response_json,
-                    duration_ms=duration_ms,
-                    mode=mode,
-                    scheduled=scheduled,
-                ),
+            entry = NewLogEntry(
+                time=now,
+                rating=int(rating),
+                correct=correct,
+                response=response_json,
+                duration_ms=duration_ms,
+                mode=mode,
+                scheduled=scheduled,
             )
+            log_id = self.store.save_answer(before, after, entry)
         self._undo.append(log_id)
+        self._cache.put(after)
+        self._cache.logged(
+            LogRow(
+                id=log_id,
+                question_id=qid,
+                time=now,
+                rating=int(rating),
+                correct=correct,
+                mode=mode,
+                scheduled=scheduled,
+                state_before=before.state,
+            )
+        )
 
     def undo(self) -> str | None:
         """Undo this engine's last answer: the card is restored exactly and the log entry deleted.
@@ -300,6 +329,7 @@ class Engine:
         if not self._undo:
             return None
         qid = self.store.undo_answer(self._undo.pop())
+        self._cache.invalidate()
         if qid is None:
             self._undo.clear()
         return qid
@@ -312,6 +342,7 @@ class Engine:
     def set_flag(self, qid: str, flagged: bool) -> None:
         self._question(qid)
         self.store.set_flag(self.bank.id, qid, flagged)
+        self._refresh_card(qid)
 
     def is_flagged(self, qid: str) -> bool:
         return self._card(qid).flagged
@@ -320,6 +351,15 @@ class Engine:
         """Suspend (hide from study) or unsuspend a card."""
         self._question(qid)
         self.store.set_suspended(self.bank.id, qid, suspended)
+        self._refresh_card(qid)
+
+    def _refresh_card(self, qid: str) -> None:
+        """After this engine changed a card: put the stored row into the cache."""
+        row = self.store.card(self.bank.id, qid)
+        if row is None:  # pragma: no cover - sync creates every active card
+            self._cache.invalidate()
+        else:
+            self._cache.put(row)
 
     def _info(self, row: CardRow, now: datetime) -> CardInfo:
         s = row.schedule
@@ -343,11 +383,7 @@ class Engine:
     def all_card_info(self) -> dict[str, CardInfo]:
         """Every active question's card, in one query."""
         now = self.now()
-        return {
-            row.question_id: self._info(row, now)
-            for row in self.store.cards(self.bank.id)
-            if row.question_id in self._questions
-        }
+        return {qid: self._info(row, now) for qid, row in self._cache.rows().items()}
 
     def history(self, qid: str) -> list[ReviewEntry]:
         self._question(qid)
@@ -394,7 +430,7 @@ class Engine:
             else:
                 pool = [q for q in pool if last.get(q.id) is False]
         elif filter == "flagged":
-            flagged = {r.question_id for r in self.store.cards(self.bank.id) if r.flagged}
+            flagged = {r.question_id for r in self._cache.rows().values() if r.flagged}
             pool = [q for q in pool if q.id in flagged]
         rng = random.Random(seed)
         rng.shuffle(pool)
@@ -422,12 +458,52 @@ class Engine:
 
     # -- stats and settings --------------------------------------------------------------------
 
-    def stats(self) -> stats_mod.Stats:
+    def stats(self) -> Stats:
+        """See trainer/engine/stats.py. The log is summarised by SQL (counts by index), never read
+        whole, so this costs about as much as the bank has cards, not as much as it has answers."""
+        from trainer.engine import stats as stats_mod
+
         now = self.now()
-        with self.store.read():
-            cards = [r for r in self.store.cards(self.bank.id) if r.question_id in self._questions]
-            log = self.store.log_since(self.bank.id)
-        return stats_mod.compute(self.bank, cards, log, now, self.settings)
+        with self.store.read():  # one snapshot for the cards and the log
+            cards = self._sorted_rows()
+            edges = summary.history_edges(now, self.settings)
+            per_day = self.store.log_per_period(self.bank.id, edges)
+            facts = stats_mod.LogFacts(
+                reviews=self.store.log_count(self.bank.id),
+                retention=self.store.retention_counts(self.bank.id),
+                per_day=per_day,
+                streak=self._streak(now, [n > 0 for n in per_day]),
+            )
+        return stats_mod.compute(self.bank, cards, facts, now, self.settings)
+
+    def overview(self) -> Overview:
+        """What the home screen shows: what is left today, mastery per topic and the streak.
+
+        Cheaper than stats(): the cards (cached) and a bounded look at the log's recent days."""
+        now = self.now()
+        counts = self.counts()
+        edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
+        recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
+        return Overview(
+            counts=counts,
+            mastery=summary.mastery_by_topic(
+                self.bank, self._cache.raw().values(), now, self.settings, self._topic
+            ),
+            streak=self._streak(now, recent),
+        )
+
+    def _sorted_rows(self) -> list[CardRow]:
+        """The active cards, in id order (the cache keeps them so; stats are summed in it)."""
+        return list(self._cache.rows().values())
+
+    def _streak(self, now: datetime, recent: list[bool]) -> int:
+        hour, tz = self.settings.day_starts_hour, self.settings.tz
+
+        def earlier(last: date, n: int) -> list[bool]:
+            edges = summary.day_edges(last - timedelta(days=n - 1), n, hour, tz)
+            return [x > 0 for x in self.store.log_per_period(self.bank.id, edges, any_only=True)]
+
+        return summary.study_streak(study_day(now, hour, tz), recent, earlier)
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         value = self.store.get_setting(key)
@@ -440,6 +516,8 @@ class Engine:
 
 
 def _grade_of(q: Question, response: Response) -> Grade:
+    from trainer.engine.grading import grade
+
     if response is None:
         raise ValueError(f"{q.id}: an answer to a {q.type} question needs a response or a grade")
     return grade(q, response)

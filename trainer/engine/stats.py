@@ -14,21 +14,45 @@ Definitions:
   learnt and is still remembered; a question just failed is not counted as known.
 - streak: consecutive study days, ending today (or yesterday if nothing was done yet today), with at
   least one answer logged.
+
+The log is never read whole: the engine asks the database for aggregates (a count, per-card
+pass/total counts, answers per study day between day boundaries computed here, exactly, in the
+trainee's time zone) and passes them in as LogFacts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from trainer.bank.models import Bank
-from trainer.engine.days import day_bounds, study_day
+from trainer.engine.days import study_day
 from trainer.engine.scheduler import Settings, retrievability
-from trainer.engine.storage import CardRow, LogRow
+from trainer.engine.storage import CardRow
+from trainer.engine.summary import (
+    HISTORY_DAYS,
+    day_edges,
+    history_edges,
+    mastery_by_topic,
+    study_streak,
+)
 
 FORECAST_DAYS = 30
-HISTORY_DAYS = 30
+
+__all__ = [
+    "FORECAST_DAYS",
+    "HISTORY_DAYS",
+    "LogFacts",
+    "Stats",
+    "TopicStats",
+    "compute",
+    "day_edges",
+    "history_edges",
+    "mastery_by_topic",
+    "study_streak",
+]
 
 
 @dataclass(frozen=True)
@@ -88,17 +112,29 @@ def _ratio(passed: int, total: int) -> float | None:
     return passed / total if total else None
 
 
+@dataclass(frozen=True)
+class LogFacts:
+    """What the statistics need from the review log (see Engine.stats)."""
+
+    reviews: int  # answers logged for the bank's cards
+    retention: Mapping[str, tuple[int, int]]  # question id -> (passed, total), see true_retention
+    per_day: Sequence[int]  # answers on each of the HISTORY_DAYS study days ending today
+    streak: int
+
+
 def compute(
     bank: Bank,
     cards: Sequence[CardRow],
-    log: Sequence[LogRow],
+    log: LogFacts,
     now: datetime,
     settings: Settings,
 ) -> Stats:
-    """``cards``: the bank's active cards; ``log``: all of its log entries."""
+    """``cards``: the bank's active cards; ``log``: the facts of its review log."""
     hour, tz = settings.day_starts_hour, settings.tz
     today = study_day(now, hour, tz)
-    _, day_end = day_bounds(now, hour, tz)
+    # forecast[k] counts due times in [edges[k], edges[k + 1]); overdue cards fall in day 0
+    edges = day_edges(today, FORECAST_DAYS, hour, tz)
+    day_end = edges[1]
     topic_of = {q.id: bank.topic_of(q) for q in bank.questions}
 
     counts = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
@@ -135,34 +171,24 @@ def compute(
         if s.due < day_end:
             due_today += 1
             t["due"] += 1
-        offset = max(0, (study_day(s.due, hour, tz) - today).days)
+        offset = max(0, bisect_right(edges, s.due) - 1)
         if offset < FORECAST_DAYS:
             forecast[offset] += 1
 
-    first_day = today - timedelta(days=HISTORY_DAYS - 1)
-    per_day: dict[date, int] = {first_day + timedelta(days=i): 0 for i in range(HISTORY_DAYS)}
-    active_days: set[date] = set()
     passed = total = 0
-    for e in log:
-        d = study_day(e.time, hour, tz)
-        active_days.add(d)
-        if d in per_day:
-            per_day[d] += 1
-        if e.scheduled and e.state_before == "review":
-            total += 1
-            ok = int(e.rating > 1)
-            passed += ok
-            tt = topics.get(topic_of.get(e.question_id, ""))
-            if tt is not None:
-                tt["total"] += 1
-                tt["passed"] += ok
+    for qid, (ok, n) in log.retention.items():
+        passed += ok
+        total += n
+        tt = topics.get(topic_of.get(qid, ""))
+        if tt is not None:
+            tt["total"] += n
+            tt["passed"] += ok
 
-    streak = 0
-    day = today if today in active_days else today - timedelta(days=1)
-    while day in active_days:
-        streak += 1
-        day -= timedelta(days=1)
-
+    first_day = today - timedelta(days=HISTORY_DAYS - 1)
+    per_day = tuple(
+        ((first_day + timedelta(days=i)).isoformat(), int(log.per_day[i]))
+        for i in range(HISTORY_DAYS)
+    )
     by_topic = {
         name: TopicStats(
             cards=int(t["cards"]),
@@ -177,15 +203,15 @@ def compute(
         bank_id=bank.id,
         bank_title=bank.title,
         generated=now,
-        reviews=len(log),
+        reviews=log.reviews,
         cards=counts,
         due_now=due_now,
         due_today=due_today,
         forecast=tuple(forecast),
-        reviews_per_day=tuple((d.isoformat(), n) for d, n in sorted(per_day.items())),
+        reviews_per_day=per_day,
         true_retention=_ratio(passed, total),
         mean_retrievability=sum(r_values) / len(r_values) if r_values else None,
         by_topic=by_topic,
-        streak=streak,
+        streak=log.streak,
         mastery={name: s.mastery for name, s in by_topic.items()},
     )

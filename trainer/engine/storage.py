@@ -11,6 +11,7 @@ refused with a TrainerDBError.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 import time
@@ -28,6 +29,11 @@ from trainer.engine.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, TA
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 12  # x BUSY_TIMEOUT_MS: give up on a lock after about a minute
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Up to this size the whole file is quick_check'ed on every open (a few ms); above it, every table
+# but the review log (so that opening does not slow down as the history grows).
+FULL_CHECK_BYTES = 16 * 1024 * 1024
+# SQLite's result codes for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB).
+_DAMAGED_CODES = frozenset({11, 26})
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -96,27 +102,57 @@ _CARD_COLUMNS = (
 )
 
 
-def _card_from_row(r: sqlite3.Row) -> CardRow:
-    state = r["state"]
+# A card's columns as stored, in the order of _CARD_COLUMNS (times in UTC microseconds).
+CardTuple = tuple[Any, ...]
+
+
+def card_tuple(row: CardRow) -> CardTuple:
+    """The stored form of ``row`` (the inverse of card_from_tuple)."""
+    s = row.schedule
+    return (
+        row.id,
+        row.question_id,
+        s.state,
+        s.step,
+        s.stability,
+        s.difficulty,
+        _opt_us(s.due),
+        _opt_us(s.last_review),
+        s.reps,
+        s.lapses,
+        int(row.suspended),
+        int(row.flagged),
+        int(row.leech),
+        int(row.retired),
+    )
+
+
+def card_from_tuple(r: CardTuple | sqlite3.Row) -> CardRow:
+    return _card_from_row(r)
+
+
+def _card_from_row(r: CardTuple | sqlite3.Row) -> CardRow:
+    # Positional (the order of _CARD_COLUMNS): a whole bank's cards are read at once.
+    (cid, qid, state, step, stability, difficulty, due, last, reps, lapses) = tuple(r[:10])
     if state not in CARD_STATES:  # pragma: no cover - the CHECK constraint forbids it
         raise TrainerDBError(f"unknown card state {state!r} in the database")
     return CardRow(
-        id=r["id"],
-        question_id=r["question_id"],
+        id=cid,
+        question_id=qid,
         schedule=CardSchedule(
             state=state,
-            step=r["step"],
-            stability=r["stability"],
-            difficulty=r["difficulty"],
-            due=_opt_dt(r["due"]),
-            last_review=_opt_dt(r["last_review"]),
-            reps=r["reps"],
-            lapses=r["lapses"],
+            step=step,
+            stability=stability,
+            difficulty=difficulty,
+            due=None if due is None else EPOCH + timedelta(microseconds=due),
+            last_review=None if last is None else EPOCH + timedelta(microseconds=last),
+            reps=reps,
+            lapses=lapses,
         ),
-        suspended=bool(r["suspended"]),
-        flagged=bool(r["flagged"]),
-        leech=bool(r["leech"]),
-        retired=bool(r["retired"]),
+        suspended=bool(r[10]),
+        flagged=bool(r[11]),
+        leech=bool(r[12]),
+        retired=bool(r[13]),
     )
 
 
@@ -196,6 +232,21 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
         )
 
 
+def _quick_check(conn: sqlite3.Connection, size: int, tables: set[str]) -> str:
+    """SQLite's quick_check: of the whole file when it is small, else of every table but the
+    review log (which grows without bound and is read only in bounded ranges; damage found there
+    later is still reported as a TrainerDBError, see Store). Returns "ok" or the first problem."""
+    if size <= FULL_CHECK_BYTES:
+        return str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    for table in sorted(tables - {"review_log"}):
+        if not table.replace("_", "").isalnum():
+            continue  # not one of ours; refused below
+        result = str(conn.execute(f"PRAGMA quick_check({table})").fetchone()[0])
+        if result != "ok":
+            return result
+    return "ok"
+
+
 def _inspect(path: Path) -> int:
     """The schema version of an existing file, read without writing to it.
 
@@ -219,7 +270,7 @@ def _inspect(path: Path) -> int:
                 "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             )
         }
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        check = _quick_check(conn, size, {name for kind, name in objects if kind == "table"})
     except sqlite3.OperationalError as exc:
         if _is_locked(exc):
             raise TrainerDBError(
@@ -400,8 +451,11 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent snapshot for several reads."""
+        """A consistent snapshot for several reads (within one already open: that one)."""
         c = self._conn
+        if c.in_transaction:
+            yield
+            return
         c.execute("BEGIN")
         try:
             yield
@@ -416,19 +470,45 @@ class Store:
             )
         return exc
 
+    def _damaged(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A TrainerDBError for SQLite's "the file is damaged" errors; other errors as they are."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if (code is not None and code & 0xFF in _DAMAGED_CODES) or "malformed" in str(exc):
+            return TrainerDBError(
+                f"{self.path} is damaged ({exc}). Restore it from a backup (a .bak- file beside "
+                "it) or move it away."
+            )
+        return exc
+
+    def _x(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Execute one statement; damage found in the file becomes a clear TrainerDBError."""
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            err = self._damaged(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            err = self._damaged(exc)
+            if err is exc:
+                raise
+            raise err from exc
 
     # -- schema facts (for tests and diagnostics) -----------------------------------------------
 
     def pragma(self, name: str) -> Any:
         if not name.replace("_", "").isalnum():
             raise ValueError(f"not a pragma name: {name!r}")
-        return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+        return self._x(f"PRAGMA {name}").fetchone()[0]
 
     def set_busy_timeout(self, ms: int) -> None:
         """How long SQLite itself waits for another writer's lock (then we retry; see write())."""
-        self._conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+        self._x(f"PRAGMA busy_timeout = {int(ms)}")
 
     def due_query_plan(self, bank_id: str, before: datetime) -> list[str]:
         """EXPLAIN QUERY PLAN of the due-cards query."""
@@ -437,35 +517,54 @@ class Store:
 
     # -- cards ---------------------------------------------------------------------------------
 
+    def _bank_cards(self, bank_id: str) -> dict[str, bool]:
+        """question id -> retired, for every card of the bank."""
+        cur = self._conn.cursor()
+        cur.row_factory = None
+        try:
+            sql = "SELECT question_id, retired FROM cards WHERE bank_id = ?"
+            return {qid: bool(retired) for qid, retired in cur.execute(sql, (bank_id,))}
+        except sqlite3.DatabaseError as exc:
+            err = self._damaged(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
+    @staticmethod
+    def _in_sync(existing: dict[str, bool], active_ids: Sequence[str]) -> bool:
+        """Whether the cards already are exactly the active ids, none retired among them."""
+        live = sum(1 for is_retired in existing.values() if not is_retired)
+        return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
+
     def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
-        """New ids become new cards; absent ids are retired; returning ids are revived."""
+        """New ids become new cards; absent ids are retired; returning ids are revived.
+
+        The usual case (nothing changed since the last start) is settled by one read, without
+        taking the write lock."""
+        if self._in_sync(self._bank_cards(bank_id), active_ids):
+            return SyncReport()
         active = set(active_ids)
         added = retired = revived = 0
         with self.write():
-            existing = {
-                r["question_id"]: bool(r["retired"])
-                for r in self._q(
-                    "SELECT question_id, retired FROM cards WHERE bank_id = ?", (bank_id,)
-                )
-            }
+            existing = self._bank_cards(bank_id)  # again, under the lock
             created = to_us(now)
             for qid in active_ids:
                 if qid not in existing:
-                    self._conn.execute(
+                    self._x(
                         "INSERT INTO cards (bank_id, question_id, created) VALUES (?, ?, ?)",
                         (bank_id, qid, created),
                     )
                     existing[qid] = False
                     added += 1
                 elif existing[qid]:
-                    self._conn.execute(
+                    self._x(
                         "UPDATE cards SET retired = 0 WHERE bank_id = ? AND question_id = ?",
                         (bank_id, qid),
                     )
                     revived += 1
             for qid, is_retired in existing.items():
                 if qid not in active and not is_retired:
-                    self._conn.execute(
+                    self._x(
                         "UPDATE cards SET retired = 1 WHERE bank_id = ? AND question_id = ?",
                         (bank_id, qid),
                     )
@@ -485,6 +584,20 @@ class Store:
             sql += " AND retired = 0"
         return [_card_from_row(r) for r in self._q(sql + " ORDER BY id", (bank_id,))]
 
+    def card_tuples(self, bank_id: str) -> list[CardTuple]:
+        """The bank's active cards as plain tuples (see CardTuple), in id order: the cheapest
+        whole-bank read, for the engine's cache."""
+        sql = f"SELECT {_CARD_COLUMNS} FROM cards WHERE bank_id = ? AND retired = 0 ORDER BY id"
+        try:
+            cur = self._conn.cursor()
+            cur.row_factory = None
+            return cur.execute(sql, (bank_id,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            err = self._damaged(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
     def due_cards(self, bank_id: str, before: datetime) -> list[CardRow]:
         """Seen, active, unsuspended cards due before ``before``, soonest first (uses cards_due)."""
         return [_card_from_row(r) for r in self._q(_DUE_SQL, (bank_id, to_us(before)))]
@@ -501,7 +614,7 @@ class Store:
 
     def set_flag(self, bank_id: str, qid: str, flagged: bool) -> bool:
         with self.write():
-            cur = self._conn.execute(
+            cur = self._x(
                 "UPDATE cards SET flagged = ? WHERE bank_id = ? AND question_id = ?",
                 (int(flagged), bank_id, qid),
             )
@@ -509,7 +622,7 @@ class Store:
 
     def set_suspended(self, bank_id: str, qid: str, suspended: bool) -> bool:
         with self.write():
-            cur = self._conn.execute(
+            cur = self._x(
                 "UPDATE cards SET suspended = ? WHERE bank_id = ? AND question_id = ?",
                 (int(suspended), bank_id, qid),
             )
@@ -519,8 +632,8 @@ class Store:
 
     def save_answer(self, before: CardRow, after: CardRow, entry: NewLogEntry) -> int:
         """Within the caller's write(): update the card and append the log entry; its id."""
-        self._conn.execute(_SET_ANSWER_COLUMNS, {**_answer_columns(after), "id": before.id})
-        cur = self._conn.execute(
+        self._x(_SET_ANSWER_COLUMNS, {**_answer_columns(after), "id": before.id})
+        cur = self._x(
             "INSERT INTO review_log (card_id, time, rating, correct, response, duration_ms, mode, "
             "scheduled, state_before, state_after, card_before, card_after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -559,21 +672,23 @@ class Store:
             if not rows:
                 return None
             snapshot = json.loads(rows[0]["card_before"])
-            self._conn.execute(_SET_ANSWER_COLUMNS, {**snapshot, "id": rows[0]["card_id"]})
-            self._conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+            self._x(_SET_ANSWER_COLUMNS, {**snapshot, "id": rows[0]["card_id"]})
+            self._x("DELETE FROM review_log WHERE id = ?", (log_id,))
         return str(rows[0]["question_id"])
 
     def log_since(self, bank_id: str, since: datetime | None = None) -> list[LogRow]:
         """Log entries of the bank's cards (at or after ``since``), oldest first."""
         sql = (
             "SELECT l.id, c.question_id, l.time, l.rating, l.correct, l.mode, l.scheduled, "
-            "l.state_before FROM review_log l JOIN cards c ON c.id = l.card_id "
-            "WHERE c.bank_id = ?"
+            "l.state_before FROM review_log l "
         )
         params: list[Any] = [bank_id]
         if since is not None:
-            sql += " AND l.time >= ?"
+            # CROSS JOIN: the time range of the log first (index), not every card's history
+            sql += "CROSS JOIN cards c ON c.id = l.card_id WHERE c.bank_id = ? AND l.time >= ?"
             params.append(to_us(since))
+        else:
+            sql += "JOIN cards c ON c.id = l.card_id WHERE c.bank_id = ?"
         return [
             LogRow(
                 id=r["id"],
@@ -587,6 +702,67 @@ class Store:
             )
             for r in self._q(sql + " ORDER BY l.time, l.id", params)
         ]
+
+    # -- aggregates for statistics (bounded work: indexes, no whole-log reads into Python) ------
+
+    def data_version(self) -> int:
+        """SQLite's PRAGMA data_version: changes when ANOTHER connection commits (not this one)."""
+        return int(self._q("PRAGMA data_version")[0][0])
+
+    def only_bank(self, bank_id: str) -> bool:
+        """Whether every card in the database is this bank's (then its log is the whole log)."""
+        lo, hi = self._q(
+            "SELECT (SELECT min(bank_id) FROM cards) AS lo, (SELECT max(bank_id) FROM cards) AS hi"
+        )[0]
+        return lo in (None, bank_id) and hi in (None, bank_id)
+
+    def log_count(self, bank_id: str) -> int:
+        """How many answers are logged for the bank's cards (retired ones included)."""
+        if self.only_bank(bank_id):
+            return int(self._q("SELECT count(*) FROM review_log")[0][0])
+        return int(
+            self._q(
+                "SELECT count(*) FROM review_log WHERE card_id IN "
+                "(SELECT id FROM cards WHERE bank_id = ?)",
+                (bank_id,),
+            )[0][0]
+        )
+
+    def retention_counts(self, bank_id: str) -> dict[str, tuple[int, int]]:
+        """Per question id: (passed, total) of its scheduled answers in the review state (passed:
+        not AGAIN), from the partial index review_log_retention. Retired cards included."""
+        sql = (
+            "SELECT c.question_id, r.total, r.passed FROM (SELECT card_id, count(*) AS total, "
+            "sum(rating > 1) AS passed FROM review_log WHERE scheduled = 1 "
+            "AND state_before = 'review' GROUP BY card_id) r "
+            "JOIN cards c ON c.id = r.card_id WHERE c.bank_id = ?"
+        )
+        return {r[0]: (int(r[2]), int(r[1])) for r in self._q(sql, (bank_id,))}
+
+    def log_per_period(
+        self, bank_id: str, bounds: Sequence[datetime], *, any_only: bool = False
+    ) -> list[int]:
+        """Answers logged for the bank's cards in each period ``[bounds[i], bounds[i + 1])`` (with
+        ``any_only``: 1 if there is at least one, else 0). One query; each period is a range of
+        the (time, card_id) index, so the cost follows the periods, not the size of the log."""
+        edges = [to_us(b) for b in bounds]
+        if len(edges) < 2:
+            return []
+        values = ", ".join(
+            f"({i}, {int(lo)}, {int(hi)})" for i, (lo, hi) in enumerate(itertools.pairwise(edges))
+        )
+        params: tuple[Any, ...] = ()
+        if self.only_bank(bank_id):
+            inner = "FROM review_log l WHERE l.time >= b.lo AND l.time < b.hi"
+        else:  # CROSS JOIN: walk the time range first, then look each card up by its id
+            inner = (
+                "FROM review_log l CROSS JOIN cards c ON c.id = l.card_id "
+                "WHERE l.time >= b.lo AND l.time < b.hi AND c.bank_id = ?"
+            )
+            params = (bank_id,)
+        agg = f"EXISTS (SELECT 1 {inner})" if any_only else f"(SELECT count(*) {inner})"
+        sql = f"WITH b(i, lo, hi) AS (VALUES {values}) SELECT b.i, {agg} FROM b ORDER BY b.i"
+        return [int(r[1]) for r in self._q(sql, params)]
 
     def history(self, bank_id: str, qid: str) -> list[ReviewEntry]:
         return [
@@ -628,7 +804,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.write():
-            self._conn.execute(
+            self._x(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
@@ -638,7 +814,7 @@ class Store:
 
     def record_exam(self, bank_id: str, result: ExamResult) -> int:
         with self.write():
-            cur = self._conn.execute(
+            cur = self._x(
                 "INSERT INTO exam_results (bank_id, started, finished, seed, question_ids, "
                 "correct_ids, by_topic) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (

@@ -61,6 +61,7 @@ class TrainerApp(App[None]):
         # A paused session (study, practice or exam), resumed with `r` from home.
         self.paused: StudyDeck | PracticeDeck | ExamState | None = None
         self.last_export: Path | None = None
+        self._db_error: Exception | None = None  # damage met while running: exiting with it
         saved = engine.get_setting(THEME_SETTING)
         if saved and saved in self.available_themes:
             self.theme = saved
@@ -72,6 +73,19 @@ class TrainerApp(App[None]):
 
     def on_unmount(self) -> None:
         self.engine.close()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database found damaged while in use (see Engine) ends the app with its one-line
+        message and exit status 1, as at start, not with a traceback."""
+        from trainer.engine import TrainerDBError
+
+        if isinstance(error, TrainerDBError):
+            self._db_error = error
+            self.exit(return_code=1, message=f"trainer: {error}")
+            return
+        if self._db_error is not None:
+            return  # a consequence of the handler the damage cut short; the app is exiting
+        super()._handle_exception(error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -90,15 +104,21 @@ class TrainerApp(App[None]):
     # ---------------------------------------------------------------- navigation
 
     def go_home(self) -> None:
-        """Pop back to the home screen (the bottom of the stack) and refresh it."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        """Pop back to the home screen (the bottom of the stack) and refresh it.
+
+        When screens are popped, home refreshes itself as it is resumed (HomeScreen)."""
+        if len(self.screen_stack) > 1:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
         home = self.screen_stack[-1]
         if isinstance(home, HomeScreen):
             home.refresh_summary()
 
     def _open(self, screen: Screen[Any]) -> None:
-        self.go_home()
+        """Open ``screen`` over home (home is not refreshed: it is about to be covered)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
         self.push_screen(screen)
 
     def action_study(self) -> None:

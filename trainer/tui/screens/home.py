@@ -57,20 +57,32 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="mastery", markup=False)
         yield Footer()
 
+    # Refreshed once per showing: at mount, and whenever the screen is resumed after that (the
+    # first resume follows the mount immediately, with nothing changed in between: skipped).
+    _resumed = False
+    _skip_resume = False
+    _resume_shown = False  # whether the footer shows the Resume key
+
     def on_mount(self) -> None:
+        self._resume_shown = self.app.paused is not None  # as the footer was just built
         self.refresh_summary()
+        self._skip_resume = not self._resumed
 
     def on_screen_resume(self) -> None:
-        self.refresh_summary()
+        self._resumed = True
+        if self._skip_resume:
+            self._skip_resume = False
+            return
+        if self.app.screen is self:  # not when another screen was pushed on top meanwhile
+            self.refresh_summary()
 
     def refresh_summary(self) -> None:
         if not self.query("#menu-items"):
             return  # not composed yet; on_mount will fill it in
         engine = self.app.engine
         bank = engine.bank
-        counts = engine.counts()
-        stats = engine.stats()
-        streak = stats.streak
+        overview = engine.overview()  # counts, mastery and streak, without full statistics
+        counts, streak = overview.counts, overview.streak
         self.query_one("#home-title", Static).update(
             Text(f"{bank.title}  (bank version {bank.version})", style="bold")
         )
@@ -93,15 +105,19 @@ class HomeScreen(Screen[None]):
         self.query_one("#menu-items", Static).update(menu)
         lines = Text()
         for topic in bank.topics:
-            if topic not in stats.by_topic:
+            if topic not in overview.mastery:
                 continue
-            mastery = stats.mastery.get(topic, 0.0)
+            mastery = overview.mastery.get(topic, 0.0)
             lines.append(f"{topic_title(topic):<17.17} ")
             lines.append(bar(mastery), style="bold")
             lines.append(f" {percent(mastery):>4}\n")
         lines.rstrip()
         self.query_one("#mastery", Static).update(lines)
-        self.refresh_bindings()
+        if (paused is not None) != self._resume_shown:
+            # The footer's Resume key comes and goes with a paused session; rebuilding the
+            # footer costs a style update of every key, so only when that changed.
+            self._resume_shown = paused is not None
+            self.refresh_bindings()
 
     def _paused_text(self) -> str:
         from trainer.tui.decks import ExamState, PracticeDeck

@@ -1,0 +1,105 @@
+"""The home screen refreshes once per showing, from Engine.overview, and keeps its footer right."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from trainer.engine import Engine, TrainerDBError
+from trainer.tui.app import TrainerApp
+from trainer.tui.decks import PracticeDeck
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.question import QuestionScreen
+
+from .helpers import answer, text_of
+
+
+class OverviewCalls:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.n = 0
+        original = Engine.overview
+
+        def overview(engine: Engine) -> object:
+            self.n += 1
+            return original(engine)
+
+        monkeypatch.setattr(Engine, "overview", overview)
+
+
+def footer_keys(app: TrainerApp) -> set[str]:
+    return {k.key for k in app.screen.query(FooterKey)}
+
+
+async def test_home_is_summarised_once_at_start_and_once_per_return(
+    app: TrainerApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = OverviewCalls(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert calls.n == 1
+        before = app.engine.counts()
+        assert f"Today: {before.new} new," in text_of(pilot, "#home-counts")
+        await pilot.press("b")  # browse, then back home
+        await pilot.pause()
+        assert not isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert calls.n == 2
+        await pilot.press("s")  # study one question: home then shows what is left
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.question is not None
+        await answer(pilot, screen.question.id, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert calls.n == 3
+        after = app.engine.counts()
+        assert after != before
+        assert f"Today: {after.new} new, {after.learning} learning, {after.review} due" in (
+            text_of(pilot, "#home-counts")
+        )
+
+
+async def test_the_footer_offers_resume_only_while_a_session_is_paused(app: TrainerApp) -> None:
+    bank = app.engine.bank
+    questions = [bank.question("mini-q-single"), bank.question("mini-q-true-false")]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "r" not in footer_keys(app)
+        app.start_practice(PracticeDeck(questions))
+        await pilot.pause()
+        await answer(pilot, "mini-q-single", right=True)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "r" in footer_keys(app)
+        await pilot.press("r")
+        await pilot.pause()
+        await answer(pilot, "mini-q-true-false", right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.go_home()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.paused is None
+        assert "r" not in footer_keys(app)
+
+
+async def test_damage_found_in_use_ends_the_app_with_a_message_not_a_traceback(
+    app: TrainerApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(engine: Engine) -> object:
+        raise TrainerDBError("/x/trainer.db is damaged (database disk image is malformed).")
+
+    monkeypatch.setattr(Engine, "stats", damaged)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_stats()  # the stats screen reads the damaged part (the app then exits)
+    assert app.return_code == 1
+    assert app._exception is None  # handled: no traceback is printed
+    assert "/x/trainer.db is damaged" in str(app._db_error)  # the message it exits with

@@ -1,0 +1,175 @@
+"""The engine's in-memory cards: kept in step with its own writes, reloaded on another's.
+
+next_question()/counts() no longer read every card on each call; they must still see exactly what
+a freshly opened engine sees, including what another engine (another process) wrote meanwhile.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from engine_kit import Clock, answer, make_bank, open_engine
+
+from trainer.engine import Counts, Engine, Rating
+from trainer.engine.storage import Store
+
+BANK = make_bank({"A": {"a1": 2, "a2": 1, "a3": 2}, "B": {"b1": 1, "b2": 3}})
+
+
+def fresh_view(
+    engine: Engine, db: Path, clock: Clock, new_per_day: int = 5
+) -> tuple[str | None, Counts]:
+    """What a newly opened engine (no cache) would show now."""
+    other = open_engine(engine.bank, db, clock, new_per_day=new_per_day)
+    try:
+        q = other.next_question()
+        return (q.id if q else None), other.counts()
+    finally:
+        other.close()
+
+
+def view(engine: Engine) -> tuple[str | None, Counts]:
+    q = engine.next_question()
+    return (q.id if q else None), engine.counts()
+
+
+class CountingReads:
+    """Counts whole-bank card reads (Store.cards, Store.card_tuples) for one test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        cards, card_tuples = Store.cards, Store.card_tuples
+
+        def counted_cards(store: Store, bank_id: str, *, include_retired: bool = False) -> object:
+            self.calls += 1
+            return cards(store, bank_id, include_retired=include_retired)
+
+        def counted_tuples(store: Store, bank_id: str) -> object:
+            self.calls += 1
+            return card_tuples(store, bank_id)
+
+        monkeypatch.setattr(Store, "cards", counted_cards)
+        monkeypatch.setattr(Store, "card_tuples", counted_tuples)
+
+
+def test_own_answers_update_the_cache_without_rereading_every_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = CountingReads(monkeypatch)
+    clock = Clock()
+    engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=5)
+    assert engine.counts() == Counts(new=5, learning=0, review=0)
+    assert reads.calls == 1
+    for _ in range(4):
+        q = engine.next_question()
+        assert q is not None
+        answer(engine, q.id, Rating.AGAIN)
+        clock.advance(seconds=30)
+    engine.set_flag("a1-1", True)
+    engine.set_suspended("b2-2", True)
+    assert engine.is_flagged("a1-1")
+    assert reads.calls == 1  # everything above was kept in step in memory
+    # ...and matches what a fresh engine reads from the file
+    assert view(engine) == fresh_view(engine, tmp_path / "t.db", clock)
+    engine.close()
+
+
+def test_another_engines_writes_are_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "t.db"
+    clock = Clock()
+    one = open_engine(BANK, db, clock, new_per_day=5)
+    two = open_engine(BANK, db, clock, new_per_day=5)
+    assert one.counts() == Counts(new=5, learning=0, review=0)
+    first = one.next_question()
+    assert first is not None
+    answer(two, first.id, Rating.EASY)  # the other engine answers the card shown here
+    assert one.counts() == Counts(new=4, learning=0, review=0)  # the daily new limit counts it
+    assert one.card_info(first.id).state == "review"
+    nxt = one.next_question()
+    assert nxt is not None and nxt.id != first.id
+    two.set_flag(nxt.id, True)
+    assert one.is_flagged(nxt.id)
+    two.set_suspended(nxt.id, True)
+    assert view(one) == fresh_view(one, db, clock)
+    assert one.next_question() != nxt
+    one.close()
+    two.close()
+
+
+def test_an_undo_by_another_engine_is_seen(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    clock = Clock()
+    one = open_engine(BANK, db, clock, new_per_day=5)
+    two = open_engine(BANK, db, clock, new_per_day=5)
+    before = view(one)
+    q = two.next_question()
+    assert q is not None
+    answer(two, q.id, Rating.GOOD)
+    assert view(one) != before
+    assert two.undo() == q.id
+    assert view(one) == before
+    one.close()
+    two.close()
+
+
+def test_random_interleaved_use_by_two_engines_matches_a_fresh_read(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    clock = Clock()
+    engines = [open_engine(BANK, db, clock, new_per_day=5) for _ in range(2)]
+    rng = random.Random(11)
+    for step in range(80):
+        e = engines[rng.randrange(2)]
+        action = rng.random()
+        q = e.next_question()
+        if q is not None and action < 0.7:
+            answer(e, q.id, rng.choice([Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY]))
+        elif action < 0.8:
+            e.undo()
+        elif action < 0.9:
+            qid = rng.choice([q.id for q in BANK.questions])
+            e.set_suspended(qid, rng.random() < 0.3)
+        clock.advance(minutes=rng.randint(0, 90))
+        if step % 7 == 0:
+            clock.advance(days=1)
+        expected = fresh_view(e, db, clock)
+        for each in engines:
+            assert view(each) == expected, step
+            for qid in ("a1-1", "b2-3"):
+                assert each.card_info(qid) == engines[0].card_info(qid)
+    for e in engines:
+        e.close()
+
+
+def test_the_day_rolling_over_resets_the_daily_counts(tmp_path: Path) -> None:
+    clock = Clock()
+    engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=2)
+    for _ in range(2):
+        q = engine.next_question()
+        assert q is not None
+        answer(engine, q.id, Rating.EASY)
+    assert engine.counts().new == 0
+    clock.advance(days=1)
+    assert engine.counts().new == 2  # a new day: the limit starts again (no foreign write)
+    assert view(engine) == fresh_view(engine, tmp_path / "t.db", clock, new_per_day=2)
+    clock.advance(days=-1)  # back to the first day: its answers still count
+    assert engine.counts().new == 0
+    engine.close()
+
+
+def test_learning_cards_fall_due_as_time_passes(tmp_path: Path) -> None:
+    clock = Clock()
+    engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=5, learn_ahead=timedelta(0))
+    q = engine.next_question()
+    assert q is not None
+    answer(engine, q.id, Rating.AGAIN)  # learning, due in a minute
+    assert engine.counts().learning == 0
+    clock.advance(minutes=2)
+    assert engine.counts().learning == 1
+    assert engine.next_question() == q
+    engine.close()

@@ -1,0 +1,150 @@
+"""The bank's cards in memory, for the study queue, browse and statistics.
+
+Reading every card for each ``next_question()``/``counts()`` costs as much as the bank is large.
+The cache keeps them and reloads only when the database changed under it: SQLite's
+``PRAGMA data_version`` changes when another connection (another process or engine) commits, and
+is cheap to read. This engine's own writes do not change it, so the engine puts the rows it wrote
+back into the cache itself (``put``), or drops the cache (``invalidate``) when that is simpler.
+
+Today's log is summarised here too (answers counted against the daily limits, buried siblings,
+the last topic), keyed by the day's start, so the queue does not reread it on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from trainer.engine.queue import QueueCard
+from trainer.engine.storage import CardRow, CardTuple, LogRow, Store, card_from_tuple, card_tuple
+
+
+@dataclass
+class DayLog:
+    """What today's log means for the queue."""
+
+    start: datetime
+    new_done: int = 0
+    reviews_done: int = 0
+    buried: set[str] = field(default_factory=set)  # sibling keys studied today
+    last_qid: str | None = None  # the last question studied today (latest by time, then log id)
+    last_at: tuple[datetime, int] | None = None
+
+    def add(self, entry: LogRow, sibling_key: str | None) -> None:
+        if entry.scheduled and entry.state_before == "new":
+            self.new_done += 1
+        if entry.scheduled and entry.state_before == "review":
+            self.reviews_done += 1
+        if entry.mode == "study" and sibling_key is not None:
+            self.buried.add(sibling_key)
+            at = (entry.time, entry.id)
+            if self.last_at is None or at > self.last_at:
+                self.last_qid, self.last_at = entry.question_id, at
+
+
+class CardCache:
+    """The bank's active cards as of ``version``; see the module docstring.
+
+    Kept as stored tuples (cheap to load); CardRow objects are built only when asked for."""
+
+    def __init__(
+        self,
+        store: Store,
+        bank_id: str,
+        keep: Callable[[str], bool],
+        queue_card: Callable[[CardTuple], QueueCard],
+        sibling_key: Callable[[str], str | None],
+    ) -> None:
+        self._store = store
+        self._bank_id = bank_id
+        self._keep = keep  # whether a question id is one of the engine's active questions
+        self._queue_card = queue_card
+        self._sibling_key = sibling_key  # None for a question the engine does not know
+        self._raw: dict[str, CardTuple] | None = None  # by question id, in id order
+        self._rows: dict[str, CardRow] | None = None  # built from _raw on demand
+        self._queue: dict[str, tuple[CardTuple, QueueCard]] = {}  # built as needed, by qid
+        self._day: DayLog | None = None
+        self._version: int | None = None
+
+    def invalidate(self) -> None:
+        self._raw = None
+        self._rows = None
+        self._day = None
+        self._version = None
+
+    def _fresh(self) -> bool:
+        return self._version is not None and self._store.data_version() == self._version
+
+    def _load(self) -> None:
+        with self._store.read():
+            tuples = self._store.card_tuples(self._bank_id)
+            self._version = self._store.data_version()  # of the snapshot just read
+        self._raw = {t[1]: t for t in tuples if self._keep(t[1])}
+        self._rows = None
+        self._queue = {}
+        self._day = None
+
+    def raw(self) -> dict[str, CardTuple]:
+        """Every active card's stored columns by question id (id order), current with the file."""
+        if self._raw is None or not self._fresh():
+            self._load()
+        assert self._raw is not None
+        return self._raw
+
+    def rows(self) -> dict[str, CardRow]:
+        """Every active card by question id (id order), current with the database."""
+        raw = self.raw()
+        if self._rows is None:
+            self._rows = {q: card_from_tuple(t) for q, t in raw.items()}
+        return self._rows
+
+    def row(self, qid: str) -> CardRow | None:
+        """One card, without building the others."""
+        raw = self.raw()
+        if self._rows is not None:
+            return self._rows.get(qid)
+        t = raw.get(qid)
+        return None if t is None else card_from_tuple(t)
+
+    def queue_cards(self, horizon_us: int) -> list[QueueCard]:
+        """The unsuspended active cards that can be in the queue before ``horizon_us`` (UTC
+        microseconds, inclusive): new cards and seen cards due by then. The queue applies its
+        own, exact rules to them; the others cannot qualify, so no QueueCard is made for them."""
+        out: list[QueueCard] = []
+        made = self._queue
+        for t in self.raw().values():
+            if t[10] or (t[2] != "new" and (t[6] is None or t[6] > horizon_us)):
+                continue
+            memo = made.get(t[1])
+            if memo is None or memo[0] is not t:
+                memo = made[t[1]] = (t, self._queue_card(t))
+            out.append(memo[1])
+        return out
+
+    def day(self, start: datetime) -> DayLog:
+        """Today's log summary (today begins at ``start``); read again when the day changes."""
+        self.raw()  # checks freshness (a foreign write drops the day summary too)
+        if self._day is None or self._day.start != start:
+            self._day = self._summarise(start, self._store.log_since(self._bank_id, start))
+        return self._day
+
+    def _summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
+        day = DayLog(start)
+        for e in entries:
+            day.add(e, self._sibling_key(e.question_id))
+        return day
+
+    def put(self, row: CardRow) -> None:
+        """This engine wrote ``row`` (committed): keep the cache in step without a reload."""
+        if self._raw is None or not self._keep(row.question_id):
+            return
+        t = card_tuple(row)
+        self._raw[row.question_id] = t
+        if self._rows is not None:
+            self._rows[row.question_id] = row
+
+    def logged(self, entry: LogRow) -> None:
+        """This engine logged an answer (committed): count it in today's summary."""
+        if self._day is not None and entry.time >= self._day.start:
+            self._day.add(entry, self._sibling_key(entry.question_id))

@@ -1,0 +1,91 @@
+"""What the home screen needs, light enough for the start path: study-day edges, the streak and
+mastery per topic (the full statistics are in stats.py, which uses these too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta, tzinfo
+
+from trainer.bank.models import Bank
+from trainer.engine.days import day_start, study_day
+from trainer.engine.scheduler import DAY_US, Settings, retrievability_fn
+from trainer.engine.storage import CardTuple, to_us
+
+HISTORY_DAYS = 30
+STREAK_CHUNK_DAYS = 60  # days asked for at a time when a streak runs past the history window
+
+
+def day_edges(first: date, days: int, hour: int, tz: tzinfo | None) -> list[datetime]:
+    """The starts (UTC) of study days ``first`` .. ``first + days``: ``days`` periods, each one
+    exactly a study day (23 or 25 hours across a DST change)."""
+    return [day_start(first + timedelta(days=i), hour, tz) for i in range(days + 1)]
+
+
+def history_edges(now: datetime, settings: Settings) -> list[datetime]:
+    """The edges of the HISTORY_DAYS study days ending today (for LogFacts.per_day)."""
+    today = study_day(now, settings.day_starts_hour, settings.tz)
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    return day_edges(first, HISTORY_DAYS, settings.day_starts_hour, settings.tz)
+
+
+def study_streak(
+    today: date,
+    recent: Sequence[bool],
+    earlier: Callable[[date, int], Sequence[bool]],
+) -> int:
+    """Consecutive active study days ending today (or yesterday if today has nothing yet).
+
+    ``recent``: whether each of the days ending today had an answer, oldest first.
+    ``earlier(last, n)``: the same for the ``n`` days ending on ``last``, asked only while the
+    streak runs past what is known, so the work follows the streak, not the size of the log.
+    """
+    flags = list(recent)
+    oldest = today - timedelta(days=len(flags) - 1)
+    i = len(flags) - 1
+    if i >= 0 and not flags[i]:
+        i -= 1  # nothing yet today: the streak may still end yesterday
+    streak = 0
+    chunk = STREAK_CHUNK_DAYS
+    while True:
+        while i >= 0 and flags[i]:
+            streak += 1
+            i -= 1
+        if i >= 0:
+            return streak
+        last = oldest - timedelta(days=1)
+        flags = list(earlier(last, chunk))
+        if not flags:
+            return streak
+        oldest = last - timedelta(days=len(flags) - 1)
+        i = len(flags) - 1
+        chunk = min(chunk * 2, 3650)
+
+
+def mastery_by_topic(
+    bank: Bank,
+    cards: Iterable[CardTuple],
+    now: datetime,
+    settings: Settings,
+    topic_of: Mapping[str, str] | None = None,
+) -> dict[str, float]:
+    """Per topic (the bank's, in order, then any other): see ``mastery`` in stats.py.
+
+    From the stored columns (no CardRow per card), with the same arithmetic in the same order as
+    Stats.mastery (cards in id order), so both give identical values. ``topic_of``: question id
+    to topic, if the caller has it already."""
+    if topic_of is None:
+        topic_of = {q.id: bank.topic_of(q) for q in bank.questions}
+    r_of = retrievability_fn(settings)
+    now_us = to_us(now)
+    r_sum: dict[str, float] = {t: 0.0 for t in bank.topics}
+    n: dict[str, int] = {t: 0 for t in bank.topics}
+    for t in cards:
+        qid, state, stability, last = t[1], t[2], t[4], t[7]
+        topic = topic_of.get(qid, "unknown")
+        n[topic] = n.get(topic, 0) + 1
+        r_sum.setdefault(topic, 0.0)
+        if state == "review" and stability is not None and last is not None:
+            r = r_of(stability, (now_us - last) // DAY_US)
+            if r is not None:
+                r_sum[topic] += r
+    return {t: r_sum[t] / n[t] if n[t] else 0.0 for t in n}
