@@ -9,9 +9,6 @@ trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not pars
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from trainer.bank.header import Header, Tables, read_header, read_references, re
 from trainer.bank.items import read_objectives, read_questions
 from trainer.bank.lint import lint_bank
 from trainer.bank.models import Bank, Objective, Problem, Question
+from trainer.gcpause import gc_paused
 
 TOP_KEYS = {"bank", "sources", "references", "objectives", "questions"}
 
@@ -62,24 +60,12 @@ def read_bank(path: Path, *, use_cache: bool = True) -> LoadResult:
     and is stored there otherwise; the result is the same either way.
     """
     sink = Sink()
-    with _gc_paused():
+    with gc_paused():
         try:
             return _read(Path(path), sink, use_cache)
         except RecursionError:
             sink.add("error", "toml-nesting", "bank is nested too deeply to read", path=str(path))
             return LoadResult(None, tuple(sink.problems))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the bank's many (acyclic) objects are made."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:

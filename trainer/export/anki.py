@@ -6,10 +6,8 @@ question type, one note per question. genanki is imported only inside the functi
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -25,6 +23,7 @@ from trainer.export.ids import deck_id, model_id, note_guid
 from trainer.export.package_file import check_target, write_apkg
 from trainer.export.selection import select_questions
 from trainer.export.templates import CSS, NOTE_TYPES
+from trainer.gcpause import gc_paused
 
 Progress = Callable[[int, int], None]
 
@@ -182,24 +181,6 @@ def write_collection(
     db_path.write_bytes(collection_bytes(groups, timestamp, progress))
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block, then restore it as it was.
-
-    An export makes a few hundred thousand short-lived tuples and objects, which set off the
-    collector's full passes over everything alive (the loaded bank included): about a tenth of
-    an export's time. It makes no reference cycles, so there is nothing for the collector to do;
-    the pause lasts as long as the export (under a second for 10,000 notes).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def export_bank(
     bank: Bank,
     out: Path,
@@ -224,7 +205,7 @@ def export_bank(
         raise ValueError("now must be a timezone-aware datetime")
     questions = select_questions(bank, topics or (), types or ())
     check_target(out, force=force)
-    with collector_paused():
+    with gc_paused():
         maker = NoteMaker(bank)
         contents = [maker.content(q) for q in questions]
         decks = plan_decks(bank, contents)
