@@ -9,9 +9,13 @@ ratio with its interquartile range and the min-max, plus the median absolute tim
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +27,13 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 RESULTS = BENCH_DIR / "results.json"
+
+# The parsed-bank cache (trainer/bank/cache.py) of every benchmark, in process or in a child,
+# goes to a temporary folder of this run, never to the user's cache (~/.cache/trainer).
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="trainer-bench-cache-"))
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
+os.environ["TRAINER_CACHE_DIR"] = str(CACHE_DIR)
+os.environ.pop("TRAINER_CACHE", None)
 
 Timer = Callable[[], float]  # runs the thing once, returns the measured value (seconds, bytes, ...)
 

@@ -2,6 +2,12 @@
 
 A real terminal matters: Textual's Linux driver writes escape sequences to it, and rendering to a
 120x40 terminal is part of the cost of a first paint. The parent drains the terminal in a thread.
+
+Both sides run from bytecode, as after a ``pip install`` (which byte-compiles): the trainer package
+is compiled once per run (``python -m compileall -q``, into its __pycache__ folders) and the child
+runs without PYTHONDONTWRITEBYTECODE, like Textual's precompiled modules in site-packages.
+Otherwise, with PYTHONDONTWRITEBYTECODE=1 set (as in this environment), trainer's modules would
+be compiled from source at every start while Textual's would not.
 """
 
 from __future__ import annotations
@@ -18,9 +24,20 @@ import termios
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 CHILD = Path(__file__).resolve().parent / "paint_child.py"
+
+
+@cache
+def compile_trainer() -> Path:
+    """Byte-compile the trainer package (once per process); returns the package folder."""
+    import trainer
+
+    package = Path(trainer.__file__).resolve().parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    return package
 
 
 @dataclass(frozen=True)
@@ -53,8 +70,10 @@ def run_paint(
                     return
                 out.extend(chunk)
 
+        compile_trainer()
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
         env.pop("TEXTUAL", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # run from bytecode, as an installed package
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
         t0 = time.monotonic()
