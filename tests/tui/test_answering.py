@@ -111,3 +111,30 @@ async def test_enter_without_an_answer_asks_for_one(app: TrainerApp, db_path: Pa
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and not screen.submitted
         assert any("Tick at least one" in n.message for n in app._notifications)
+
+
+async def test_recall_rated_hard_counts_as_recalled(
+    app: TrainerApp, db_path: Path, mini_bank: Bank
+) -> None:
+    """The session's tally agrees with the log: a recall rated Hard was recalled."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([mini_bank.question("mini-q-recall")]))
+        await pilot.pause()
+        await pilot.press("space", "2")
+        await pilot.pause()
+        assert [(r["rating"], r["correct"]) for r in logged(db_path)] == [(2, 1)]
+        assert isinstance(app.screen, DoneScreen)
+        assert "1 of 1 right" in screen_text(pilot)
+
+
+async def test_cloze_feedback_lists_what_each_blank_accepts(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([mini_bank.question("mini-q-cloze")]))
+        await pilot.pause()
+        await answer(pilot, "mini-q-cloze", False)  # blank 1 wrong, blank 2 right
+        assert text_of(pilot, "#blank-result-1") == (
+            "Wrong. Accepted: fluoroscopic / fluoroscopy / x-ray"
+        )
+        assert text_of(pilot, "#blank-result-2") == "Right. Accepted: stimulation"

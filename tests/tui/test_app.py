@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,40 +53,24 @@ async def test_every_home_action_is_in_the_palette(app: TrainerApp) -> None:
     assert "Quit" in titles and "Theme" in titles
 
 
-async def test_every_binding_has_an_id_and_description() -> None:
-    from trainer.tui.screens import (
-        browse,
-        done,
-        exam,
-        exam_result,
-        help,
-        home,
-        practice_setup,
-        question,
-        question_detail,
-        stats,
-    )
-    from trainer.tui.widgets import choice_answer, order_answer, rating_bar, recall_answer
+def test_every_binding_has_an_id_description_and_tooltip() -> None:
+    """Every screen and widget of the UI (found by walking the package, so none is missed)."""
+    import trainer.tui
 
-    classes = [
-        browse.BrowseScreen,
-        done.DoneScreen,
-        exam.ExamScreen,
-        exam_result.ExamResultScreen,
-        help.HelpScreen,
-        home.HomeScreen,
-        practice_setup.PracticeSetupScreen,
-        question.QuestionScreen,
-        question_detail.QuestionDetailScreen,
-        stats.StatsScreen,
-        choice_answer.ChoiceAnswer,
-        order_answer.OrderAnswer,
-        rating_bar.RatingBar,
-        recall_answer.RecallAnswer,
-        TrainerApp,
-    ]
+    classes: list[type] = []
+    for module_info in pkgutil.walk_packages(trainer.tui.__path__, "trainer.tui."):
+        module = importlib.import_module(module_info.name)
+        classes += [
+            cls
+            for cls in vars(module).values()
+            if isinstance(cls, type)
+            and cls.__module__ == module.__name__
+            and "BINDINGS" in vars(cls)
+        ]
+    names = {cls.__name__ for cls in classes}
+    assert {"TrainerApp", "HomeScreen", "ConfirmScreen", "ExamSetupScreen", "RatingBar"} <= names
     for cls in classes:
-        for binding in cls.BINDINGS:
+        for binding in vars(cls)["BINDINGS"]:
             assert not isinstance(binding, tuple), cls
             assert binding.id and binding.description and binding.tooltip, (cls, binding)
 
@@ -98,8 +84,13 @@ async def test_browse_filters_and_opens_a_question(app: TrainerApp) -> None:
         assert table.row_count == 6
         await pilot.press("slash", *"stimulation")
         await pilot.pause()
-        assert table.row_count == 2  # the single (tag + stem) and the cloze
-        app.screen.query_one("#browse-search", Input).value = ""
+        # the single (tag + stem), the order (a step), the cloze (stem), the recall (model answer)
+        assert table.row_count == 4
+        search = app.screen.query_one("#browse-search", Input)
+        search.value = "sunburn"  # only in an option of the multiple
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "mini-q-multiple"
+        search.value = ""
         await pilot.pause()
         assert table.row_count == 6
         await pilot.press("enter")  # search Enter moves to the table
@@ -135,9 +126,21 @@ async def test_export_to_anki_from_the_palette_action(app: TrainerApp, tmp_path:
         assert any(f"to {out}" in n.message for n in app._notifications)
 
 
-def test_start_path_imports_nothing_heavy(mini_bank_path: Path) -> None:
+def test_start_path_imports_nothing_heavy(mini_bank_path: Path, tmp_path: Path) -> None:
+    """Up to the home screen on show, neither genanki nor plotext (nor anki) is imported."""
     code = (
-        "import sys, trainer.tui.run as r, trainer.tui.app, trainer.tui.screens.home\n"
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from trainer.bank import load_bank\n"
+        "from trainer.tui.run import make_app\n"
+        "from trainer.tui.screens.home import HomeScreen\n"
+        "async def main():\n"
+        f"    bank, _ = load_bank(Path({str(mini_bank_path)!r}))\n"
+        f"    app = make_app(bank, Path({str(tmp_path / 't.db')!r}))\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert isinstance(app.screen, HomeScreen)\n"
+        "asyncio.run(main())\n"
         "print(sorted(m for m in ('genanki', 'plotext', 'textual_plotext', 'anki') "
         "if m in sys.modules))"
     )

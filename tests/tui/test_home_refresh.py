@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
-from textual.widgets._footer import FooterKey
+from textual.pilot import Pilot
 
 from trainer.engine import Engine, TrainerDBError
 from trainer.tui.app import TrainerApp
 from trainer.tui.decks import PracticeDeck
+from trainer.tui.run import run_app
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.question import QuestionScreen
 
@@ -27,7 +31,8 @@ class OverviewCalls:
 
 
 def footer_keys(app: TrainerApp) -> set[str]:
-    return {k.key for k in app.screen.query(FooterKey)}
+    """The keys the footer shows (bindings that are active and shown)."""
+    return {key for key, active in app.screen.active_bindings.items() if active.binding.show}
 
 
 async def test_home_is_summarised_once_at_start_and_once_per_return(
@@ -103,3 +108,31 @@ async def test_damage_found_in_use_ends_the_app_with_a_message_not_a_traceback(
     assert app.return_code == 1
     assert app._exception is None  # handled: no traceback is printed
     assert "/x/trainer.db is damaged" in str(app._db_error)  # the message it exits with
+
+
+def test_run_app_exits_1_with_the_message_when_damage_is_found_in_use(
+    mini_bank_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The whole entry point, run headless: the exit status is 1 and the message is printed."""
+
+    def damaged(engine: Engine) -> object:
+        raise TrainerDBError("/x/trainer.db is damaged (database disk image is malformed).")
+
+    async def open_stats(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        pilot.app.action_stats()  # the stats screen reads the damaged part; the app exits
+
+    real_run = TrainerApp.run
+
+    def run_headless(self: TrainerApp, **kwargs: Any) -> None:
+        real_run(self, headless=True, size=(80, 24), auto_pilot=open_stats)
+
+    monkeypatch.setattr(Engine, "stats", damaged)
+    monkeypatch.setattr(TrainerApp, "run", run_headless)
+    assert run_app(mini_bank_path, tmp_path / "t.db") == 1
+    captured = capsys.readouterr()
+    assert "trainer: /x/trainer.db is damaged" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Input
 
+from trainer.engine import TrainerDBError
 from trainer.tui.app import TrainerApp
 from trainer.tui.decks import ExamState, PracticeDeck
+from trainer.tui.screens.confirm import ConfirmScreen
 from trainer.tui.screens.done import DoneScreen
 from trainer.tui.screens.exam import ExamScreen
 from trainer.tui.screens.exam_result import ExamResultScreen
@@ -153,6 +157,8 @@ async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
         state: ExamState = screen.state
         assert len(state.questions) == 6
         assert "Time 00:00" in text_of(pilot, "#exam-status")
+        # Enter keeps the answer and moves on, and the footer says so (not "Submit").
+        assert screen.active_bindings["enter"].binding.description == "Keep"
         await pilot.press("m")
         assert state.questions[0].id in state.marked
         assert "Marked for review" in text_of(pilot, "#question-header")
@@ -223,3 +229,94 @@ async def test_exam_pauses_and_resumes_with_answers_kept(app: TrainerApp) -> Non
         assert isinstance(resumed, ExamScreen) and resumed.state is state
         assert state.questions[0].id in state.marked
         assert app.engine.exam_results() == []
+
+
+async def test_exam_submit_retried_after_a_failure_logs_each_answer_once(
+    app: TrainerApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A submit that fails part way (the database locked) and is retried logs no answer twice."""
+    engine = app.engine
+    real_answer = engine.answer
+    calls = {"n": 0}
+
+    def flaky_answer(*args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise TrainerDBError("the database is locked by another program")
+        real_answer(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "answer", flaky_answer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#exam-size", Input).value = "4"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        state = screen.state
+        for q in state.questions:
+            if q.type == "recall":
+                await pilot.press("space", "k", "n")
+            elif q.type == "order":
+                await pilot.press("enter")
+            elif q.type == "cloze":
+                await type_blanks(pilot, CLOZE_RIGHT)
+                await pilot.press("enter")
+            else:
+                await answer(pilot, q.id, True)
+            await pilot.pause()
+        if not isinstance(app.screen, ConfirmScreen):
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen)  # the failure is reported, the exam kept
+        assert len(logged(db_path)) == 2 and state.logged == {q.id for q in state.questions[:2]}
+        assert engine.exam_results() == []
+        # The saved answers are frozen: going back to the first one shows it can't change.
+        while state.index > 0:
+            await pilot.press("left")
+            await pilot.pause()
+        assert "already saved" in screen_text(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        rows = logged(db_path)
+        assert sorted(r["qid"] for r in rows) == sorted(q.id for q in state.questions)
+        assert len(engine.exam_results()) == 1
+
+
+async def test_exam_footer_shows_every_exam_key_on_an_ordering_question(app: TrainerApp) -> None:
+    """The ordering widget's "move" must not hide the exam's Next/Previous, and all fits in 80."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        while screen.state.current.type != "order":
+            await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
+            await pilot.pause()
+        keys = list(app.screen.query("FooterKey"))
+        shown = [str(getattr(k, "description", "")) for k in keys]
+        for wanted in ("Move up", "Keep", "Next", "Previous", "Mark", "Finish", "Home"):
+            assert wanted in shown, shown
+        assert max(k.region.right for k in keys) <= 80
+
+
+async def test_exam_confirmation_names_a_recall_left_without_k_or_d(app: TrainerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        while screen.state.current.type != "recall":
+            await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
+            await pilot.pause()
+        number = screen.state.index + 1
+        await pilot.press("space", "ctrl+s")  # revealed, but neither k nor d
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"Recall not marked k or d (counted as not known): {number}." in screen_text(pilot)

@@ -60,7 +60,6 @@ class TrainerApp(App[None]):
         self.sub_title = engine.bank.title
         # A paused session (study, practice or exam), resumed with `r` from home.
         self.paused: StudyDeck | PracticeDeck | ExamState | None = None
-        self.last_export: Path | None = None
         self._db_error: Exception | None = None  # damage met while running: exiting with it
         saved = engine.get_setting(THEME_SETTING)
         if saved and saved in self.available_themes:
@@ -198,7 +197,6 @@ class TrainerApp(App[None]):
                 self.notify, f"Export failed: {exc}", title="Anki export", severity="error"
             )
             return
-        self.last_export = out
         self.call_from_thread(
             self.notify, f"Saved {summary.cards} cards to {out}", title="Anki export"
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from trainer.bank.models import Question
 
 if TYPE_CHECKING:
-    from trainer.engine import Engine, Grade
+    from trainer.engine import Engine
     from trainer.engine.grading import Response
 
 DeckMode = Literal["study", "practice"]
@@ -95,7 +95,6 @@ class ExamAnswer:
 
     response: Response = None
     answered: bool = False
-    grade: Grade | None = None
     # recall questions are self-marked in an exam: True "I knew it", False "I did not"
     knew_it: bool | None = None
 
@@ -109,6 +108,9 @@ class ExamState:
     answers: dict[str, ExamAnswer] = field(default_factory=dict)
     marked: set[str] = field(default_factory=set)
     finished: datetime | None = None
+    # answers already written to the review log by a submit that then failed part way: a retried
+    # submit skips them, so no answer is logged twice
+    logged: set[str] = field(default_factory=set)
 
     def answer_for(self, qid: str) -> ExamAnswer:
         return self.answers.setdefault(qid, ExamAnswer())
@@ -123,3 +125,14 @@ class ExamState:
     def unanswered(self) -> list[int]:
         """1-based numbers of the questions not yet answered."""
         return [i + 1 for i, q in enumerate(self.questions) if not self.answer_for(q.id).answered]
+
+    def not_self_marked(self) -> list[int]:
+        """1-based numbers of the recall questions revealed but not marked k or d (they count
+        as not known)."""
+        return [
+            i + 1
+            for i, q in enumerate(self.questions)
+            if q.type == "recall"
+            and self.answer_for(q.id).answered
+            and self.answer_for(q.id).knew_it is None
+        ]

@@ -63,4 +63,4 @@ def run_app(bank_path: Path, db_path: Path) -> int:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1
     app.run()
-    return 0
+    return app.return_code or 0  # 1 when a database found damaged in use ended the app

@@ -48,7 +48,16 @@ def matches(
             return False
     if text:
         haystack = " ".join(
-            [question.id, question.stem, topic_of, question.type, *question.tags]
+            [
+                question.id,
+                question.stem,
+                topic_of,
+                question.type,
+                *question.tags,
+                *(o.text for o in question.options),
+                *question.steps,
+                question.model_answer,
+            ]
         ).casefold()
         return all(word in haystack for word in text.casefold().split())
     return True
@@ -63,7 +72,7 @@ class BrowseScreen(Screen[None]):
             "Search",
             key_display="/",
             id="browse-search",
-            tooltip="Search ids and question text",
+            tooltip="Search ids, question text and answers",
         ),
         Binding(
             "ctrl+t",

@@ -41,7 +41,7 @@ class ExamScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "right,n",
-            "move(1)",
+            "go(1)",
             "Next",
             key_display="→/n",
             id="exam-next",
@@ -49,7 +49,7 @@ class ExamScreen(Screen[None]):
         ),
         Binding(
             "left,p",
-            "move(-1)",
+            "go(-1)",
             "Previous",
             key_display="←/p",
             id="exam-previous",
@@ -97,7 +97,7 @@ class ExamScreen(Screen[None]):
         yield QuestionHeader(id="question-header", markup=False)
         yield Static("", id="exam-status", markup=False)
         yield VerticalScroll(id="body")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # every key fits in 80 columns
 
     async def on_mount(self) -> None:
         await self.show_question()
@@ -121,6 +121,11 @@ class ExamScreen(Screen[None]):
         await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
         if question.type == "recall" and answer.answered:
             await body.mount(Static(self._knew_text(answer.knew_it), id="self-mark"))
+        if question.id in state.logged:  # saved by a submit that failed later: it stays as it is
+            widget.disabled = True
+            await body.mount(
+                Static("This answer is already saved; press Ctrl+S to finish.", id="exam-saved")
+            )
         body.scroll_home(animate=False)
         self.query_one(QuestionHeader).show(
             self.app.engine.bank,
@@ -160,8 +165,8 @@ class ExamScreen(Screen[None]):
         Moving away keeps only a complete answer; Enter (``submitted``) keeps whatever is there.
         """
         question = self.state.current
-        if question.type == "recall":
-            return  # recorded when revealed and self-marked
+        if question.type == "recall" or question.id in self.state.logged:
+            return  # recall: recorded when revealed and self-marked; logged: saved for good
         widget = self._widget()
         answer = self.state.answer_for(question.id)
         if widget.is_complete() or submitted:
@@ -179,6 +184,8 @@ class ExamScreen(Screen[None]):
     async def on_answer_submitted(self, event: AnswerSubmitted) -> None:
         event.stop()
         question = self.state.current
+        if question.id in self.state.logged:
+            return
         if question.type == "recall":
             answer = self.state.answer_for(question.id)
             answer.answered = True
@@ -189,7 +196,7 @@ class ExamScreen(Screen[None]):
             return
         self.save_current(submitted=True)
         if self.state.index + 1 < len(self.state.questions):
-            await self.action_move(1)
+            await self.action_go(1)
         else:
             self._update_status()
             self.action_submit_exam()
@@ -197,7 +204,11 @@ class ExamScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "knew":
             question = self.state.current
-            return question.type == "recall" and self.state.answer_for(question.id).answered
+            return (
+                question.type == "recall"
+                and self.state.answer_for(question.id).answered
+                and question.id not in self.state.logged
+            )
         return True
 
     async def action_knew(self, knew: bool) -> None:
@@ -206,7 +217,7 @@ class ExamScreen(Screen[None]):
         self.query_one("#self-mark", Static).update(self._knew_text(knew))
         self._update_status()
 
-    async def action_move(self, delta: int) -> None:
+    async def action_go(self, delta: int) -> None:
         self.save_current()
         target = self.state.index + delta
         if 0 <= target < len(self.state.questions):
@@ -247,6 +258,10 @@ class ExamScreen(Screen[None]):
         detail = []
         if missing:
             detail.append(f"Not answered: {', '.join(map(str, missing))}.")
+        unmarked = state.not_self_marked()
+        if unmarked:
+            numbers = ", ".join(map(str, unmarked))
+            detail.append(f"Recall not marked k or d (counted as not known): {numbers}.")
         if marked:
             detail.append(f"Marked for review: {', '.join(map(str, marked))}.")
         self.app.push_screen(
@@ -266,6 +281,7 @@ class ExamScreen(Screen[None]):
             except TrainerDBError as exc:  # e.g. the database is locked: say so, let them retry
                 self.state.finished = None
                 self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+                self.call_later(self.show_question)  # answers saved so far can no longer change
 
     def submit(self) -> None:
         from trainer.tui.screens.exam_result import ExamResultScreen
@@ -282,7 +298,7 @@ class ExamScreen(Screen[None]):
             topic = bank.topic_of(q)
             right, total = by_topic.get(topic, (0, 0))
             by_topic[topic] = (right + int(g.correct), total + 1)
-            if answer.answered:
+            if answer.answered and q.id not in state.logged:
                 engine.answer(
                     q.id,
                     suggested_rating(g),
@@ -291,6 +307,7 @@ class ExamScreen(Screen[None]):
                     duration_ms=0,
                     mode="exam",
                 )
+                state.logged.add(q.id)
         result = ExamResult(
             started=state.started,
             finished=state.finished,

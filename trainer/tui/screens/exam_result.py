@@ -15,6 +15,7 @@ from trainer.bank.models import topic_title
 from trainer.tui.answer_text import key_text, response_text
 from trainer.tui.decks import ExamState
 from trainer.tui.formatting import format_duration, percent
+from trainer.tui.paging import page_bindings, scroll_page
 
 if TYPE_CHECKING:
     from trainer.engine import ExamResult, Grade
@@ -24,22 +25,7 @@ if TYPE_CHECKING:
 class ExamResultScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "app.home", "Home", id="exam-result-home", tooltip="Back to home"),
-        Binding(
-            "pagedown,space",
-            "scroll(1)",
-            "Scroll",
-            key_display="PgDn",
-            id="exam-result-down",
-            tooltip="Scroll down the review",
-        ),
-        Binding(
-            "pageup",
-            "scroll(-1)",
-            "Scroll up",
-            show=False,
-            id="exam-result-up",
-            tooltip="Scroll up the review",
-        ),
+        *page_bindings("exam-result", "the review", down_keys="pagedown,space"),
     ]
 
     app: TrainerApp
@@ -97,8 +83,4 @@ class ExamResultScreen(Screen[None]):
         yield Footer()
 
     def action_scroll(self, direction: int) -> None:
-        body = self.query_one("#exam-result-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up()
-        else:
-            body.scroll_page_down()
+        scroll_page(self.query_one("#exam-result-body", VerticalScroll), direction)

@@ -16,12 +16,14 @@ from trainer.bank.models import TYPE_TITLES
 KEYS = (
     ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
     ("Anywhere", "Ctrl+P command palette (themes, export to Anki) · Escape goes back"),
+    ("", "PgUp/PgDn scroll a long question, the feedback or a review"),
     ("Answering", "a letter chooses (T/F for true or false) · x then a letter rules an option out"),
     ("", "↑/↓ and Shift+↑/↓ order steps · Tab moves between blanks · Enter submits"),
     ("", "Space reveals a recall answer · u undoes the last answer · f flags the question"),
     ("", "(in a true/false question F answers False: flag it after submitting)"),
     ("Rating", "1 Again · 2 Hard · 3 Good · 4 Easy · Enter or Space takes the suggestion"),
-    ("Exam", "→/n next · ←/p previous · m marks for review · Ctrl+S submits"),
+    ("Exam", "Enter keeps an answer and goes on · →/n next · ←/p previous · m marks for review"),
+    ("", "recall: Space reveals, then k (I knew it) or d (I did not) · Ctrl+S submits the exam"),
 )
 
 TYPES = {

@@ -55,7 +55,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-mastery", classes="panel"):
                 yield Static("Mastery by topic", classes="panel-title", markup=False)
                 yield Static("", id="mastery", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     # Refreshed once per showing: at mount, and whenever the screen is resumed after that (the
     # first resume follows the mount immediately, with nothing changed in between: skipped).

@@ -16,6 +16,7 @@ from trainer.engine import Grade, Rating, TrainerDBError, grade, suggested_ratin
 from trainer.engine.grading import allowed_ratings
 from trainer.tui.decks import PracticeDeck, StudyDeck
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, RatingChosen
+from trainer.tui.paging import page_bindings, scroll_page
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.feedback import Feedback
@@ -46,22 +47,7 @@ class QuestionScreen(Screen[None]):
             tooltip="Undo the last answer and show it again",
         ),
         Binding("f", "flag", "Flag", id="question-flag", tooltip="Flag or unflag this question"),
-        Binding(
-            "pageup",
-            "scroll(-1)",
-            "Scroll up",
-            show=False,
-            id="question-page-up",
-            tooltip="Scroll the question up",
-        ),
-        Binding(
-            "pagedown",
-            "scroll(1)",
-            "More",
-            key_display="PgDn",
-            id="question-page-down",
-            tooltip="Scroll the question down",
-        ),
+        *page_bindings("question-page", "the question", label="More"),
     ]
 
     app: TrainerApp
@@ -188,7 +174,8 @@ class QuestionScreen(Screen[None]):
         except TrainerDBError as exc:  # e.g. the database is locked: say so, let them retry
             self.notify(f"Not saved: {exc}", severity="error", timeout=10)
             return
-        correct = self.grade.correct if self.grade is not None else event.rating >= Rating.GOOD
+        # as the engine logs it: a recall rated Hard or better was recalled
+        correct = self.grade.correct if self.grade is not None else event.rating != Rating.AGAIN
         self.deck.answered(correct)
         self.question = None
         await self.show_current()
@@ -225,8 +212,4 @@ class QuestionScreen(Screen[None]):
         self.app.go_home()
 
     def action_scroll(self, direction: int) -> None:
-        body = self.query_one("#body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up()
-        else:
-            body.scroll_page_down()
+        scroll_page(self.query_one("#body", VerticalScroll), direction)

@@ -12,15 +12,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.bank.models import TYPE_TITLES, topic_title
+from trainer.engine import Rating
 from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
-from trainer.tui.formatting import format_due, percent
+from trainer.tui.formatting import format_due, letter, percent
 from trainer.tui.widgets.feedback import Feedback
+from trainer.tui.widgets.rating_bar import RATING_NAMES
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+def rating_name(value: int) -> str:
+    try:
+        return RATING_NAMES[Rating(value)]
+    except ValueError:
+        return str(value)
 
 
 class QuestionDetailScreen(Screen[None]):
@@ -46,11 +53,11 @@ class QuestionDetailScreen(Screen[None]):
             )
             yield Static(title)
             yield Static(q.stem, id="stem", markup=False)
-            if q.options:
-                lines = "\n".join(f"  {chr(65 + i)}. {o.text}" for i, o in enumerate(q.options))
-                yield Static(lines, markup=False)
+            for i, option in enumerate(q.options):
+                yield Static(f"{letter(i)}. {option.text}", classes="detail-line", markup=False)
             if q.type == "order":
-                yield Static("\n".join(f"  - {s}" for s in q.steps), markup=False)
+                for step in q.steps:
+                    yield Static(f"- {step}", classes="detail-line", markup=False)
             yield Static(Text.assemble(("Key: ", "bold"), key_text(q)))
             yield Feedback(bank, q, None, verdict=False, key=False)
             yield Static("", id="detail-card", markup=False)
@@ -100,7 +107,7 @@ class QuestionDetailScreen(Screen[None]):
                 answer = entry.response
             history.append(
                 f"  {entry.time:%Y-%m-%d %H:%M}  {entry.mode:<8} {verdict:<10} "
-                f"{RATINGS.get(entry.rating, str(entry.rating)):<6} {answer}\n"
+                f"{rating_name(entry.rating):<6} {answer}\n"
             )
         self.query_one("#detail-history", Static).update(history)
 

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.formatting import bar, percent
+from trainer.tui.paging import page_bindings, scroll_page
 
 if TYPE_CHECKING:
     from trainer.engine import Stats
@@ -59,15 +60,7 @@ def topic_table(stats: Stats) -> Text:
 class StatsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.home", "Home", id="stats-home", tooltip="Back to home"),
-        Binding(
-            "pagedown",
-            "scroll(1)",
-            "Scroll",
-            key_display="PgDn",
-            id="stats-down",
-            tooltip="Scroll down to the plots",
-        ),
-        Binding("pageup", "scroll(-1)", "Up", show=False, id="stats-up", tooltip="Scroll up"),
+        *page_bindings("stats", "the stats and plots"),
     ]
 
     app: TrainerApp
@@ -114,8 +107,4 @@ class StatsScreen(Screen[None]):
         widget.refresh()
 
     def action_scroll(self, direction: int) -> None:
-        body = self.query_one("#stats-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up()
-        else:
-            body.scroll_page_down()
+        scroll_page(self.query_one("#stats-body", VerticalScroll), direction)

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.containers import Vertical
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
     from trainer.engine.grading import Response
+
+
+def enter_bindings(submit_tooltip: str) -> list[Binding]:
+    """Enter submits for marking; in an exam the same key keeps the answer and moves on, and the
+    footer says which (``AnswerWidget.check_action`` shows the one that applies)."""
+    return [
+        Binding("enter", "submit", "Submit", id="submit-answer", tooltip=submit_tooltip),
+        Binding(
+            "enter",
+            "keep",
+            "Keep",
+            id="keep-answer",
+            tooltip="Keep this answer and go to the next question",
+        ),
+    ]
 
 
 class AnswerWidget(Vertical):
@@ -26,8 +42,20 @@ class AnswerWidget(Vertical):
     def __init__(self, *, id: str | None = None, exam: bool = False) -> None:
         super().__init__(id=id)
         self.locked = False
+        self.exam = exam
         # In an exam Enter keeps the answer and moves on; elsewhere it submits for marking.
         self.enter_hint = "Enter to keep it and go on" if exam else "Enter to submit"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("submit", "keep"):
+            return not self.locked and (action == "keep") == self.exam
+        return not self.locked
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def action_keep(self) -> None:
+        self.action_submit()
 
     def response(self) -> Response:
         raise NotImplementedError

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from trainer.bank.models import Question
 from trainer.tui.formatting import letter
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted
-from trainer.tui.widgets.answer_base import AnswerWidget
+from trainer.tui.widgets.answer_base import AnswerWidget, enter_bindings
 from trainer.tui.widgets.option_row import OptionRow
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
             id="strike-option",
             tooltip="Then press a letter to strike that option through as eliminated",
         ),
-        Binding("enter", "submit", "Submit", id="submit-answer", tooltip="Submit this answer"),
+        *enter_bindings("Submit this answer"),
     ]
 
     def __init__(self, question: Question, *, initial: Response = None, exam: bool = False):
@@ -110,9 +110,7 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "press_letter":
             return not self.locked and str(parameters[0]) in self.keys
-        if action in ("strike", "submit"):
-            return not self.locked
-        return True
+        return super().check_action(action, parameters)
 
     def action_press_letter(self, key: str) -> None:
         index = self.keys.index(key)

@@ -94,5 +94,7 @@ class ClozeAnswer(AnswerWidget):
             label = self.query_one(f"#blank-result-{i + 1}", Static)
             label.set_class(right, "-correct")
             label.set_class(not right, "-wrong")
-            label.update(f"      Right ({accepted})" if right else f"      Wrong: {accepted}")
+            label.update(
+                f"Right. Accepted: {accepted}" if right else f"Wrong. Accepted: {accepted}"
+            )
         self.query_one("#cloze-hint", Static).update("")

@@ -72,8 +72,7 @@ class Feedback(Vertical):
             for i, option in enumerate(q.options):
                 status = "correct" if option.correct else "wrong"
                 yield Static(
-                    Text.assemble(f"  {letter(i)} ({status}) ", (option.why, "")),
-                    classes="why",
+                    Text.assemble(f"{letter(i)} ({status}) ", (option.why, "")), classes="why"
                 )
         for oid in q.objectives:
             objective = self.bank.objectives.get(oid)

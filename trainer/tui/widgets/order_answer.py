@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from trainer.bank.models import Question
 from trainer.tui.messages import AnswerSubmitted
-from trainer.tui.widgets.answer_base import AnswerWidget
+from trainer.tui.widgets.answer_base import AnswerWidget, enter_bindings
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
@@ -52,7 +52,7 @@ class OrderAnswer(AnswerWidget, can_focus=True):
             id="order-move-down",
             tooltip="Move the step under the cursor down",
         ),
-        Binding("enter", "submit", "Submit", id="submit-answer", tooltip="Submit this order"),
+        *enter_bindings("Submit this order"),
     ]
 
     def __init__(
@@ -105,9 +105,6 @@ class OrderAnswer(AnswerWidget, can_focus=True):
             row.query_one(".text", Static).update(text)
         if self.locked:
             self.query_one("#order-hint", Static).update("")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not self.locked
 
     def action_cursor(self, delta: int) -> None:
         self.cursor = (self.cursor + delta) % len(self.arrangement)
