@@ -320,3 +320,32 @@ async def test_exam_confirmation_names_a_recall_left_without_k_or_d(app: Trainer
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert f"Recall not marked k or d (counted as not known): {number}." in screen_text(pilot)
+
+
+async def test_exam_arrows_leave_a_cloze_blank_at_its_edges(app: TrainerApp) -> None:
+    """In an exam, Right at the end of the last blank goes to the next question and Left at the
+    start of the first blank goes back; inside a blank the arrows still move the cursor."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        while screen.state.current.type != "cloze":
+            await pilot.press("n")
+            await pilot.pause()
+        index = screen.state.index
+        blanks = len(screen.state.current.blanks)
+        for _ in range(blanks - 1):
+            await pilot.press("tab")
+        await pilot.press("a", "b", "left")
+        await pilot.pause()
+        assert screen.state.index == index  # the cursor moved inside the blank
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert screen.state.index == index + 1
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.state.index == index
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.state.index == index - 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -30,6 +30,25 @@ def masked_stem(stem: str) -> str:
     return CLOZE_BLANK.sub(repl, stem)
 
 
+class BlankInput(TextInput):
+    """One cloze blank. In an exam, Left at the start of the first blank and Right at the end of
+    the last one are not cursor moves: they go on to the exam screen (previous / next question)."""
+
+    def __init__(self, *, first: bool, last: bool, exam: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.first = first
+        self.last = last
+        self.exam = exam
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.exam:
+            if action == "cursor_left" and self.first and self.cursor_position == 0:
+                return False
+            if action == "cursor_right" and self.last and self.cursor_position >= len(self.value):
+                return False
+        return super().check_action(action, parameters)
+
+
 class ClozeAnswer(AnswerWidget):
     def __init__(self, question: Question, *, initial: Response = None, exam: bool = False):
         super().__init__(id="answer", exam=exam)
@@ -42,7 +61,10 @@ class ClozeAnswer(AnswerWidget):
         for i, value in enumerate(self.initial):
             with Horizontal(classes="blank-row"):
                 yield Static(f" [{i + 1}]", classes="key", markup=False)
-                yield TextInput(
+                yield BlankInput(
+                    first=i == 0,
+                    last=i == len(self.initial) - 1,
+                    exam=self.exam,
                     value=value,
                     placeholder=f"blank {i + 1}",
                     id=f"blank-{i + 1}",
