@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from trainer.engine import TrainerDBError
@@ -289,17 +290,23 @@ async def test_exam_submit_retried_after_a_failure_logs_each_answer_once(
         assert len(engine.exam_results()) == 1
 
 
+async def exam_at(pilot: Pilot[None], qtype: str) -> ExamScreen:
+    """Start an exam and go forward to its first question of ``qtype``."""
+    await pilot.press("e", "enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ExamScreen)
+    while screen.state.current.type != qtype:
+        await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
+        await pilot.pause()
+    return screen
+
+
 async def test_exam_footer_shows_every_exam_key_on_an_ordering_question(app: TrainerApp) -> None:
     """The ordering widget's "move" must not hide the exam's Next/Previous, and all fits in 80."""
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e", "enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        while screen.state.current.type != "order":
-            await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
-            await pilot.pause()
-        keys = list(app.screen.query("FooterKey"))
+        screen = await exam_at(pilot, "order")
+        keys = list(screen.query("FooterKey"))
         shown = [str(getattr(k, "description", "")) for k in keys]
         for wanted in ("Move up", "Keep", "Next", "Previous", "Mark", "Finish", "Home"):
             assert wanted in shown, shown
@@ -308,13 +315,7 @@ async def test_exam_footer_shows_every_exam_key_on_an_ordering_question(app: Tra
 
 async def test_exam_confirmation_names_a_recall_left_without_k_or_d(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e", "enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        while screen.state.current.type != "recall":
-            await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
-            await pilot.pause()
+        screen = await exam_at(pilot, "recall")
         number = screen.state.index + 1
         await pilot.press("space", "ctrl+s")  # revealed, but neither k nor d
         await pilot.pause()
@@ -326,13 +327,7 @@ async def test_exam_arrows_leave_a_cloze_blank_at_its_edges(app: TrainerApp) -> 
     """In an exam, Right at the end of the last blank goes to the next question and Left at the
     start of the first blank goes back; inside a blank the arrows still move the cursor."""
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e", "enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        while screen.state.current.type != "cloze":
-            await pilot.press("n")
-            await pilot.pause()
+        screen = await exam_at(pilot, "cloze")
         index = screen.state.index
         blanks = len(screen.state.current.blanks)
         for _ in range(blanks - 1):
