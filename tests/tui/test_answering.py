@@ -138,3 +138,29 @@ async def test_cloze_feedback_lists_what_each_blank_accepts(
             "Wrong. Accepted: fluoroscopic / fluoroscopy / x-ray"
         )
         assert text_of(pilot, "#blank-result-2") == "Right. Accepted: stimulation"
+
+
+async def test_rating_row_in_practice_of_a_card_not_due_shows_no_intervals(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    """Practice of a card that is not due (a new one here) changes no schedule, so the row says
+    so instead of showing intervals that would not apply."""
+    question = mini_bank.question("mini-q-true-false")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice(PracticeDeck([question]))
+        await pilot.pause()
+        await answer(pilot, question.id, True)
+        row = text_of(pilot, "#ratings")
+        assert "not due: schedule kept" in row
+        assert "Good 10m" not in row
+
+
+async def test_rating_row_in_study_shows_each_next_interval(app: TrainerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.screen.question is not None
+        await answer(pilot, app.screen.question.id, True)
+        row = text_of(pilot, "#ratings")
+        assert "not due" not in row
+        assert "Good 10m" in row  # a new card: learning step 10m (Anki's default)

@@ -134,11 +134,14 @@ def test_practice_changes_the_schedule_only_of_due_cards(tmp_path: Path) -> None
     engine = open_engine(make_bank({"A": {"a": 1, "b": 1, "c": 1}}), tmp_path / "t.db", clock)
     answer(engine, "a-1", Rating.EASY)  # review, due in days
     before = engine.card_info("a-1")
+    assert engine.schedules("a-1", "study") and not engine.schedules("a-1", "exam")
+    assert not engine.schedules("a-1", "practice") and not engine.schedules("b-1", "practice")
     answer(engine, "a-1", Rating.AGAIN, mode="practice")  # not due: logged only
     assert engine.card_info("a-1") == before
     answer(engine, "b-1", Rating.GOOD, mode="practice")  # new cards are never due
     assert engine.card_info("b-1").state == "new"
     clock.set(before.due + timedelta(hours=1))  # type: ignore[operator]
+    assert engine.schedules("a-1", "practice")
     answer(engine, "a-1", Rating.AGAIN, mode="practice")  # due now: scheduled
     after = engine.card_info("a-1")
     assert after.state == "relearning" and after.lapses == 1

@@ -226,6 +226,13 @@ class Engine:
             fuzz_seed=self._fuzz_seed_for(qid, row.schedule.reps),
         )
 
+    def schedules(self, qid: str, mode: Mode) -> bool:
+        """Whether answering ``qid`` now in ``mode`` would change its schedule (study: always;
+        practice: only if the card is due; exam: never), so a client shows intervals only then."""
+        if mode == "exam":
+            return False
+        return mode == "study" or self._is_due(self._card(qid), self.now())
+
     # -- answering -----------------------------------------------------------------------------
 
     def answer(

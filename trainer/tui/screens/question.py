@@ -150,7 +150,10 @@ class QuestionScreen(Screen[None]):
             allowed = allowed_ratings(self.grade)
         else:
             suggested, allowed = Rating.GOOD, tuple(Rating)
-        bar = RatingBar(self.app.engine.intervals(question.id), suggested, allowed)
+        engine = self.app.engine
+        scheduled = engine.schedules(question.id, self.deck.mode)
+        intervals = engine.intervals(question.id) if scheduled else None
+        bar = RatingBar(intervals, suggested, allowed)
         await self.query_one("#rating-slot").mount(bar)
         bar.focus()
         body = self.query_one("#body", VerticalScroll)

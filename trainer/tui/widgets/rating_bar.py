@@ -62,7 +62,7 @@ class RatingBar(Static, can_focus=True):
 
     def __init__(
         self,
-        intervals: dict[Rating, timedelta],
+        intervals: dict[Rating, timedelta] | None,
         suggested: Rating,
         allowed: tuple[Rating, ...] = tuple(Rating),
     ) -> None:
@@ -77,16 +77,22 @@ class RatingBar(Static, can_focus=True):
     def _render_text(self) -> Text:
         text = Text()
         for rating, name in RATING_NAMES.items():
-            interval = self.intervals.get(rating)
-            when = format_interval(interval) if interval is not None else "?"
+            if self.intervals is None:  # practice on a card that is not due: no rescheduling
+                when = ""
+            else:
+                interval = self.intervals.get(rating)
+                when = format_interval(interval) if interval is not None else "?"
+            label = f"{name} {when}" if when else name
             if rating not in self.allowed:
-                text.append(f" {int(rating)} {name} {when} ", style="dim strike")
+                text.append(f" {int(rating)} {label} ", style="dim strike")
             else:
                 style = "reverse" if rating == self.suggested else ""
                 text.append(f" {int(rating)} ", style="bold " + style)
-                text.append(f"{name} {when} ", style=style)
+                text.append(f"{label} ", style=style)
             text.append(" ")
         text.append(f"Enter: {RATING_NAMES[self.suggested]}", style="italic")
+        if self.intervals is None:
+            text.append("  (not due: schedule kept)", style="dim")
         return text
 
     def action_rate(self, value: int) -> None:
