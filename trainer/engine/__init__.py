@@ -78,6 +78,8 @@ session.py: class Engine:
   engine.next_question() -> Question | None
   engine.intervals(qid: str) -> dict[Rating, timedelta]
       # next interval per rating, for the buttons
+  [added] engine.schedules(qid, mode) -> bool   # would answering now change the schedule
+      # (study: yes; practice: only a due card; exam: no): show intervals only then
   engine.answer(qid: str, rating: Rating, *, response: Response, grade: Grade | None,
                 duration_ms: int, mode: Literal["study", "practice", "exam"] = "study") -> None
       # one transaction, committed before it returns. practice: logged as practice; FSRS state only
