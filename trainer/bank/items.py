@@ -9,7 +9,14 @@ from trainer.bank.answers import check_answers
 from trainer.bank.fields import Block, Sink, toml_type
 from trainer.bank.files import Document
 from trainer.bank.ids import check_id
-from trainer.bank.models import QUESTION_TYPES, Objective, Option, Question
+from trainer.bank.models import (
+    QUESTION_KINDS,
+    QUESTION_TYPES,
+    Objective,
+    Option,
+    Question,
+    QuestionKind,
+)
 
 OBJECTIVE_KEYS = {"id", "topic", "text", "sources"}
 COMMON_KEYS = {
@@ -22,10 +29,11 @@ COMMON_KEYS = {
     "tags",
     "retired",
     "lint_ignore",
+    "kind",
 }
 TYPE_KEYS: dict[str, set[str]] = {
-    "single": {"options"},
-    "multiple": {"options"},
+    "single": {"options", "shuffle"},
+    "multiple": {"options", "shuffle"},
     "true_false": {"answer"},
     "order": {"steps"},
     "cloze": set(),
@@ -123,6 +131,18 @@ def _read_question(doc: Document, block: Block, table: dict[str, Any]) -> Questi
                 "lint_ignore",
                 f"{code!r} is not an ignorable warning (one of: {', '.join(codes.IGNORABLE)})",
             )
+    kind: QuestionKind | None = None
+    raw_kind = block.text(table, "kind", required=False)
+    if raw_kind is not None:
+        if raw_kind in QUESTION_KINDS:
+            kind = raw_kind
+        else:
+            block.error(
+                "bad-value",
+                "kind",
+                f"kind must be one of {', '.join(QUESTION_KINDS)}, not {raw_kind!r}",
+            )
+    shuffle = block.flag(table, "shuffle")
     options: tuple[Option, ...] = ()
     answer: bool | None = None
     steps: tuple[str, ...] = ()
@@ -153,6 +173,8 @@ def _read_question(doc: Document, block: Block, table: dict[str, Any]) -> Questi
         path=doc.path,
         line=block.line,
         lint_ignore=tuple(ignore),
+        kind=kind,
+        shuffle=shuffle is not False,
     )
     check_answers(question, table, block)
     return question

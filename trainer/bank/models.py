@@ -30,6 +30,10 @@ TYPE_TITLES: dict[str, str] = {
 
 Severity = Literal["error", "warning"]
 
+# What a question asks of the trainee: to decide from clinical data, or to recall a fact.
+QuestionKind = Literal["application", "recall"]
+QUESTION_KINDS: tuple[QuestionKind, ...] = ("application", "recall")
+
 # A cloze blank: {{answer}} or {{answer|alternative|...}}. The first answer is the canonical one.
 CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
@@ -112,6 +116,10 @@ class Question:
     line: int | None = None
     # warning codes accepted for this question (see trainer.bank.codes.IGNORABLE)
     lint_ignore: tuple[str, ...] = ()
+    # "application" (decide from clinical data) or "recall" (a fact); None when not given
+    kind: QuestionKind | None = None
+    # single / multiple: False when the options have a natural order that must be kept
+    shuffle: bool = True
 
     @property
     def blanks(self) -> tuple[tuple[str, ...], ...]:
