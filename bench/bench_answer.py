@@ -74,9 +74,9 @@ class AnswerLoop:
 
     def full(self) -> float:
         """One answer path, timed; its two parts are kept in self.parts."""
-        qid, rating, response, g = self.prepare()
+        qid, rating, response, _ = self.prepare()
         t0 = time.perf_counter()
-        self.engine.answer(qid, rating, response=response, grade=g, duration_ms=12_000)
+        self.engine.answer(qid, rating, response=response, duration_ms=12_000)
         t1 = time.perf_counter()
         q = self.engine.next_question()
         self.engine.counts()

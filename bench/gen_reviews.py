@@ -109,7 +109,6 @@ def via_api(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW)
                 q.id,
                 rating if right else Rating.AGAIN,
                 response=respond(q, right),
-                grade=None,
                 duration_ms=rng.randrange(3000, 60000),
             )
             clock_now[0] += timedelta(seconds=rng.randrange(5, 90))

@@ -104,7 +104,7 @@ def main(argv: list[str]) -> int:
         tag = args.tag * 1_000_000 + k
         right = rng.random() < 0.7
         rating = rng.choice(good_ratings) if right else Rating.AGAIN
-        engine.answer(q.id, rating, response=respond(q, right), grade=None, duration_ms=tag)
+        engine.answer(q.id, rating, response=respond(q, right), duration_ms=tag)
         print(f"answered {q.id} {tag}", flush=True)
         now[0] += timedelta(minutes=1)
         k += 1

@@ -47,9 +47,7 @@ def good_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for _ in range(4):
             q = engine.next_question()
             assert q is not None
-            engine.answer(
-                q.id, Rating.GOOD, response=respond(q, True), grade=None, duration_ms=1000
-            )
+            engine.answer(q.id, Rating.GOOD, response=respond(q, True), duration_ms=1000)
     finally:
         engine.close()
     # Fold any WAL back into the main file so one file is the whole database.

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from textual.pilot import Pilot
 
-from trainer.engine import Rating, grade
+from trainer.engine import Rating
 from trainer.tui.app import TrainerApp
 from trainer.tui.decks import ExamState, PracticeDeck
 from trainer.tui.screens.exam import ExamScreen
@@ -55,7 +55,7 @@ def with_history(app: TrainerApp, clock: Clock) -> None:
     for day in range(3):
         for q in engine.bank.active_questions[: 3 + day]:
             if q.type == "recall":
-                engine.answer(q.id, Rating.GOOD, response=None, grade=None, duration_ms=1000)
+                engine.answer(q.id, Rating.GOOD, response=None, duration_ms=1000)
                 continue
             response = {
                 "single": 0,
@@ -64,9 +64,7 @@ def with_history(app: TrainerApp, clock: Clock) -> None:
             }.get(q.type)
             if response is None:
                 continue
-            engine.answer(
-                q.id, Rating.GOOD, response=response, grade=grade(q, response), duration_ms=1000
-            )
+            engine.answer(q.id, Rating.GOOD, response=response, duration_ms=1000)
         clock.advance(timedelta(days=1))
     clock.now = start + timedelta(days=3)
 

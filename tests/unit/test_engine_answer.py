@@ -44,8 +44,7 @@ def test_every_type_answers_and_is_visible_to_another_connection_at_once(tmp_pat
     engine = open_engine(MINI, db)
     for n, q in enumerate(MINI.questions, start=1):
         response = MINI_RIGHT[q.id]
-        g = None if q.type == "recall" else grade(q, response)  # type: ignore[arg-type]
-        engine.answer(q.id, Rating.GOOD, response=response, grade=g, duration_ms=1500)  # type: ignore[arg-type]
+        engine.answer(q.id, Rating.GOOD, response=response, duration_ms=1500)  # type: ignore[arg-type]
         assert len(log_rows(db)) == n  # committed before answer() returned
         entry = engine.history(q.id)[-1]
         assert (entry.rating, entry.correct, entry.mode, entry.duration_ms) == (
@@ -62,15 +61,15 @@ def test_every_type_answers_and_is_visible_to_another_connection_at_once(tmp_pat
 def test_wrong_answers_must_be_rated_again_and_right_ones_pass(tmp_path: Path) -> None:
     engine = open_engine(MINI, tmp_path / "t.db")
     q = MINI.question("mini-q-multiple")
-    wrong = grade(q, MINI_WRONG[q.id])  # type: ignore[arg-type]
+    assert not grade(q, MINI_WRONG[q.id]).correct  # type: ignore[arg-type]
     for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
         with pytest.raises(ValueError, match="wrong answer is rated AGAIN"):
-            engine.answer(q.id, rating, response=MINI_WRONG[q.id], grade=wrong, duration_ms=1)  # type: ignore[arg-type]
-    right = grade(q, MINI_RIGHT[q.id])  # type: ignore[arg-type]
+            engine.answer(q.id, rating, response=MINI_WRONG[q.id], duration_ms=1)  # type: ignore[arg-type]
+    assert grade(q, MINI_RIGHT[q.id]).correct  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="right answer is rated HARD, GOOD, EASY"):
-        engine.answer(q.id, Rating.AGAIN, response=MINI_RIGHT[q.id], grade=right, duration_ms=1)  # type: ignore[arg-type]
+        engine.answer(q.id, Rating.AGAIN, response=MINI_RIGHT[q.id], duration_ms=1)  # type: ignore[arg-type]
     assert engine.history(q.id) == [] and engine.card_info(q.id).reps == 0  # nothing written
-    engine.answer(q.id, Rating.HARD, response=MINI_RIGHT[q.id], grade=right, duration_ms=1)  # type: ignore[arg-type]
+    engine.answer(q.id, Rating.HARD, response=MINI_RIGHT[q.id], duration_ms=1)  # type: ignore[arg-type]
     assert engine.history(q.id)[-1].rating == 2
     engine.close()
 
@@ -78,20 +77,20 @@ def test_wrong_answers_must_be_rated_again_and_right_ones_pass(tmp_path: Path) -
 def test_the_grade_is_computed_from_the_response_when_not_given(tmp_path: Path) -> None:
     engine = open_engine(MINI, tmp_path / "t.db")
     with pytest.raises(ValueError, match="wrong answer"):
-        engine.answer("mini-q-cloze", Rating.GOOD, response=("no", "no"), grade=None, duration_ms=1)
-    engine.answer("mini-q-cloze", Rating.AGAIN, response=("no", "no"), grade=None, duration_ms=1)
+        engine.answer("mini-q-cloze", Rating.GOOD, response=("no", "no"), duration_ms=1)
+    engine.answer("mini-q-cloze", Rating.AGAIN, response=("no", "no"), duration_ms=1)
     assert engine.history("mini-q-cloze")[-1].correct is False
-    with pytest.raises(ValueError, match="needs a response or a grade"):
-        engine.answer("mini-q-single", Rating.AGAIN, response=None, grade=None, duration_ms=1)
+    with pytest.raises(ValueError, match="needs a response"):
+        engine.answer("mini-q-single", Rating.AGAIN, response=None, duration_ms=1)
     with pytest.raises(GradingError):
-        engine.answer("mini-q-single", Rating.AGAIN, response=17, grade=None, duration_ms=1)
+        engine.answer("mini-q-single", Rating.AGAIN, response=17, duration_ms=1)
     engine.close()
 
 
 def test_recall_is_self_rated(tmp_path: Path) -> None:
     engine = open_engine(MINI, tmp_path / "t.db")
-    engine.answer("mini-q-recall", Rating.AGAIN, response=None, grade=None, duration_ms=9)
-    engine.answer("mini-q-recall", Rating.EASY, response=None, grade=None, duration_ms=9)
+    engine.answer("mini-q-recall", Rating.AGAIN, response=None, duration_ms=9)
+    engine.answer("mini-q-recall", Rating.EASY, response=None, duration_ms=9)
     assert [(h.rating, h.correct) for h in engine.history("mini-q-recall")] == [
         (1, False),
         (4, True),
@@ -124,7 +123,7 @@ def test_bad_input_is_refused_before_writing(
     qid = args.pop("qid")
     rating = args.pop("rating")
     with pytest.raises(error, match=match):
-        engine.answer(qid, rating, response=None, grade=None, **args)  # type: ignore[arg-type]
+        engine.answer(qid, rating, response=None, **args)  # type: ignore[arg-type]
     assert log_rows(db) == []
     engine.close()
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import Clock, answer, make_bank, open_engine
 
 from trainer.engine import Counts, Engine, Rating
-from trainer.engine.storage import Store
+from trainer.engine.store import Store
 
 BANK = make_bank({"A": {"a1": 2, "a2": 1, "a3": 2}, "B": {"b1": 1, "b2": 3}})
 
@@ -40,11 +40,11 @@ def view(engine: Engine) -> tuple[str | None, Counts]:
 
 
 class CountingReads:
-    """Counts whole-bank card reads (Store.cards, Store.card_tuples) for one test."""
+    """Counts whole-bank card reads (Store.cards, Store.card_cols) for one test."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        cards, card_tuples = Store.cards, Store.card_tuples
+        cards, card_cols = Store.cards, Store.card_cols
 
         def counted_cards(store: Store, bank_id: str, *, include_retired: bool = False) -> object:
             self.calls += 1
@@ -52,10 +52,10 @@ class CountingReads:
 
         def counted_tuples(store: Store, bank_id: str) -> object:
             self.calls += 1
-            return card_tuples(store, bank_id)
+            return card_cols(store, bank_id)
 
         monkeypatch.setattr(Store, "cards", counted_cards)
-        monkeypatch.setattr(Store, "card_tuples", counted_tuples)
+        monkeypatch.setattr(Store, "card_cols", counted_tuples)
 
 
 def test_own_answers_update_the_cache_without_rereading_every_card(

@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import T0, Clock, answer, make_bank, open_engine
 
 from trainer.engine import TrainerDBError
-from trainer.engine.schema import APPLICATION_ID, LATEST_VERSION
-from trainer.engine.storage import Store
+from trainer.engine.store import Store
+from trainer.engine.store.schema import APPLICATION_ID, LATEST_VERSION
 
 BANK = make_bank({"t": {"o": 2}})
 
@@ -31,7 +31,7 @@ def test_new_database_settings(tmp_path: Path) -> None:
     assert db.is_file()
     assert s.pragma("journal_mode") == "wal"
     assert s.pragma("foreign_keys") == 1
-    assert s.pragma("busy_timeout") == 5000
+    assert s.pragma("busy_timeout") == 250
     assert s.pragma("synchronous") == 2  # FULL
     assert s.pragma("application_id") == APPLICATION_ID
     assert s.pragma("user_version") == LATEST_VERSION

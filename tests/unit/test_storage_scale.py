@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import T0, Clock, answer, make_bank, open_engine
 
 from trainer.engine import Rating, TrainerDBError
-from trainer.engine import storage as storage_mod
-from trainer.engine.schema import LATEST_VERSION
-from trainer.engine.storage import Store
+from trainer.engine.store import Store
+from trainer.engine.store import inspect as storage_mod
+from trainer.engine.store.schema import LATEST_VERSION
 
 BANK = make_bank({"A": {"a": 2}, "B": {"b": 1}})
 
@@ -64,7 +64,7 @@ def test_a_version_2_database_is_backed_up_and_gains_the_statistics_indexes(
     engine = open_engine(BANK, db, Clock(T0))
     backup = engine.store.backup
     assert backup is not None and backup.is_file()
-    assert engine.store.pragma("user_version") == LATEST_VERSION == 3
+    assert engine.store.pragma("user_version") == LATEST_VERSION == 4
     s = engine.stats()
     assert s.reviews == 5
     assert s.true_retention == pytest.approx(2 / 3)

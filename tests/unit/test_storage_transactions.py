@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import Clock, answer, make_bank, open_engine
 
 from trainer.engine import Rating, TrainerDBError
-from trainer.engine import storage as storage_mod
+from trainer.engine.store import connection as connection_mod
+from trainer.engine.store import log as log_mod
 
 BANK = make_bank({"A": {"a": 2}})
 
@@ -29,7 +30,7 @@ def test_an_answer_that_fails_midway_leaves_no_trace(
         raise RuntimeError("disk on fire")
 
     # the card row is updated first, then the snapshot for the log entry fails
-    monkeypatch.setattr(storage_mod, "_snapshot", boom)
+    monkeypatch.setattr(log_mod, "snapshot", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         answer(engine, "a-1", Rating.GOOD)
     monkeypatch.undo()
@@ -60,7 +61,7 @@ def test_a_locked_database_is_waited_for_and_retried(
         if len(sleeps) == 2:
             blocker.execute("COMMIT")  # the other writer finishes while we wait
 
-    monkeypatch.setattr(storage_mod.time, "sleep", sleep)
+    monkeypatch.setattr(connection_mod.time, "sleep", sleep)
     answer(engine, "a-1", Rating.GOOD)
     assert len(sleeps) == 2
     assert engine.card_info("a-1").reps == 1
@@ -75,9 +76,10 @@ def test_a_lock_that_never_clears_is_a_clear_error(
     engine = open_engine(BANK, db, Clock())
     engine.store.set_busy_timeout(0)
     blocker = _hold_write_lock(db)
-    monkeypatch.setattr(storage_mod.time, "sleep", lambda s: None)
-    with pytest.raises(TrainerDBError, match="stayed locked"):
+    engine.store.lock_wait = 0.3
+    with pytest.raises(TrainerDBError, match="locked by another program") as err:
         answer(engine, "a-1", Rating.GOOD)
+    assert err.value.kind == "locked" and err.value.retryable
     assert not engine.can_undo()
     blocker.execute("ROLLBACK")
     blocker.close()

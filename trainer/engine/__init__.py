@@ -145,10 +145,10 @@ stats_command.py: run_stats(db_path: Path, bank_path: Path, as_json: bool) -> in
 
 from typing import TYPE_CHECKING, Any
 
+from trainer.engine.engine import Engine
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardInfo, Counts, ExamResult, Overview, ReviewEntry, SyncReport
 from trainer.engine.scheduler import Rating, Settings, SettingsError
-from trainer.engine.session import Engine
 
 if TYPE_CHECKING:
     from trainer.engine.grading import (

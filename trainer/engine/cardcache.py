@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from trainer.engine.queue import QueueCard
-from trainer.engine.storage import CardRow, CardTuple, LogRow, Store, card_from_tuple, card_tuple
+from trainer.engine.records import CardCols, CardRow, LogRow
+from trainer.engine.store import Store
+from trainer.engine.store.codec import card_cols, card_from_cols
 
 
 @dataclass
@@ -53,7 +55,7 @@ class CardCache:
         store: Store,
         bank_id: str,
         keep: Callable[[str], bool],
-        queue_card: Callable[[CardTuple], QueueCard],
+        queue_card: Callable[[CardCols], QueueCard],
         sibling_key: Callable[[str], str | None],
     ) -> None:
         self._store = store
@@ -61,9 +63,9 @@ class CardCache:
         self._keep = keep  # whether a question id is one of the engine's active questions
         self._queue_card = queue_card
         self._sibling_key = sibling_key  # None for a question the engine does not know
-        self._raw: dict[str, CardTuple] | None = None  # by question id, in id order
+        self._raw: dict[str, CardCols] | None = None  # by question id, in id order
         self._rows: dict[str, CardRow] | None = None  # built from _raw on demand
-        self._queue: dict[str, tuple[CardTuple, QueueCard]] = {}  # built as needed, by qid
+        self._queue: dict[str, tuple[CardCols, QueueCard]] = {}  # built as needed, by qid
         self._day: DayLog | None = None
         self._version: int | None = None
 
@@ -78,14 +80,14 @@ class CardCache:
 
     def _load(self) -> None:
         with self._store.read():
-            tuples = self._store.card_tuples(self._bank_id)
+            tuples = self._store.card_cols(self._bank_id)
             self._version = self._store.data_version()  # of the snapshot just read
-        self._raw = {t[1]: t for t in tuples if self._keep(t[1])}
+        self._raw = {t.question_id: t for t in tuples if self._keep(t.question_id)}
         self._rows = None
         self._queue = {}
         self._day = None
 
-    def raw(self) -> dict[str, CardTuple]:
+    def raw(self) -> dict[str, CardCols]:
         """Every active card's stored columns by question id (id order), current with the file."""
         if self._raw is None or not self._fresh():
             self._load()
@@ -96,7 +98,7 @@ class CardCache:
         """Every active card by question id (id order), current with the database."""
         raw = self.raw()
         if self._rows is None:
-            self._rows = {q: card_from_tuple(t) for q, t in raw.items()}
+            self._rows = {q: card_from_cols(t) for q, t in raw.items()}
         return self._rows
 
     def row(self, qid: str) -> CardRow | None:
@@ -105,7 +107,7 @@ class CardCache:
         if self._rows is not None:
             return self._rows.get(qid)
         t = raw.get(qid)
-        return None if t is None else card_from_tuple(t)
+        return None if t is None else card_from_cols(t)
 
     def queue_cards(self, horizon_us: int) -> list[QueueCard]:
         """The unsuspended active cards that can be in the queue before ``horizon_us`` (UTC
@@ -114,11 +116,11 @@ class CardCache:
         out: list[QueueCard] = []
         made = self._queue
         for t in self.raw().values():
-            if t[10] or (t[2] != "new" and (t[6] is None or t[6] > horizon_us)):
+            if t.suspended or (t.state != "new" and (t.due is None or t.due > horizon_us)):
                 continue
-            memo = made.get(t[1])
+            memo = made.get(t.question_id)
             if memo is None or memo[0] is not t:
-                memo = made[t[1]] = (t, self._queue_card(t))
+                memo = made[t.question_id] = (t, self._queue_card(t))
             out.append(memo[1])
         return out
 
@@ -139,7 +141,7 @@ class CardCache:
         """This engine wrote ``row`` (committed): keep the cache in step without a reload."""
         if self._raw is None or not self._keep(row.question_id):
             return
-        t = card_tuple(row)
+        t = card_cols(row)
         self._raw[row.question_id] = t
         if self._rows is not None:
             self._rows[row.question_id] = row

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from trainer.engine.scheduler import CardStateName
+from trainer.engine.scheduler import CardSchedule, CardStateName
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,75 @@ class Overview:
     counts: Counts
     mastery: dict[str, float]  # per topic, as Stats.mastery
     streak: int
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One card as stored."""
+
+    id: int
+    question_id: str
+    schedule: CardSchedule
+    suspended: bool = False
+    flagged: bool = False
+    leech: bool = False
+    retired: bool = False
+
+    @property
+    def state(self) -> CardStateName:
+        return self.schedule.state
+
+
+class CardCols(NamedTuple):
+    """A card's stored columns (times in UTC microseconds): the cheap form the cache keeps."""
+
+    id: int
+    question_id: str
+    state: CardStateName
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: int | None
+    last_review: int | None
+    reps: int
+    lapses: int
+    suspended: int
+    flagged: int
+    leech: int
+    retired: int
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """A review log entry, without the snapshots."""
+
+    id: int
+    question_id: str
+    time: datetime
+    rating: int
+    correct: bool | None
+    mode: str
+    scheduled: bool
+    state_before: str
+
+
+@dataclass(frozen=True)
+class NewLogEntry:
+    """An answer about to be logged (see Store.save_answer)."""
+
+    time: datetime
+    rating: int
+    correct: bool | None
+    response: str
+    duration_ms: int
+    mode: str
+    scheduled: bool
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A session in progress, as kept in the ``sessions`` table (one per kind and bank)."""
+
+    kind: str  # "study" | "practice" | "exam"
+    state: str  # JSON, owned by trainer/sessions
+    updated: datetime

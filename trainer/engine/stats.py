@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 
 from trainer.bank.models import Bank
 from trainer.engine.days import study_day
+from trainer.engine.records import CardRow
 from trainer.engine.scheduler import Settings, retrievability
-from trainer.engine.storage import CardRow
 from trainer.engine.summary import (
     HISTORY_DAYS,
     day_edges,

@@ -59,8 +59,8 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
 def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
     """Print the statistics; 0 on success, 1 on a bank with errors or an unusable database."""
     from trainer.bank.check import check_bank
+    from trainer.engine.engine import Engine
     from trainer.engine.errors import TrainerDBError
-    from trainer.engine.session import Engine
 
     stream = out if out is not None else sys.stdout
     report = check_bank(Path(bank_path))

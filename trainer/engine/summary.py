@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from trainer.bank.models import Bank
 from trainer.engine.days import day_start, study_day
+from trainer.engine.records import CardCols
 from trainer.engine.scheduler import DAY_US, Settings, retrievability_fn
-from trainer.engine.storage import CardTuple, to_us
+from trainer.engine.store.codec import to_us
 
 HISTORY_DAYS = 30
 STREAK_CHUNK_DAYS = 60  # days asked for at a time when a streak runs past the history window
@@ -63,7 +64,7 @@ def study_streak(
 
 def mastery_by_topic(
     bank: Bank,
-    cards: Iterable[CardTuple],
+    cards: Iterable[CardCols],
     now: datetime,
     settings: Settings,
     topic_of: Mapping[str, str] | None = None,
@@ -80,7 +81,7 @@ def mastery_by_topic(
     r_sum: dict[str, float] = {t: 0.0 for t in bank.topics}
     n: dict[str, int] = {t: 0 for t in bank.topics}
     for t in cards:
-        qid, state, stability, last = t[1], t[2], t[4], t[7]
+        qid, state, stability, last = t.question_id, t.state, t.stability, t.last_review
         topic = topic_of.get(qid, "unknown")
         n[topic] = n.get(topic, 0) + 1
         r_sum.setdefault(topic, 0.0)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from trainer.bank import load_bank
 from trainer.bank.models import Bank, Objective, Option, Question, Source
-from trainer.engine import Engine, Rating, Settings, grade
+from trainer.engine import Engine, Rating, Settings
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 MINI = DATA / "mini" / "bank.toml"
@@ -142,25 +142,20 @@ def answer(engine: Engine, qid: str, rating: Rating = Rating.GOOD, mode: str = "
     ok = rating != Rating.AGAIN
     if q.type == "recall":
         response: object = None
-        g = None
     elif q.type == "true_false":
         response = q.answer if ok else not q.answer
-        g = grade(q, response)  # type: ignore[arg-type]
     elif q.type == "single":
         response = (
             q.correct_indexes[0]
             if ok
             else next(i for i, o in enumerate(q.options) if not o.correct)
         )
-        g = grade(q, response)  # type: ignore[arg-type]
     else:
         response = (MINI_RIGHT if ok else MINI_WRONG)[qid]
-        g = grade(q, response)  # type: ignore[arg-type]
     engine.answer(
         qid,
         rating,
         response=response,
-        grade=g,
         duration_ms=1000,
         mode=mode,  # type: ignore[arg-type]
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import secrets
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -16,7 +17,19 @@ from trainer.engine.cardcache import CardCache
 from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.queue import Queue, QueueCard, build_queue, interleave
-from trainer.engine.records import CardInfo, Counts, ExamResult, Overview, ReviewEntry, SyncReport
+from trainer.engine.records import (
+    CardCols,
+    CardInfo,
+    CardRow,
+    Counts,
+    ExamResult,
+    LogRow,
+    NewLogEntry,
+    Overview,
+    ReviewEntry,
+    SavedSession,
+    SyncReport,
+)
 from trainer.engine.scheduler import (
     Rating,
     Settings,
@@ -27,15 +40,7 @@ from trainer.engine.scheduler import (
     review,
     utc,
 )
-from trainer.engine.storage import (
-    CardRow,
-    CardTuple,
-    LogRow,
-    NewLogEntry,
-    Store,
-    from_us,
-    to_us,
-)
+from trainer.engine.store import LOCK_WAIT, Store, from_us, to_us
 
 if TYPE_CHECKING:  # imported where used: not needed to open the app and show home
     from trainer.engine.grading import Grade, Response
@@ -64,13 +69,17 @@ class Engine:
         settings: Settings,
         seed: int | None,
         sync_report: SyncReport,
+        fuzz_seed: str | None = None,
     ) -> None:
         self.bank = bank
         self.store = store
+        # None, or the one sentence saying why nothing is saved (an in-memory copy is used)
+        self.read_only: str | None = store.read_only_reason
         self.settings = settings
         self.sync_report = sync_report
         self._clock = clock
-        self._fuzz_seed = str(seed) if seed is not None else secrets.token_hex(8)
+        self._seed = seed
+        self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
         active = bank.active_questions  # a property that filters the bank: once
         self._questions: dict[str, Question] = {q.id: q for q in active}
         self._order: dict[str, int] = {q.id: i for i, q in enumerate(active)}
@@ -96,15 +105,32 @@ class Engine:
         clock: Callable[[], datetime] | None = None,
         seed: int | None = None,
         settings: Settings | None = None,
+        lock_wait: float = LOCK_WAIT,
+        read_only_fallback: bool = False,
     ) -> Engine:
         """Open/create/migrate the database, sync the bank into it and load the settings.
 
         Raises TrainerDBError (the file is left untouched) on a foreign, damaged or newer database.
         ``settings`` overrides the stored ones for this engine (it is not saved; see save_settings).
+        ``lock_wait``: how long a write waits for another program's lock before giving up.
+        ``read_only_fallback``: a database that cannot be written (read-only file or folder, full
+        disk, a folder that cannot be entered) opens as an in-memory copy instead, with
+        ``engine.read_only`` saying why in one sentence; nothing written then reaches the file.
         """
         clock = clock or _system_clock
         now = utc(clock())
-        store = Store.open(Path(db_path), now=now)
+        path = Path(db_path)
+        try:
+            store = Store.open(path, now=now, lock_wait=lock_wait)
+        except TrainerDBError as exc:
+            if not read_only_fallback or exc.kind not in _UNWRITABLE:
+                raise
+            store = Store.open_read_only_copy(path, _read_only_reason(str(exc)))
+        else:
+            reason = store.writable() if read_only_fallback else None
+            if reason is not None:
+                store.close()
+                store = Store.open_read_only_copy(path, _read_only_reason(reason))
         try:
             if settings is None:
                 stored = store.get_setting(SETTINGS_KEY)
@@ -117,6 +143,25 @@ class Engine:
             store.close()
             raise
         return cls(bank, store, clock=clock, settings=settings, seed=seed, sync_report=report)
+
+    def twin(self, *, lock_wait: float | None = None) -> Engine:
+        """Another engine on the same database through its own connection (for another thread),
+        with the same bank, clock, settings and fuzz seed, so both schedule alike. On a read-only
+        copy the twin shares this engine's connection (nothing else can lock it)."""
+        wait = self.store.lock_wait if lock_wait is None else lock_wait
+        if self.read_only is not None:
+            store = self.store
+        else:
+            store = Store.connect(self.store.path, lock_wait=wait)
+        return Engine(
+            self.bank,
+            store,
+            clock=self._clock,
+            settings=self.settings,
+            seed=self._seed,
+            sync_report=self.sync_report,
+            fuzz_seed=self._fuzz_seed,
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -151,8 +196,8 @@ class Engine:
             raise KeyError(f"no card for question {qid!r}")
         return row
 
-    def _queue_card(self, t: CardTuple) -> QueueCard:
-        qid, state, due = t[1], t[2], t[6]
+    def _queue_card(self, t: CardCols) -> QueueCard:
+        qid, state, due = t.question_id, t.state, t.due
         return QueueCard(
             qid=qid,
             topic=self._topic[qid],
@@ -241,18 +286,82 @@ class Engine:
         rating: Rating,
         *,
         response: Response,
-        grade: Grade | None,
         duration_ms: int,
         mode: Mode = "study",
-    ) -> None:
-        """Record an answer in one transaction, committed before this returns.
+        session_state: str | None = None,
+    ) -> int:
+        """Grade ``response`` and record the answer in one transaction, committed before this
+        returns.
 
         study: FSRS schedules the card. practice: logged as practice; the schedule changes only if
         the card is due. exam: logged as exam; the schedule is unchanged.
-        Objective questions: ``grade`` (computed from ``response`` if None) must agree with
-        ``rating``: wrong is AGAIN; right is HARD, GOOD or EASY. Recall: self-rated, ``correct`` is
-        logged as rating > AGAIN. Raises ValueError/KeyError on bad input, before writing anything.
+        Objective questions: the grade must agree with ``rating``: wrong is AGAIN; right is HARD,
+        GOOD or EASY. Recall (response None): self-rated, ``correct`` is logged as rating > AGAIN.
+        ``session_state``: the JSON of the session of kind ``mode`` after this answer, saved in
+        the same transaction. Raises ValueError/KeyError on bad input, before writing anything.
+        Returns the log entry's id.
         """
+        prepared = self._prepare(qid, rating, response, duration_ms, mode)
+        now = self.now()
+        with self.transaction():
+            done = self._record(prepared, now)
+            if session_state is not None:
+                self.store.save_session(self.bank.id, mode, session_state, now)
+            self._committed([done])
+        return done[1].id
+
+    def rerate(
+        self,
+        log_id: int,
+        qid: str,
+        rating: Rating,
+        *,
+        response: Response,
+        duration_ms: int,
+        mode: Mode,
+        at: datetime | None = None,
+    ) -> int | None:
+        """Replace the answer logged as ``log_id`` by the same answer rated ``rating`` (answered
+        ``at``, default now), in one transaction. None (and nothing changed) if that entry is
+        gone or the card was answered again since (by another instance)."""
+        prepared = self._prepare(qid, rating, response, duration_ms, mode)
+        with self.transaction():
+            if self.store.undo_answer(log_id) is None:
+                return None
+            self._cache.invalidate()
+            done = self._record(prepared, at or self.now())
+            if log_id in self._undo:
+                self._undo.remove(log_id)
+            self._committed([done])
+        return done[1].id
+
+    def undo_entry(self, log_id: int) -> str | None:
+        """Undo the answer logged as ``log_id`` (as undo() does for this engine's last one);
+        the question id, or None if it is gone or the card was answered again since."""
+        with self.transaction():
+            qid = self.store.undo_answer(log_id)
+            self._cache.invalidate()
+            if log_id in self._undo:
+                self._undo.remove(log_id)
+        return qid
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around several engine calls (sessions keep their state in the
+        same transaction as an answer). If it fails, the engine forgets what it did inside."""
+        undo = list(self._undo)
+        try:
+            with self.store.write():
+                yield
+        except BaseException:
+            self._undo = undo
+            self._cache.invalidate()
+            raise
+
+    def _prepare(
+        self, qid: str, rating: Rating, response: Response, duration_ms: int, mode: str
+    ) -> _Prepared:
+        """Check an answer and grade it (nothing written)."""
         from trainer.engine.grading import allowed_ratings, response_to_json
 
         q = self._question(qid)
@@ -268,7 +377,7 @@ class Engine:
         if q.type == "recall":
             correct = rating != Rating.AGAIN
         else:
-            g = grade if grade is not None else _grade_of(q, response)
+            g = _grade_of(q, response)
             if rating not in allowed_ratings(g):
                 allowed = ", ".join(r.name for r in allowed_ratings(g))
                 raise ValueError(
@@ -276,70 +385,85 @@ class Engine:
                     f"not {rating.name}"
                 )
             correct = g.correct
-        now = self.now()
-        with self.store.write():
-            before = self.store.card(self.bank.id, qid)
-            if before is None:  # pragma: no cover - sync creates every active card
-                raise KeyError(qid)
-            scheduled = mode == "study" or (mode == "practice" and self._is_due(before, now))
-            after = before
-            if scheduled:
-                schedule = review(
-                    before.schedule,
-                    rating,
-                    now,
-                    self.settings,
-                    card_id=before.id,
-                    fuzz_seed=self._fuzz_seed_for(qid, before.schedule.reps),
+        return _Prepared(qid, rating, correct, response_json, duration_ms, mode)
+
+    def _record(self, p: _Prepared, now: datetime) -> tuple[CardRow, LogRow]:
+        """Within a write: schedule the card (as the mode says) and log the answer."""
+        before = self.store.card(self.bank.id, p.qid)
+        if before is None:  # pragma: no cover - sync creates every active card
+            raise KeyError(p.qid)
+        scheduled = p.mode == "study" or (p.mode == "practice" and self._is_due(before, now))
+        after = before
+        if scheduled:
+            schedule = review(
+                before.schedule,
+                p.rating,
+                now,
+                self.settings,
+                card_id=before.id,
+                fuzz_seed=self._fuzz_seed_for(p.qid, before.schedule.reps),
+            )
+            after = replace(before, schedule=schedule)
+            if schedule.lapses > before.schedule.lapses and is_leech_lapse(
+                schedule.lapses, self.settings.leech_threshold
+            ):
+                after = replace(
+                    after,
+                    leech=True,
+                    suspended=after.suspended or self.settings.leech_action == "suspend",
                 )
-                after = replace(before, schedule=schedule)
-                if schedule.lapses > before.schedule.lapses and is_leech_lapse(
-                    schedule.lapses, self.settings.leech_threshold
-                ):
-                    after = replace(
-                        after,
-                        leech=True,
-                        suspended=after.suspended or self.settings.leech_action == "suspend",
-                    )
-            entry = NewLogEntry(
-                time=now,
-                rating=int(rating),
-                correct=correct,
-                response=response_json,
-                duration_ms=duration_ms,
-                mode=mode,
-                scheduled=scheduled,
-            )
-            log_id = self.store.save_answer(before, after, entry)
-        self._undo.append(log_id)
-        self._cache.put(after)
-        self._cache.logged(
-            LogRow(
-                id=log_id,
-                question_id=qid,
-                time=now,
-                rating=int(rating),
-                correct=correct,
-                mode=mode,
-                scheduled=scheduled,
-                state_before=before.state,
-            )
+        entry = NewLogEntry(
+            time=now,
+            rating=int(p.rating),
+            correct=p.correct,
+            response=p.response_json,
+            duration_ms=p.duration_ms,
+            mode=p.mode,
+            scheduled=scheduled,
+        )
+        log_id = self.store.save_answer(before, after, entry)
+        return after, LogRow(
+            id=log_id,
+            question_id=p.qid,
+            time=now,
+            rating=int(p.rating),
+            correct=p.correct,
+            mode=p.mode,
+            scheduled=scheduled,
+            state_before=before.state,
         )
 
-    def undo(self) -> str | None:
+    def _committed(self, done: Sequence[tuple[CardRow, LogRow]]) -> None:
+        """After a commit: keep the undo stack and the cache in step."""
+        for after, row in done:
+            self._undo.append(row.id)
+            self._cache.put(after)
+            self._cache.logged(row)
+
+    def undo(self, *, session: tuple[str, str] | None = None) -> str | None:
         """Undo this engine's last answer: the card is restored exactly and the log entry deleted.
 
         Several levels; returns the question id, or None when there is nothing to undo. If
         another instance has since answered that card, the undo is refused (its answer stays) and
         this engine's undo history is dropped, since it no longer describes the database.
+        ``session``: (kind, state JSON) saved in the same transaction when the undo happens.
         """
         if not self._undo:
             return None
-        qid = self.store.undo_answer(self._undo.pop())
+        log_id = self._undo[-1]
+        with self.store.write():
+            qid = self.store.undo_answer(log_id)
+            if qid is not None and session is not None:
+                self.store.save_session(self.bank.id, session[0], session[1], self.now())
+        self._undo.pop()
         self._cache.invalidate()
         if qid is None:
             self._undo.clear()
         return qid
+
+    def undo_target(self) -> int | None:
+        """The log id the next undo() would remove (for a session to know it is its own)."""
+        return self._undo[-1] if self._undo else None
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -460,6 +584,36 @@ class Engine:
             raise ValueError("an exam cannot finish before it starts")
         return self.store.record_exam(self.bank.id, result)
 
+    def submit_exam(self, result: ExamResult, answers: Sequence[ExamAnswerIn]) -> int:
+        """Log every answer of an exam (mode "exam") and its result in ONE transaction, and end
+        the saved exam session in it too: all of it is written or nothing is. The exam's id."""
+        if result.finished < result.started:
+            raise ValueError("an exam cannot finish before it starts")
+        prepared = [
+            self._prepare(a.qid, a.rating, a.response, a.duration_ms, "exam") for a in answers
+        ]
+        now = self.now()
+        undo = list(self._undo)
+        with self.transaction():
+            done = [self._record(p, now) for p in prepared]
+            exam_id = self.store.record_exam(self.bank.id, result)
+            self.store.drop_session(self.bank.id, "exam")
+            self._committed(done)
+            self._undo = undo  # an exam is not undone answer by answer
+        return exam_id
+
+    # -- sessions in progress ------------------------------------------------------------------
+
+    def saved_session(self, kind: str) -> SavedSession | None:
+        """The session of ``kind`` ("study", "practice", "exam") kept in the database, if any."""
+        return self.store.saved_session(self.bank.id, kind)
+
+    def save_session(self, kind: str, state: str) -> None:
+        self.store.save_session(self.bank.id, kind, state, self.now())
+
+    def drop_session(self, kind: str) -> None:
+        self.store.drop_session(self.bank.id, kind)
+
     def exam_results(self) -> list[ExamResult]:
         return self.store.exam_results(self.bank.id)
 
@@ -522,12 +676,39 @@ class Engine:
         self.store.set_setting(key, value)
 
 
+_UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})
+
+
+def _read_only_reason(problem: str) -> str:
+    return f"{problem.rstrip('.')}. Nothing will be saved: browse, stats and practice work."
+
+
+@dataclass(frozen=True)
+class ExamAnswerIn:
+    """One exam answer to log (see Engine.submit_exam): recall is self-marked by the rating."""
+
+    qid: str
+    rating: Rating
+    response: Response
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    qid: str
+    rating: Rating
+    correct: bool | None
+    response_json: str
+    duration_ms: int
+    mode: str
+
+
 def _grade_of(q: Question, response: Response) -> Grade:
     from trainer.engine.grading import grade
 
     if response is None:
-        raise ValueError(f"{q.id}: an answer to a {q.type} question needs a response or a grade")
+        raise ValueError(f"{q.id}: an answer to a {q.type} question needs a response")
     return grade(q, response)
 
 
-__all__ = ["Engine", "TrainerDBError"]
+__all__ = ["Engine", "ExamAnswerIn", "TrainerDBError"]

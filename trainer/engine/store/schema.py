@@ -1,4 +1,4 @@
-"""The database schema as a numbered list of migration scripts (run only by storage.py).
+"""The database schema as a numbered list of migration scripts (run only by the store).
 
 ``MIGRATIONS[i]`` takes a database from ``PRAGMA user_version = i`` to ``i + 1``. Never edit a
 released script: append a new one. Times are integers, UTC microseconds since the Unix epoch.
@@ -78,6 +78,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX review_log_time_card ON review_log (time, card_id);
     DROP INDEX review_log_time;
     """,
+    # 4: sessions in progress (study, practice, exam), one of each kind per bank, kept as the
+    # sessions layer's JSON so that a session survives a quit, a crash or a power cut.
+    """
+    CREATE TABLE sessions (
+        bank_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('study', 'practice', 'exam')),
+        state TEXT NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (bank_id, kind)
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -87,4 +98,5 @@ TABLES_AT: dict[int, frozenset[str]] = {
     1: frozenset({"cards", "review_log", "settings"}),
     2: frozenset({"cards", "review_log", "settings", "exam_results"}),
     3: frozenset({"cards", "review_log", "settings", "exam_results"}),
+    4: frozenset({"cards", "review_log", "settings", "exam_results", "sessions"}),
 }

@@ -1,0 +1,112 @@
+"""The cards of a bank: sync with the bank, reads, flags and suspension."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from trainer.engine.records import CardCols, CardRow, SyncReport
+from trainer.engine.store.codec import CARD_COLUMNS, card_from_cols, checked_cols, to_us
+from trainer.engine.store.connection import Connection
+
+DUE_SQL = (
+    f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND due < ? "
+    "AND retired = 0 AND suspended = 0 AND state != 'new' ORDER BY due"
+)
+
+
+class Cards(Connection):
+    def _bank_cards(self, bank_id: str) -> dict[str, bool]:
+        """question id -> retired, for every card of the bank."""
+        rows = self._tuples("SELECT question_id, retired FROM cards WHERE bank_id = ?", (bank_id,))
+        return {str(qid): bool(retired) for qid, retired in rows}
+
+    @staticmethod
+    def _in_sync(existing: dict[str, bool], active_ids: Sequence[str]) -> bool:
+        """Whether the cards already are exactly the active ids, none retired among them."""
+        live = sum(1 for is_retired in existing.values() if not is_retired)
+        return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
+
+    def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
+        """New ids become new cards; absent ids are retired; returning ids are revived.
+
+        The usual case (nothing changed since the last start) is settled by one read, without
+        taking the write lock."""
+        if self._in_sync(self._bank_cards(bank_id), active_ids):
+            return SyncReport()
+        active = set(active_ids)
+        added = retired = revived = 0
+        with self.write():
+            existing = self._bank_cards(bank_id)  # again, under the lock
+            created = to_us(now)
+            for qid in active_ids:
+                if qid not in existing:
+                    self._x(
+                        "INSERT INTO cards (bank_id, question_id, created) VALUES (?, ?, ?)",
+                        (bank_id, qid, created),
+                    )
+                    existing[qid] = False
+                    added += 1
+                elif existing[qid]:
+                    self._x(
+                        "UPDATE cards SET retired = 0 WHERE bank_id = ? AND question_id = ?",
+                        (bank_id, qid),
+                    )
+                    revived += 1
+            for qid, is_retired in existing.items():
+                if qid not in active and not is_retired:
+                    self._x(
+                        "UPDATE cards SET retired = 1 WHERE bank_id = ? AND question_id = ?",
+                        (bank_id, qid),
+                    )
+                    retired += 1
+        return SyncReport(added=added, retired=retired, revived=revived)
+
+    def card(self, bank_id: str, qid: str) -> CardRow | None:
+        rows = self._q(
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND question_id = ?",
+            (bank_id, qid),
+        )
+        return card_from_cols(checked_cols(rows[0])) if rows else None
+
+    def cards(self, bank_id: str, *, include_retired: bool = False) -> list[CardRow]:
+        sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ?"
+        if not include_retired:
+            sql += " AND retired = 0"
+        return [card_from_cols(checked_cols(r)) for r in self._q(sql + " ORDER BY id", (bank_id,))]
+
+    def card_cols(self, bank_id: str) -> list[CardCols]:
+        """The bank's active cards as stored columns, in id order: the cheapest whole-bank read,
+        for the engine's cache (each row checked: see codec.checked_cols)."""
+        sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND retired = 0 ORDER BY id"
+        return [checked_cols(t) for t in self._tuples(sql, (bank_id,))]
+
+    def due_cards(self, bank_id: str, before: datetime) -> list[CardRow]:
+        """Seen, active, unsuspended cards due before ``before``, soonest first (uses cards_due)."""
+        return [card_from_cols(checked_cols(r)) for r in self._q(DUE_SQL, (bank_id, to_us(before)))]
+
+    def new_cards(self, bank_id: str) -> list[CardRow]:
+        return [
+            card_from_cols(checked_cols(r))
+            for r in self._q(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND state = 'new' "
+                "AND retired = 0 AND suspended = 0 ORDER BY id",
+                (bank_id,),
+            )
+        ]
+
+    def set_flag(self, bank_id: str, qid: str, flagged: bool) -> bool:
+        with self.write():
+            cur = self._x(
+                "UPDATE cards SET flagged = ? WHERE bank_id = ? AND question_id = ?",
+                (int(flagged), bank_id, qid),
+            )
+        return cur.rowcount > 0
+
+    def set_suspended(self, bank_id: str, qid: str, suspended: bool) -> bool:
+        with self.write():
+            cur = self._x(
+                "UPDATE cards SET suspended = ? WHERE bank_id = ? AND question_id = ?",
+                (int(suspended), bank_id, qid),
+            )
+        return cur.rowcount > 0

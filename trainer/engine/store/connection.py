@@ -1,0 +1,385 @@
+"""Opening the review database, and the one place that runs a statement or a transaction.
+
+SQLite in WAL mode with ``synchronous=FULL`` (every committed answer is on disk) and foreign keys
+on. A new database is built under a temporary name and linked into place, so another process never
+sees it half made. The schema is migrated through the numbered scripts in ``schema.py`` under
+``PRAGMA user_version``; before an existing database is migrated it is copied to a backup beside it
+(written to a temporary name, fsynced, renamed). Every SQLite error leaves this module as a
+TrainerDBError (see errors.py); a write that finds the database locked is retried until the
+connection's ``lock_wait`` has passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Self
+
+from trainer.engine.errors import TrainerDBError
+from trainer.engine.scheduler import utc
+from trainer.engine.store.errors import message, translate, translate_os
+from trainer.engine.store.inspect import inspect_file
+from trainer.engine.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+LOCK_WAIT = 60.0  # seconds a write waits for another program's lock (the CLI; the app passes less)
+BUSY_TIMEOUT_MS = 250  # SQLite's own wait per attempt; write() retries until lock_wait
+# Less free space than this in the database's folder at open: the disk is called full.
+MIN_FREE_BYTES = 256 * 1024
+# Errors that are bugs, not the database's state: raised as they are.
+_BUGS = (sqlite3.ProgrammingError, sqlite3.InterfaceError, sqlite3.IntegrityError)
+
+
+def backup_path(path: Path, now: datetime) -> Path:
+    """``trainer.db.bak-20261126T101500Z`` beside ``path`` (a counter is added if taken)."""
+    stamp = utc(now).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+    return candidate
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system can fsync a folder
+        _fsync(folder)
+
+
+def _statements(script: str) -> Iterable[str]:
+    """Split a migration script into statements (the scripts hold no ';' inside literals)."""
+    return (s.strip() for s in script.split(";") if s.strip())
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+class Connection:
+    """An open review database: statements, transactions and error translation.
+
+    Usable from one thread at a time (any thread: the app runs writes in worker threads)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, lock_wait: float) -> None:
+        self.path = path
+        self._conn = conn
+        self.lock_wait = lock_wait
+        self.backup: Path | None = None  # set when opening made a pre-migration backup
+        self.read_only_reason: str | None = None  # set for a read-only in-memory copy
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        now: datetime,
+        target_version: int = LATEST_VERSION,
+        lock_wait: float = LOCK_WAIT,
+    ) -> Self:
+        """Open (creating or migrating) the database at ``path``.
+
+        ``target_version`` is for tests that need an old schema; normal callers leave it alone.
+        """
+        path = Path(path)
+        try:
+            exists = path.exists()
+            if exists and not path.is_file():
+                raise TrainerDBError(
+                    f"{path} is not a file, so it cannot be the database.", kind="cantopen"
+                )
+            size = path.stat().st_size if exists else 0
+        except OSError as exc:
+            raise translate_os(path, exc) from exc
+        if not exists or size == 0:
+            _create(path, target_version, replace=exists)
+        version = inspect_file(path)
+        conn = cls._connect(path)
+        store = cls(path, conn, lock_wait=lock_wait)
+        try:
+            store._configure()
+            if 0 < version < target_version:
+                store.backup = store._backup(now)
+            if version < target_version:
+                store._migrate(target_version)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def connect(cls, path: Path, *, lock_wait: float = LOCK_WAIT) -> Self:
+        """Another connection to a database this process has opened (and migrated) already."""
+        store = cls(path, cls._connect(path), lock_wait=lock_wait)
+        try:
+            store._configure()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def open_read_only_copy(
+        cls, path: Path, reason: str, *, target_version: int = LATEST_VERSION
+    ) -> Self:
+        """An in-memory copy of the database at ``path`` (an empty one if it cannot be read):
+        for an app that must run without saving. Nothing written to it reaches the file."""
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        mem.row_factory = sqlite3.Row
+        for uri_tail in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                if inspect_file(path) == 0:
+                    break
+                src = sqlite3.connect(path.resolve().as_uri() + uri_tail, uri=True)
+                try:
+                    src.backup(mem)
+                finally:
+                    src.close()
+                break
+            except (TrainerDBError, sqlite3.Error, OSError):
+                mem.close()
+                mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                mem.row_factory = sqlite3.Row
+        store = cls(path, mem, lock_wait=1.0)
+        store.read_only_reason = reason
+        mem.execute("PRAGMA foreign_keys = ON")
+        store._migrate(target_version)
+        return store
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                str(path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise translate(path, exc) from exc
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _configure(self) -> None:
+        c = self._conn
+        self._x("PRAGMA foreign_keys = ON")
+        mode = self._retrying(lambda: c.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        if str(mode).lower() != "wal":
+            raise TrainerDBError(
+                f"Cannot use the database {self.path}: write-ahead logging is not available there.",
+                kind="cantopen",
+            )
+        self._x("PRAGMA synchronous = FULL")
+
+    def writable(self) -> str | None:
+        """None if the database can be written now, else one sentence saying why not."""
+        if self.read_only_reason is not None:
+            return self.read_only_reason
+        try:
+            free = os.statvfs(self.path.parent)
+            if free.f_bavail * free.f_frsize < MIN_FREE_BYTES:
+                return message(self.path, "full", "")
+        except (OSError, AttributeError):
+            pass
+        try:
+            with self.write():
+                self._x("INSERT OR REPLACE INTO settings (key, value) VALUES ('~probe', '')")
+                raise _Probe
+        except _Probe:
+            return None
+        except TrainerDBError as exc:
+            if exc.kind == "locked":
+                return None  # writable, just busy: a write will wait for it
+            return str(exc)
+
+    def _backup(self, now: datetime) -> Path:
+        """A consistent copy under a temporary name, fsynced, then renamed into place."""
+        for stale in self.path.parent.glob(f"{self.path.name}.bak-*.part*"):
+            _remove(stale)
+        target = backup_path(self.path, now)
+        part = target.with_name(target.name + ".part")
+        try:
+            dest = sqlite3.connect(str(part))
+            try:
+                self._conn.backup(dest)
+            finally:
+                dest.close()
+            _fsync(part)
+            os.replace(part, target)
+            _fsync_dir(target.parent)
+        except sqlite3.Error as exc:
+            _remove(part, part.with_name(part.name + "-journal"))
+            raise translate(part, exc) from exc
+        except OSError as exc:
+            _remove(part, part.with_name(part.name + "-journal"))
+            raise translate_os(part, exc, "write the backup of") from exc
+        return target
+
+    def _migrate(self, target_version: int) -> None:
+        with self.write():
+            _migrate(self._conn, self.path, target_version)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    # -- transactions --------------------------------------------------------------------------
+
+    def _retrying(self, step: Any) -> Any:
+        """Run ``step()`` again while the database is locked, until lock_wait has passed; any
+        SQLite error comes out as a TrainerDBError."""
+        deadline = time.monotonic() + self.lock_wait
+        attempt = 0
+        while True:
+            try:
+                return step()
+            except _BUGS:
+                raise
+            except sqlite3.Error as exc:
+                if not _is_locked(exc) or time.monotonic() >= deadline:
+                    raise translate(self.path, exc) from exc
+            attempt += 1
+            time.sleep(min(0.05 * attempt, 0.25))
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), retried while the db is locked."""
+        c = self._conn
+        if c.in_transaction:  # a write within a write: part of the outer one
+            yield
+            return
+        self._retrying(lambda: c.execute("BEGIN IMMEDIATE"))
+        try:
+            yield
+            self._retrying(lambda: c.execute("COMMIT"))
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                c.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        """A consistent snapshot for several reads (within one already open: that one)."""
+        c = self._conn
+        if c.in_transaction:
+            yield
+            return
+        self._x("BEGIN")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                c.execute("COMMIT")
+
+    def _x(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Execute one statement; a SQLite error becomes a clear TrainerDBError."""
+        try:
+            return self._conn.execute(sql, params)
+        except _BUGS:
+            raise
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc) from exc
+
+    def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except _BUGS:
+            raise
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc) from exc
+
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples (the cheapest form, for whole-bank reads)."""
+        try:
+            cur = self._conn.cursor()
+            cur.row_factory = None
+            return cur.execute(sql, params).fetchall()
+        except _BUGS:
+            raise
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc) from exc
+
+
+class _Probe(Exception):
+    """Rolls back the write that checked the database can be written."""
+
+
+def _migrate(c: sqlite3.Connection, path: Path, target_version: int) -> None:
+    version = int(c.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0:
+        tables = c.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        if tables:
+            raise TrainerDBError(f"{path} is not a trainer database.", kind="foreign")
+        c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for v in range(version, target_version):
+        for statement in _statements(MIGRATIONS[v]):
+            c.execute(statement)
+        c.execute(f"PRAGMA user_version = {v + 1}")
+
+
+def _create(path: Path, target_version: int, *, replace: bool) -> None:
+    """Build a new database under a temporary name and link it into place, so that no other
+    process ever sees it half made (if another one got there first, its database is kept).
+    ``replace``: ``path`` is an empty file, ours to initialise."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise translate_os(path, exc, "create the folder for") from exc
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+    side = [tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal")]
+    try:
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            _migrate(conn, path, target_version)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()  # the last close checkpoints the log into the file
+        _fsync(tmp)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process created it meanwhile: use theirs
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if not path.exists():  # a file system without hard links
+                    os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except sqlite3.Error as exc:
+        raise translate(path, exc) from exc
+    except OSError as exc:
+        raise translate_os(path, exc, "create") from exc
+    finally:
+        _remove(tmp, *side)
