@@ -303,7 +303,6 @@ class ExamScreen(Screen[None]):
                     q.id,
                     suggested_rating(g),
                     response=answer.response,
-                    grade=None if q.type == "recall" else g,
                     duration_ms=0,
                     mode="exam",
                 )

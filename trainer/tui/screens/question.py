@@ -170,7 +170,6 @@ class QuestionScreen(Screen[None]):
                 question.id,
                 event.rating,
                 response=self.response,
-                grade=self.grade,
                 duration_ms=self.duration_ms,
                 mode=self.deck.mode,
             )
