@@ -24,6 +24,12 @@ def say(line: str) -> None:
 
 
 async def settle(pilot: Any) -> None:
+    """The screen refreshed, and the database work started so far (worker threads) shown."""
+    for _ in range(2000):
+        await pilot.pause()
+        if not pilot.app.db.pending and not getattr(pilot.app.screen, "busy", 0):
+            break
+        await asyncio.sleep(0.005)
     await pilot._wait_for_screen()
     done = asyncio.get_running_loop().create_future()
 

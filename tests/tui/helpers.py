@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from trainer.tui.formatting import letter
+from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.order_answer import OrderAnswer
 
-# For each question of the mini bank: keys before Enter for a right and for a wrong answer.
-CHOICE_KEYS: dict[str, tuple[list[str], list[str]]] = {
-    "mini-q-single": (["a"], ["b"]),
-    "mini-q-multiple": (["a", "b"], ["a", "c"]),
-    "mini-q-true-false": (["t"], ["f"]),
+# For each choice question of the mini bank: the options (bank indexes) to choose for a right and
+# for a wrong answer. The screen shows them shuffled: see choice_keys().
+CHOICES: dict[str, tuple[list[int], list[int]]] = {
+    "mini-q-single": ([0], [1]),
+    "mini-q-multiple": ([0, 1], [0, 2]),
 }
+TRUE_FALSE_KEYS = (["t"], ["f"])
+CHOICE_KEYS = {*CHOICES, "mini-q-true-false"}
+
+
+def choice_keys(pilot: Pilot[None], qid: str, right: bool) -> list[str]:
+    """The letters that choose the right (or a wrong) answer, as the options are shown now."""
+    if qid == "mini-q-true-false":
+        return TRUE_FALSE_KEYS[0 if right else 1]
+    widget = pilot.app.screen.query_one(ChoiceAnswer)
+    return [letter(widget.order.index(i)).lower() for i in CHOICES[qid][0 if right else 1]]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the database work started so far (worker threads) is done and shown."""
+    app = pilot.app
+    for _ in range(1000):
+        await pilot.pause()
+        db = getattr(app, "db", None)
+        if not (db is not None and db.pending) and not getattr(app.screen, "busy", 0):
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the database work did not finish")
+
+
 CLOZE_RIGHT = ["Fluoroscopy", "stimulation."]
 CLOZE_WRONG = ["ultrasound", "stimulation"]
 
@@ -41,8 +70,7 @@ async def type_blanks(pilot: Pilot[None], values: list[str]) -> None:
 async def answer(pilot: Pilot[None], qid: str, right: bool) -> None:
     """Answer the question on screen (``qid``) right or wrong and submit it."""
     if qid in CHOICE_KEYS:
-        keys = CHOICE_KEYS[qid][0 if right else 1]
-        await pilot.press(*keys, "enter")
+        await pilot.press(*choice_keys(pilot, qid, right), "enter")
     elif qid == "mini-q-order":
         if right:
             await put_steps_in_order(pilot)
@@ -54,7 +82,7 @@ async def answer(pilot: Pilot[None], qid: str, right: bool) -> None:
         await pilot.press("space")
     else:  # pragma: no cover - the mini bank has only these
         raise AssertionError(qid)
-    await pilot.pause()
+    await settle(pilot)
 
 
 def text_of(pilot: Pilot[None], selector: str) -> str:

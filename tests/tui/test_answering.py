@@ -12,12 +12,11 @@ import pytest
 
 from trainer.bank.models import Bank
 from trainer.tui.app import TrainerApp
-from trainer.tui.decks import PracticeDeck
 from trainer.tui.screens.done import DoneScreen
 from trainer.tui.screens.question import QuestionScreen
 
 from .conftest import logged
-from .helpers import answer, screen_text, text_of
+from .helpers import answer, screen_text, settle, text_of
 
 QIDS = [
     "mini-q-single",
@@ -36,8 +35,8 @@ async def test_answer_each_type(
 ) -> None:
     question = mini_bank.question(qid)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([question]))
-        await pilot.pause()
+        app.start_practice([question], 1, "")
+        await settle(pilot)
         assert isinstance(app.screen, QuestionScreen)
         await answer(pilot, qid, right)
 
@@ -56,11 +55,13 @@ async def test_answer_each_type(
         assert mini_bank.citation_text(objective.sources[0]) in text
         if question.options:
             assert all(o.why in text for o in question.options)
-        assert logged(db_path, qid) == []  # nothing is committed before the rating
+        # the answer is recorded when graded, with the suggested rating (recall: Good)
+        suggested = 3 if right or qid == "mini-q-recall" else 1
+        assert [r["rating"] for r in logged(db_path, qid)] == [suggested]
 
         # Recall is self-rated: 3 (Good) or 1 (Again); others take the suggestion with Enter.
         await pilot.press(("3" if right else "1") if qid == "mini-q-recall" else "enter")
-        await pilot.pause()
+        await settle(pilot)
         rows = logged(db_path, qid)
         assert [(r["rating"], r["correct"], r["mode"]) for r in rows] == [
             (3 if right else 1, int(right), "practice")
@@ -73,15 +74,16 @@ async def test_wrong_answer_cannot_be_rated_good(
     app: TrainerApp, db_path: Path, mini_bank: Bank
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([mini_bank.question("mini-q-single")]))
-        await pilot.pause()
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
         await answer(pilot, "mini-q-single", right=False)
+        assert [r["rating"] for r in logged(db_path)] == [1]  # recorded when graded
         await pilot.press("3")
-        await pilot.pause()
-        assert logged(db_path) == []
+        await settle(pilot)
+        assert [r["rating"] for r in logged(db_path)] == [1]  # Good refused for a wrong answer
         assert isinstance(app.screen, QuestionScreen)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         assert [r["rating"] for r in logged(db_path)] == [1]
 
 
@@ -90,8 +92,8 @@ async def test_strike_rules_an_option_out(app: TrainerApp, mini_bank: Bank) -> N
     from trainer.tui.widgets.option_row import OptionRow
 
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([mini_bank.question("mini-q-single")]))
-        await pilot.pause()
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
         await pilot.press("x", "c")
         widget = app.screen.query_one(ChoiceAnswer)
         row = next(r for r in widget.query(OptionRow) if r.index == 2)
@@ -104,10 +106,10 @@ async def test_strike_rules_an_option_out(app: TrainerApp, mini_bank: Bank) -> N
 
 async def test_enter_without_an_answer_asks_for_one(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        app.start_practice(PracticeDeck([app.engine.bank.question("mini-q-multiple")]))
-        await pilot.pause()
+        app.start_practice([app.engine.bank.question("mini-q-multiple")], 1, "")
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and not screen.submitted
         assert any("Tick at least one" in n.message for n in app._notifications)
@@ -118,10 +120,10 @@ async def test_recall_rated_hard_counts_as_recalled(
 ) -> None:
     """The session's tally agrees with the log: a recall rated Hard was recalled."""
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([mini_bank.question("mini-q-recall")]))
-        await pilot.pause()
+        app.start_practice([mini_bank.question("mini-q-recall")], 1, "")
+        await settle(pilot)
         await pilot.press("space", "2")
-        await pilot.pause()
+        await settle(pilot)
         assert [(r["rating"], r["correct"]) for r in logged(db_path)] == [(2, 1)]
         assert isinstance(app.screen, DoneScreen)
         assert "1 of 1 right" in screen_text(pilot)
@@ -131,8 +133,8 @@ async def test_cloze_feedback_lists_what_each_blank_accepts(
     app: TrainerApp, mini_bank: Bank
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([mini_bank.question("mini-q-cloze")]))
-        await pilot.pause()
+        app.start_practice([mini_bank.question("mini-q-cloze")], 1, "")
+        await settle(pilot)
         await answer(pilot, "mini-q-cloze", False)  # blank 1 wrong, blank 2 right
         assert text_of(pilot, "#blank-result-1") == (
             "Wrong. Accepted: fluoroscopic / fluoroscopy / x-ray"
@@ -147,8 +149,8 @@ async def test_rating_row_in_practice_of_a_card_not_due_shows_no_intervals(
     so instead of showing intervals that would not apply."""
     question = mini_bank.question("mini-q-true-false")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck([question]))
-        await pilot.pause()
+        app.start_practice([question], 1, "")
+        await settle(pilot)
         await answer(pilot, question.id, True)
         row = text_of(pilot, "#ratings")
         assert "not due: schedule kept" in row
@@ -158,7 +160,7 @@ async def test_rating_row_in_practice_of_a_card_not_due_shows_no_intervals(
 async def test_rating_row_in_study_shows_each_next_interval(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QuestionScreen) and app.screen.question is not None
         await answer(pilot, app.screen.question.id, True)
         row = text_of(pilot, "#ratings")

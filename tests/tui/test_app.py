@@ -20,7 +20,7 @@ from trainer.tui.screens.question_detail import QuestionDetailScreen
 from trainer.tui.screens.stats import StatsScreen
 
 from .conftest import AppFactory
-from .helpers import screen_text, text_of
+from .helpers import screen_text, settle, text_of
 
 
 async def test_theme_persists_across_two_app_instances(new_app: AppFactory) -> None:
@@ -28,10 +28,10 @@ async def test_theme_persists_across_two_app_instances(new_app: AppFactory) -> N
     async with first.run_test(size=(80, 24)) as pilot:
         assert first.theme != "nord"
         first.theme = "nord"
-        await pilot.pause()
+        await settle(pilot)
     second = new_app()
     async with second.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert second.theme == "nord"
 
 
@@ -78,40 +78,40 @@ def test_every_binding_has_an_id_description_and_tooltip() -> None:
 async def test_browse_filters_and_opens_a_question(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 6
         await pilot.press("slash", *"stimulation")
-        await pilot.pause()
+        await settle(pilot)
         # the single (tag + stem), the order (a step), the cloze (stem), the recall (model answer)
         assert table.row_count == 4
         search = app.screen.query_one("#browse-search", Input)
         search.value = "sunburn"  # only in an option of the multiple
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 1 and table.get_row_at(0)[0] == "mini-q-multiple"
         search.value = ""
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 6
         await pilot.press("enter")  # search Enter moves to the table
         await pilot.press("enter")  # open the first row
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QuestionDetailScreen)
         assert "Never answered" in screen_text(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
 
 
 async def test_stats_and_help_open(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
         assert "6 new" in text_of(pilot, "#stats-summary")
         assert len(app.screen.query(".plot")) == 3
         await pilot.press("escape", "question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "How scheduling works" in screen_text(pilot)
 
@@ -120,7 +120,7 @@ async def test_export_to_anki_from_the_palette_action(app: TrainerApp, tmp_path:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.action_export_anki()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         out = tmp_path / "exports" / "mini.apkg"
         assert out.is_file() and out.stat().st_size > 0
         assert any(f"to {out}" in n.message for n in app._notifications)

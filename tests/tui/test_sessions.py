@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from trainer.engine import TrainerDBError
 from trainer.tui.app import TrainerApp
-from trainer.tui.decks import ExamState, PracticeDeck
 from trainer.tui.screens.confirm import ConfirmScreen
 from trainer.tui.screens.done import DoneScreen
 from trainer.tui.screens.exam import ExamScreen
@@ -22,7 +18,15 @@ from trainer.tui.screens.practice_setup import PracticeSetupScreen
 from trainer.tui.screens.question import QuestionScreen
 
 from .conftest import logged
-from .helpers import CLOZE_RIGHT, answer, put_steps_in_order, screen_text, text_of, type_blanks
+from .helpers import (
+    CLOZE_RIGHT,
+    answer,
+    put_steps_in_order,
+    screen_text,
+    settle,
+    text_of,
+    type_blanks,
+)
 
 
 def flagged_in_db(db_path: Path, qid: str) -> bool:
@@ -37,7 +41,7 @@ def flagged_in_db(db_path: Path, qid: str) -> bool:
 async def test_study_runs_until_all_done(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         answered: list[str] = []
         for _ in range(40):
             screen = app.screen
@@ -47,7 +51,7 @@ async def test_study_runs_until_all_done(app: TrainerApp, db_path: Path) -> None
             qid = screen.question.id
             await answer(pilot, qid, right=True)
             await pilot.press("enter")  # Good (recall: the suggestion is Good too)
-            await pilot.pause()
+            await settle(pilot)
             answered.append(qid)
         assert isinstance(app.screen, DoneScreen)
         assert "All done for today" in screen_text(pilot)
@@ -64,41 +68,41 @@ async def test_study_runs_until_all_done(app: TrainerApp, db_path: Path) -> None
 async def test_undo_shows_the_question_again(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and screen.question is not None
         first = screen.question.id
         await answer(pilot, first, right=True)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert len(logged(db_path)) == 1
         assert screen.question is not None and screen.question.id != first
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert logged(db_path) == []
         assert screen.question is not None and screen.question.id == first
         assert not screen.submitted
         assert app.engine.card_info(first).state == "new"
         await pilot.press("u")  # nothing left to undo in this session
-        await pilot.pause()
+        await settle(pilot)
         assert screen.question.id == first
 
 
 async def test_flag_is_saved_and_shown(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and screen.question is not None
         qid = screen.question.id
         if screen.question.type == "true_false":  # f answers False there; flag after submitting
             await answer(pilot, qid, right=True)
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         assert flagged_in_db(db_path, qid)
         assert "Flagged" in text_of(pilot, "#question-header")
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         assert not flagged_in_db(db_path, qid)
 
 
@@ -106,15 +110,15 @@ async def test_escape_pauses_and_r_resumes_practice(app: TrainerApp, db_path: Pa
     bank = app.engine.bank
     questions = [bank.question("mini-q-single"), bank.question("mini-q-true-false")]
     async with app.run_test(size=(80, 24)) as pilot:
-        app.start_practice(PracticeDeck(questions))
-        await pilot.pause()
+        app.start_practice(questions, 1, "")
+        await settle(pilot)
         await answer(pilot, "mini-q-single", right=True)
         await pilot.press("enter", "escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Resume" in screen_text(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuestionScreen)
         assert screen.question is not None and screen.question.id == "mini-q-true-false"
@@ -124,11 +128,11 @@ async def test_escape_pauses_and_r_resumes_practice(app: TrainerApp, db_path: Pa
 async def test_practice_from_setup_with_filter(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PracticeSetupScreen)
         # Untick the first topic (procedure): only the risks questions remain.
         await pilot.press("space", "s")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuestionScreen)
         seen = []
@@ -138,7 +142,7 @@ async def test_practice_from_setup_with_filter(app: TrainerApp, db_path: Path) -
             seen.append(q.id)
             await answer(pilot, q.id, right=False)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         assert sorted(seen) == ["mini-q-multiple", "mini-q-true-false"]
         assert "Practice finished" in screen_text(pilot)
         assert {r["mode"] for r in logged(db_path)} == {"practice"}
@@ -150,17 +154,18 @@ async def test_practice_from_setup_with_filter(app: TrainerApp, db_path: Path) -
 async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # the default size (all 6 of the mini bank)
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        state: ExamState = screen.state
+        state = screen.session
         assert len(state.questions) == 6
         assert "Time 00:00" in text_of(pilot, "#exam-status")
         # Enter keeps the answer and moves on, and the footer says so (not "Submit").
         assert screen.active_bindings["enter"].binding.description == "Keep"
         await pilot.press("m")
+        await settle(pilot)
         assert state.questions[0].id in state.marked
         assert "Marked for review" in text_of(pilot, "#question-header")
         for index, q in enumerate(state.questions):
@@ -178,23 +183,23 @@ async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
                 await pilot.press("enter")
             else:
                 await answer(pilot, q.id, right)
-            await pilot.pause()
+            await settle(pilot)
         if state.questions[-1].type == "recall":
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(pilot)
         assert logged(db_path) == []  # no feedback, nothing logged before submitting
         # Go back one question and forward again: answers are kept.
         await pilot.press("n")  # answers the confirmation "no"
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ExamScreen)
         await pilot.press("left")
-        await pilot.pause()
+        await settle(pilot)
         assert state.index == len(state.questions) - 2
         assert state.answered_count() == 6
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ExamResultScreen)
         assert "Exam result: 5 of 6 right" in text_of(pilot, "#exam-score")
         text = screen_text(pilot)
@@ -212,93 +217,35 @@ async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
 async def test_exam_pauses_and_resumes_with_answers_kept(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#exam-size", Input).value = "3"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        state = screen.state
+        state = screen.session
         assert len(state.questions) == 3
         await pilot.press("m", "escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "exam, 0 of 3 answered" in screen_text(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         resumed = app.screen
-        assert isinstance(resumed, ExamScreen) and resumed.state is state
+        assert isinstance(resumed, ExamScreen) and resumed.session is state
         assert state.questions[0].id in state.marked
         assert app.engine.exam_results() == []
-
-
-async def test_exam_submit_retried_after_a_failure_logs_each_answer_once(
-    app: TrainerApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A submit that fails part way (the database locked) and is retried logs no answer twice."""
-    engine = app.engine
-    real_answer = engine.answer
-    calls = {"n": 0}
-
-    def flaky_answer(*args: Any, **kwargs: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise TrainerDBError("the database is locked by another program")
-        real_answer(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "answer", flaky_answer)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#exam-size", Input).value = "4"
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        state = screen.state
-        for q in state.questions:
-            if q.type == "recall":
-                await pilot.press("space", "k", "n")
-            elif q.type == "order":
-                await pilot.press("enter")
-            elif q.type == "cloze":
-                await type_blanks(pilot, CLOZE_RIGHT)
-                await pilot.press("enter")
-            else:
-                await answer(pilot, q.id, True)
-            await pilot.pause()
-        if not isinstance(app.screen, ConfirmScreen):
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, ExamScreen)  # the failure is reported, the exam kept
-        assert len(logged(db_path)) == 2 and state.logged == {q.id for q in state.questions[:2]}
-        assert engine.exam_results() == []
-        # The saved answers are frozen: going back to the first one shows it can't change.
-        while state.index > 0:
-            await pilot.press("left")
-            await pilot.pause()
-        assert "already saved" in screen_text(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, ExamResultScreen)
-        rows = logged(db_path)
-        assert sorted(r["qid"] for r in rows) == sorted(q.id for q in state.questions)
-        assert len(engine.exam_results()) == 1
 
 
 async def exam_at(pilot: Pilot[None], qtype: str) -> ExamScreen:
     """Start an exam and go forward to its first question of ``qtype``."""
     await pilot.press("e", "enter")
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ExamScreen)
-    while screen.state.current.type != qtype:
-        await pilot.press("enter" if screen.state.current.type == "cloze" else "n")
-        await pilot.pause()
+    while screen.session.current.type != qtype:
+        await pilot.press("enter" if screen.session.current.type == "cloze" else "n")
+        await settle(pilot)
     return screen
 
 
@@ -316,9 +263,9 @@ async def test_exam_footer_shows_every_exam_key_on_an_ordering_question(app: Tra
 async def test_exam_confirmation_names_a_recall_left_without_k_or_d(app: TrainerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await exam_at(pilot, "recall")
-        number = screen.state.index + 1
+        number = screen.session.index + 1
         await pilot.press("space", "ctrl+s")  # revealed, but neither k nor d
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert f"Recall not marked k or d (counted as not known): {number}." in screen_text(pilot)
 
@@ -328,19 +275,19 @@ async def test_exam_arrows_leave_a_cloze_blank_at_its_edges(app: TrainerApp) -> 
     start of the first blank goes back; inside a blank the arrows still move the cursor."""
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await exam_at(pilot, "cloze")
-        index = screen.state.index
-        blanks = len(screen.state.current.blanks)
+        index = screen.session.index
+        blanks = len(screen.session.current.blanks)
         for _ in range(blanks - 1):
             await pilot.press("tab")
         await pilot.press("a", "b", "left")
-        await pilot.pause()
-        assert screen.state.index == index  # the cursor moved inside the blank
+        await settle(pilot)
+        assert screen.session.index == index  # the cursor moved inside the blank
         await pilot.press("right", "right")
-        await pilot.pause()
-        assert screen.state.index == index + 1
+        await settle(pilot)
+        assert screen.session.index == index + 1
         await pilot.press("p")
-        await pilot.pause()
-        assert screen.state.index == index
+        await settle(pilot)
+        assert screen.session.index == index
         await pilot.press("left")
-        await pilot.pause()
-        assert screen.state.index == index - 1
+        await settle(pilot)
+        assert screen.session.index == index - 1

@@ -12,12 +12,12 @@ import pytest
 from textual.pilot import Pilot
 
 from trainer.engine import Rating
+from trainer.sessions import ExamSession, Kept
 from trainer.tui.app import TrainerApp
-from trainer.tui.decks import ExamState, PracticeDeck
 from trainer.tui.screens.exam import ExamScreen
 
 from .conftest import SEED, AppFactory, Clock
-from .helpers import answer
+from .helpers import answer, settle
 
 SMALL = (80, 24)
 LARGE = (120, 40)
@@ -39,11 +39,11 @@ def practise(qid: str, *, submit: bool) -> RunBefore:
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
         assert isinstance(app, TrainerApp)
-        app.start_practice(PracticeDeck([app.engine.bank.question(qid)]))
-        await pilot.pause()
+        app.start_practice([app.engine.bank.question(qid)], 1, "")
+        await settle(pilot)
         if submit:
             await answer(pilot, qid, AFTER[qid])
-            await pilot.pause()
+            await settle(pilot)
 
     return run_before
 
@@ -100,9 +100,8 @@ def test_question_after(
 async def _finished_exam(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, TrainerApp)
-    engine = app.engine
-    questions = engine.exam_questions(6, SEED)
-    state = ExamState(questions=list(questions), seed=SEED, started=engine.now())
+    questions = app.engine.exam_questions(6, SEED)
+    session = ExamSession.start(app.db.engine, list(questions), SEED)
     responses = {
         "mini-q-single": 1,
         "mini-q-multiple": frozenset({0, 1}),
@@ -111,17 +110,18 @@ async def _finished_exam(pilot: Pilot[None]) -> None:
         "mini-q-cloze": ("fluoroscopy", "stimulation"),
     }
     for q in questions:
-        a = state.answer_for(q.id)
         if q.id in responses:
-            a.response, a.answered = responses[q.id], True
+            session.keep(Kept(responses[q.id], complete=True))
         else:
-            a.answered, a.knew_it = True, True
-    app.start_exam(state)
-    await pilot.pause()
+            session.reveal()
+            session.knew(True)
+        session.go(1)
+    app.show_session(session)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, ExamScreen)
-    screen.submit()
-    await pilot.pause()
+    screen.run_db("submit", session.submit)
+    await settle(pilot)
 
 
 @SIZES

@@ -237,11 +237,11 @@ class DeckSession:
         )
 
     def description(self) -> str:
-        """One line for home: what is paused."""
-        p = self._progress()
+        """One line for home: what is paused (from memory: no database work)."""
+        s = self._s
         if self.kind == "study":
-            return f"study, {p.done} answered"
-        return f"practice, {p.done} of {p.total} done"
+            return f"study, {s.done} answered so far"
+        return f"practice, {s.done} of {len(s.qids)} done"
 
     # -- input -----------------------------------------------------------------------------------
 

@@ -1,28 +1,44 @@
-"""The Textual application: owns the engine, the paused sessions and the app-wide actions.
+"""The Textual application: owns the engines, the sessions in progress and the app-wide actions.
 
-Screens are views; what a session has done lives in the plain objects of ``decks.py`` so that
-Escape can go home and a later ``r`` can resume exactly where the trainee left off.
+Screens are views of the sessions in ``trainer/sessions`` (plain Python, saved in the database as
+they go), so Escape can go home and a later ``r`` (or the next start, after a quit or a crash) can
+resume exactly where the trainee left off. Database work of the sessions runs off the UI thread
+(tui/dbwork.py).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from trainer.tui.decks import ExamState, PracticeDeck, StudyDeck
+from trainer.sessions import (
+    KINDS,
+    DeckSession,
+    ExamSession,
+    Kept,
+    Kind,
+    PracticeSession,
+    SessionStateError,
+    StudySession,
+)
+from trainer.tui.dbwork import LOCK_WAIT, DbRunner
+from trainer.tui.messages import DbDone, DbFailed
 from trainer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from trainer.bank.models import Question
     from trainer.engine import Engine
 
 THEME_SETTING = "theme"
+AnySession = DeckSession | ExamSession
+T = TypeVar("T")
 
 
 class TrainerApp(App[None]):
@@ -37,7 +53,7 @@ class TrainerApp(App[None]):
             "quit",
             "Quit",
             id="app-quit",
-            tooltip="Quit trainer (everything is already saved)",
+            tooltip="Quit trainer (answers and sessions in progress are kept)",
             show=False,
             priority=True,
         ),
@@ -52,53 +68,127 @@ class TrainerApp(App[None]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
-        self.engine = engine
+        self.engine = engine  # reads on the UI thread
+        self.db = DbRunner(self, engine.twin(lock_wait=LOCK_WAIT))  # the sessions' writes
         self.seed = seed
         self.rng = random.Random(seed)
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
         self.cursor_blink_enabled = cursor_blink
         self.sub_title = engine.bank.title
-        # A paused session (study, practice or exam), resumed with `r` from home.
-        self.paused: StudyDeck | PracticeDeck | ExamState | None = None
-        self._db_error: Exception | None = None  # damage met while running: exiting with it
+        # Sessions in progress but not on screen, oldest first (`r` resumes the last one).
+        self.paused: dict[Kind, AnySession] = {}
+        self.active: AnySession | None = None  # the session on screen
+        self.startup_notes: list[str] = []
+        self._load_saved_sessions()
         saved = engine.get_setting(THEME_SETTING)
         if saved and saved in self.available_themes:
             self.theme = saved
+
+    def _load_saved_sessions(self) -> None:
+        """Sessions kept in the database by an earlier run (quit, crash or power cut)."""
+        writer = self.db.engine
+        found: list[tuple[Any, AnySession]] = []
+        for kind in KINDS:
+            saved = writer.saved_session(kind)
+            if saved is None:
+                continue
+            cls: Any = {"study": StudySession, "practice": PracticeSession, "exam": ExamSession}
+            try:
+                session = cls[kind].resume(writer)
+            except SessionStateError as exc:
+                self.startup_notes.append(f"A paused {kind} session could not be resumed: {exc}.")
+                continue
+            if session is not None:
+                found.append((saved.updated, session))
+        for _, session in sorted(found, key=lambda f: f[0]):
+            self.paused[session.kind] = session
 
     # ---------------------------------------------------------------- lifecycle
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
+    def on_mount(self) -> None:
+        if self.engine.read_only:
+            self.notify(
+                self.engine.read_only,
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        for note in self.startup_notes:
+            self.notify(note, severity="warning", timeout=10, markup=False)
+
     def on_unmount(self) -> None:
+        self.db.call_now(self.db.engine.close) if self.db.engine is not self.engine else None
         self.engine.close()
 
-    def _handle_exception(self, error: Exception) -> None:
-        """A database found damaged while in use (see Engine) ends the app with its one-line
-        message and exit status 1, as at start, not with a traceback."""
+    def fail(self, error: Exception) -> None:
+        """Database damage (or a bug) met by a session call: end cleanly with one line."""
         from trainer.engine import TrainerDBError
 
         if isinstance(error, TrainerDBError):
-            self._db_error = error
             self.exit(return_code=1, message=f"trainer: {error}")
-            return
-        if self._db_error is not None:
-            return  # a consequence of the handler the damage cut short; the app is exiting
-        super()._handle_exception(error)
+        else:
+            self.exit(return_code=1, message=f"trainer: unexpected error: {error!r}")
+
+    def read(self, call: Callable[[], T]) -> T | None:
+        """A read on the UI thread (statistics, browse, home): damage found there ends the app
+        cleanly with one line (TrainerDBError); None then."""
+        from trainer.engine import TrainerDBError
+
+        try:
+            return call()
+        except TrainerDBError as exc:
+            self.fail(exc)
+            return None
+
+    def on_db_done(self, message: DbDone) -> None:
+        """Work the app asked for itself (pausing a session, saving the theme)."""
+        if isinstance(message.result, str) and message.result:
+            self.notify(message.result, markup=False)
+
+    def on_db_failed(self, message: DbFailed) -> None:
+        self.notify(f"Not saved: {message.error}", severity="error", timeout=12, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
-            return self.paused is not None
+            return bool(self.paused)
         return True
 
     def watch_theme(self, theme: str) -> None:
         """Persist the chosen theme so the next start looks the same."""
         if self.engine.get_setting(THEME_SETTING) != theme:
-            self.engine.set_setting(THEME_SETTING, theme)
+            writer = self.db.engine
+            self.db.run(self, "theme", lambda: writer.set_setting(THEME_SETTING, theme))
 
     def next_seed(self) -> int:
         """A seed for one shuffle: repeatable when the app was given a seed."""
         return self.rng.randrange(2**31)
+
+    # ---------------------------------------------------------------- quitting
+
+    def kept_note(self) -> str:
+        """What quitting now keeps, in words (empty when nothing is in progress)."""
+        sessions = self.paused_sessions()
+        if self.active is not None and self.active not in sessions:
+            sessions = [*sessions, self.active]
+        if not sessions:
+            return ""
+        what = "; ".join(s.description() for s in sessions)
+        return f"Kept for next time (press r to resume): {what}."
+
+    async def action_quit(self) -> None:
+        note = self.kept_note()
+        marking = getattr(self.active, "marking", None)
+        question = getattr(self.active, "question", None)
+        if marking is not None and question is not None:
+            note = (
+                f"Your answer to {question.id} is saved, rated {marking.rated.name.title()} "
+                f"(the suggested rating). {note}"
+            ).strip()
+        self.exit(message=f"trainer: {note}" if note else None)
 
     # ---------------------------------------------------------------- navigation
 
@@ -120,45 +210,112 @@ class TrainerApp(App[None]):
             self.pop_screen()
         self.push_screen(screen)
 
-    def action_study(self) -> None:
+    def paused_sessions(self) -> list[AnySession]:
+        """Paused sessions, the one ``r`` resumes first."""
+        return list(reversed(self.paused.values()))
+
+    def _unavailable(self, what: str) -> bool:
+        if self.engine.read_only:
+            self.notify(
+                f"{what} is not available: {self.engine.read_only}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return True
+        return False
+
+    def show_session(self, session: AnySession) -> None:
+        from trainer.tui.screens.exam import ExamScreen
         from trainer.tui.screens.question import QuestionScreen
 
-        deck = self.paused if isinstance(self.paused, StudyDeck) else StudyDeck(self.engine)
-        self.paused = None
-        self._open(QuestionScreen(deck))
+        self.paused.pop(session.kind, None)
+        self.active = session
+        if isinstance(session, ExamSession):
+            self._open(ExamScreen(session))
+        else:
+            self._open(QuestionScreen(session))
+
+    def pause_session(self, session: AnySession, kept: Kept | None = None) -> None:
+        """Escape from a session: keep it (saved as it went) and go home. A graded answer left
+        without a rating keeps its suggested rating (the session says so)."""
+        self.paused.pop(session.kind, None)
+        self.paused[session.kind] = session
+        if self.active is session:
+            self.active = None
+        if isinstance(session, ExamSession):
+            self.db.run(self, "pause", lambda: session.pause(kept))
+        elif session.marking is not None:
+            self.db.run(self, "leave", session.leave)
+        self.go_home()
+
+    def session_ended(self, session: AnySession) -> None:
+        self.paused.pop(session.kind, None)
+        if self.active is session:
+            self.active = None
+
+    def _replace_or_resume(self, kind: Kind, setup: Screen[Any]) -> None:
+        """Starting a session of a kind that is paused: ask first (resume it, or start anew and
+        drop it)."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        paused = self.paused.get(kind)
+        if paused is None:
+            self._open(setup)
+            return
+
+        def chosen(new: bool | None) -> None:
+            if new:
+                self._open(setup)
+            else:
+                self.show_session(paused)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"You have a paused {paused.description()}.",
+                "Start a new one instead? The paused one is dropped when the new one starts "
+                "(its answers so far stay saved).",
+                yes="Start new",
+                no="Resume it",
+            ),
+            chosen,
+        )
+
+    def action_study(self) -> None:
+        if self._unavailable("Study"):
+            return
+        paused = self.paused.get("study")
+        session = (
+            paused if paused is not None else StudySession.start(self.db.engine, self.next_seed())
+        )
+        self.show_session(session)
 
     def action_practice(self) -> None:
         from trainer.tui.screens.practice_setup import PracticeSetupScreen
 
-        self._open(PracticeSetupScreen())
+        self._replace_or_resume("practice", PracticeSetupScreen())
 
-    def start_practice(self, deck: PracticeDeck) -> None:
-        from trainer.tui.screens.question import QuestionScreen
-
-        self.paused = None
-        self._open(QuestionScreen(deck))
+    def start_practice(self, questions: list[Question], seed: int, description: str) -> None:
+        self.paused.pop("practice", None)
+        self.show_session(PracticeSession.start(self.db.engine, questions, seed, description))
 
     def action_exam(self) -> None:
         from trainer.tui.screens.exam_setup import ExamSetupScreen
 
-        self._open(ExamSetupScreen())
+        if self._unavailable("The exam"):
+            return
+        self._replace_or_resume("exam", ExamSetupScreen())
 
-    def start_exam(self, state: ExamState) -> None:
-        from trainer.tui.screens.exam import ExamScreen
-
-        self.paused = None
-        self._open(ExamScreen(state))
+    def start_exam(self, questions: list[Question], seed: int) -> None:
+        self.paused.pop("exam", None)
+        self.show_session(ExamSession.start(self.db.engine, questions, seed))
 
     def action_resume(self) -> None:
-        paused = self.paused
-        if paused is None:
+        sessions = self.paused_sessions()
+        if not sessions:
             self.notify("There is no paused session to resume.")
-        elif isinstance(paused, ExamState):
-            self.start_exam(paused)
-        elif isinstance(paused, PracticeDeck):
-            self.start_practice(paused)
-        else:
-            self.action_study()
+            return
+        self.show_session(sessions[0])
 
     def action_browse(self) -> None:
         from trainer.tui.screens.browse import BrowseScreen
@@ -216,7 +373,7 @@ class TrainerApp(App[None]):
             "Stats", "Reviews, retention and the due forecast (t)", self.action_stats
         )
         yield SystemCommand("Help", "Keys, question types and scheduling (?)", self.action_help)
-        if self.paused is not None:
+        if self.paused:
             yield SystemCommand("Resume", "Resume the paused session (r)", self.action_resume)
         yield SystemCommand("Home", "Go to the home screen", self.action_home)
         yield SystemCommand(

@@ -1,6 +1,10 @@
-"""Messages the answering widgets send up to their screen."""
+"""Messages: from the answering widgets up to their screen, and from database work back to the
+screen that asked for it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -25,3 +29,20 @@ class RatingChosen(Message):
     def __init__(self, rating: Rating) -> None:
         super().__init__()
         self.rating = rating
+
+
+@dataclass
+class DbDone(Message):
+    """Database work asked for with ``tag`` finished; ``result`` is what it returned."""
+
+    tag: str
+    result: Any
+
+
+@dataclass
+class DbFailed(Message):
+    """Database work asked for with ``tag`` failed with ``error`` (a TrainerDBError: nothing it
+    was to write was written; the input is still in the session to try again)."""
+
+    tag: str
+    error: Exception

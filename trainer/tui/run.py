@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+UI_LOCK_WAIT = 2.0  # seconds
+
 if TYPE_CHECKING:
     from trainer.bank.models import Bank
     from trainer.engine import Settings
@@ -32,7 +34,11 @@ def make_app(
     from trainer.engine import Engine
     from trainer.tui.app import TrainerApp
 
-    engine = Engine.open(bank, db_path, clock=clock, seed=seed, settings=settings)
+    engine = Engine.open(
+        bank, db_path, clock=clock, seed=seed, settings=settings, read_only_fallback=True
+    )
+    # the few writes made on the UI thread (browse's flag) wait briefly; sessions use workers
+    engine.store.lock_wait = UI_LOCK_WAIT
     return TrainerApp(engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink)
 
 
@@ -51,16 +57,11 @@ def run_app(bank_path: Path, db_path: Path) -> int:
         print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
         return 1
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(
-            f"trainer: cannot create the folder for the database {db_path}: {exc}", file=sys.stderr
-        )
-        return 1
-    try:
         app = make_app(bank, db_path)
     except TrainerDBError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1
+    if app.engine.read_only:
+        print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
     app.run()
     return app.return_code or 0  # 1 when a database found damaged in use ended the app

@@ -151,20 +151,25 @@ class Connection:
         for an app that must run without saving. Nothing written to it reaches the file."""
         mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         mem.row_factory = sqlite3.Row
-        for uri_tail in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            uri = path.resolve().as_uri()
+        except (OSError, ValueError):
+            uri = ""
+        for tail in ("?mode=ro", "?mode=ro&immutable=1"):
+            if not uri:
+                break
             try:
-                if inspect_file(path) == 0:
-                    break
-                src = sqlite3.connect(path.resolve().as_uri() + uri_tail, uri=True)
+                src = sqlite3.connect(uri + tail, uri=True)
                 try:
-                    src.backup(mem)
+                    app_id = src.execute("PRAGMA application_id").fetchone()[0]
+                    version = src.execute("PRAGMA user_version").fetchone()[0]
+                    if app_id == APPLICATION_ID and 0 < version <= target_version:
+                        src.backup(mem)
                 finally:
                     src.close()
                 break
-            except (TrainerDBError, sqlite3.Error, OSError):
-                mem.close()
-                mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-                mem.row_factory = sqlite3.Row
+            except sqlite3.Error:
+                continue
         store = cls(path, mem, lock_wait=1.0)
         store.read_only_reason = reason
         mem.execute("PRAGMA foreign_keys = ON")

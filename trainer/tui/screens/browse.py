@@ -108,12 +108,12 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)
         table.add_columns(*COLUMNS)
-        self.info = self.app.engine.all_card_info()
+        self.info = self.app.read(self.app.engine.all_card_info) or {}
         self.refill()
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.info = self.app.engine.all_card_info()
+        self.info = self.app.read(self.app.engine.all_card_info) or {}
         self.refill()
 
     def _select_value(self, selector: str) -> str | None:

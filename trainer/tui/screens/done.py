@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.tui.decks import PracticeDeck, StudyDeck
+from trainer.sessions import Summary
 from trainer.tui.formatting import format_due
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def next_due_text(app: TrainerApp) -> str:
     now = engine.now()
     dues = [
         info.due
-        for info in engine.all_card_info().values()
+        for info in (app.read(engine.all_card_info) or {}).values()
         if info.due is not None and info.state != "new" and not info.suspended
     ]
     future = [d for d in dues if d > now]
@@ -39,14 +39,14 @@ class DoneScreen(Screen[None]):
 
     app: TrainerApp
 
-    def __init__(self, deck: StudyDeck | PracticeDeck) -> None:
+    def __init__(self, summary: Summary) -> None:
         super().__init__()
-        self.deck = deck
+        self.summary = summary
 
     def compose(self) -> ComposeResult:
-        deck = self.deck
+        deck = self.summary
         with Vertical(id="done-box", classes="panel"):
-            if isinstance(deck, StudyDeck):
+            if deck.kind == "study":
                 yield Static("All done for today", id="done-title", markup=False)
                 answered = f"You answered {deck.done} question{'s' if deck.done != 1 else ''}"
                 yield Static(f"{answered}, {deck.correct} right.", markup=False)

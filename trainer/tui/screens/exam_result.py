@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.bank.models import topic_title
+from trainer.sessions import ExamAnswer
 from trainer.tui.answer_text import key_text, response_text
-from trainer.tui.decks import ExamState
 from trainer.tui.formatting import format_duration, percent
 from trainer.tui.paging import page_bindings, scroll_page
 
 if TYPE_CHECKING:
-    from trainer.engine import ExamResult, Grade
+    from trainer.sessions import ExamOutcome
     from trainer.tui.app import TrainerApp
 
 
@@ -30,14 +30,15 @@ class ExamResultScreen(Screen[None]):
 
     app: TrainerApp
 
-    def __init__(self, state: ExamState, grades: dict[str, Grade], result: ExamResult) -> None:
+    def __init__(self, outcome: ExamOutcome, orders: dict[str, tuple[int, ...]]) -> None:
         super().__init__()
-        self.state = state
-        self.grades = grades
-        self.result = result
+        self.outcome = outcome
+        self.grades = outcome.grades
+        self.result = outcome.result
+        self.orders = orders  # each question's options as they were shown
 
     def compose(self) -> ComposeResult:
-        state, result = self.state, self.result
+        outcome, result = self.outcome, self.result
         bank = self.app.engine.bank
         right, total = len(result.correct_ids), len(result.question_ids)
         elapsed = int((result.finished - result.started).total_seconds())
@@ -56,9 +57,10 @@ class ExamResultScreen(Screen[None]):
                 table.append(f"{percent(ok / n if n else 0.0):>5}\n", style="")
             yield Static(table, id="exam-by-topic")
             yield Static(Text("Every question", style="bold"), classes="help-section")
-            for number, q in enumerate(state.questions, start=1):
+            for number, q in enumerate(outcome.questions, start=1):
                 g = self.grades[q.id]
-                answer = state.answer_for(q.id)
+                order = self.orders.get(q.id, ())
+                answer = outcome.answers.get(q.id) or ExamAnswer()
                 verdict = "Right" if g.correct else "Wrong"
                 if not answer.answered:
                     verdict = "Not answered"
@@ -71,9 +73,10 @@ class ExamResultScreen(Screen[None]):
                     mark = "knew it" if answer.knew_it else "did not know it"
                     item.append(f"(self-marked: {mark})\n")
                 else:
-                    item.append(response_text(q, answer.response, answered=answer.answered) + "\n")
+                    shown = response_text(q, answer.response, answered=answer.answered, order=order)
+                    item.append(shown + "\n")
                 item.append("Key: ", style="bold")
-                item.append(key_text(q) + "\n")
+                item.append(key_text(q, order) + "\n")
                 item.append("Explanation: ", style="bold")
                 item.append(q.explanation.strip())
                 row = Static(item, classes="exam-item")

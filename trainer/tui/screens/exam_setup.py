@@ -10,7 +10,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from trainer.tui.decks import ExamState
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
@@ -68,4 +67,4 @@ class ExamSetupScreen(ModalScreen[None]):
         if not questions:
             self.notify("There are no questions to examine.", severity="warning")
             return
-        self.app.start_exam(ExamState(questions=list(questions), seed=seed, started=engine.now()))
+        self.app.start_exam(list(questions), seed)

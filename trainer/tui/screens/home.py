@@ -41,7 +41,7 @@ class HomeScreen(Screen[None]):
         _binding("t", "app.stats", "Stats", "Reviews, retention and forecast"),
         _binding("question_mark", "app.help", "Help", "Keys, question types and scheduling"),
         _binding("r", "app.resume", "Resume", "Resume the paused session"),
-        _binding("q", "app.quit", "Quit", "Quit (everything is saved)"),
+        _binding("q", "app.quit", "Quit", "Quit (answers and paused sessions are kept)"),
     ]
 
     app: TrainerApp
@@ -49,6 +49,10 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="home-title", markup=False)
         yield Static("", id="home-counts", markup=False)
+        reason = self.app.engine.read_only
+        notice = Static(f"Read-only: {reason}" if reason else "", id="home-read-only", markup=False)
+        notice.display = bool(reason)
+        yield notice
         with Horizontal(id="home-columns"):
             with Vertical(id="home-menu", classes="panel"):
                 yield Static("", id="menu-items")
@@ -64,7 +68,7 @@ class HomeScreen(Screen[None]):
     _resume_shown = False  # whether the footer shows the Resume key
 
     def on_mount(self) -> None:
-        self._resume_shown = self.app.paused is not None  # as the footer was just built
+        self._resume_shown = bool(self.app.paused_sessions())  # as the footer was just built
         self.refresh_summary()
         self._skip_resume = not self._resumed
 
@@ -81,7 +85,9 @@ class HomeScreen(Screen[None]):
             return  # not composed yet; on_mount will fill it in
         engine = self.app.engine
         bank = engine.bank
-        overview = engine.overview()  # counts, mastery and streak, without full statistics
+        overview = self.app.read(engine.overview)  # counts, mastery, streak: no full statistics
+        if overview is None:
+            return
         counts, streak = overview.counts, overview.streak
         self.query_one("#home-title", Static).update(
             Text(f"{bank.title}  (bank version {bank.version})", style="bold")
@@ -97,7 +103,7 @@ class HomeScreen(Screen[None]):
             menu.append(f" {key} ", style="bold reverse")
             menu.append(f" {name:<9}")
             menu.append(f"{what}\n", style="dim")
-        paused = self.app.paused
+        paused = self.app.paused_sessions() or None
         if paused is not None:
             menu.append(" r ", style="bold reverse")
             menu.append(f" Resume   {self._paused_text()}\n")
@@ -120,12 +126,10 @@ class HomeScreen(Screen[None]):
             self.refresh_bindings()
 
     def _paused_text(self) -> str:
-        from trainer.tui.decks import ExamState, PracticeDeck
-
-        paused = self.app.paused
-        if isinstance(paused, ExamState):
-            return f"exam, {paused.answered_count()} of {len(paused.questions)} answered"
-        if isinstance(paused, PracticeDeck):
-            done, total = paused.progress()
-            return f"practice, {done} of {total} done"
-        return "study"
+        """The session ``r`` resumes first, then any other paused ones."""
+        sessions = self.app.paused_sessions()
+        text = sessions[0].description()
+        others = [s.description() for s in sessions[1:]]
+        if others:
+            text += "\n     also paused: " + "; ".join(others)
+        return text

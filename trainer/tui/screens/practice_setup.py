@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList, Static
 
 from trainer.bank.models import topic_title
-from trainer.tui.decks import PracticeDeck
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -72,14 +71,15 @@ class PracticeSetupScreen(Screen[None]):
             self.notify("Tick at least one topic.", severity="warning")
             return
         which = self.chosen_filter()
+        seed = self.app.next_seed()
         questions = engine.practice_questions(
             topics,
             which,  # type: ignore[arg-type]
-            seed=self.app.next_seed(),
+            seed=seed,
         )
         label = dict(FILTERS)[which]
         if not questions:
             self.notify(f"No questions match ({label.lower()}).", severity="warning")
             return
         names = ", ".join(topic_title(t) for t in topics)
-        self.app.start_practice(PracticeDeck(list(questions), f"{label}: {names}."))
+        self.app.start_practice(list(questions), seed, f"{label}: {names}.")

@@ -1,22 +1,23 @@
-"""Answering, for study and practice: one question at a time, feedback, then a rating."""
+"""Study and practice: a view of a StudySession or PracticeSession (trainer/sessions/deck.py).
+
+The screen renders the session's view and sends it the trainee's input; every session call runs
+off the UI thread (SessionScreen). The answer is recorded when it is graded; leaving the feedback
+without rating keeps the suggested rating, and the session says so."""
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from trainer.bank.models import Question
-from trainer.engine import Grade, Rating, TrainerDBError, grade, suggested_rating
-from trainer.engine.grading import allowed_ratings
-from trainer.tui.decks import PracticeDeck, StudyDeck
+from trainer.sessions import DeckSession, DeckView, Undone
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.feedback import Feedback
@@ -24,12 +25,11 @@ from trainer.tui.widgets.question_header import QuestionHeader
 from trainer.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
-    from trainer.engine.grading import Response
     from trainer.tui.app import TrainerApp
 
 
-class QuestionScreen(Screen[None]):
-    """Shows the deck's current question; commits each answer before the next appears."""
+class QuestionScreen(SessionScreen):
+    """Shows the session's current question, then its feedback and the rating bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -52,19 +52,22 @@ class QuestionScreen(Screen[None]):
 
     app: TrainerApp
 
-    def __init__(self, deck: StudyDeck | PracticeDeck) -> None:
+    def __init__(self, session: DeckSession) -> None:
         super().__init__()
-        self.deck = deck
-        self.question: Question | None = None
-        self.submitted = False
-        self.grade: Grade | None = None
-        self.response: Response = None
-        self.started = time.monotonic()
-        self.duration_ms = 0
+        self.session = session
+        self.view: DeckView | None = None
+
+    @property
+    def question(self) -> Question | None:
+        return self.view.question if self.view is not None else None
+
+    @property
+    def submitted(self) -> bool:
+        return self.view is not None and self.view.marking is not None
 
     @property
     def mode_title(self) -> str:
-        return "Study" if isinstance(self.deck, StudyDeck) else "Practice"
+        return "Study" if self.session.kind == "study" else "Practice"
 
     def compose(self) -> ComposeResult:
         yield QuestionHeader(id="question-header", markup=False)
@@ -73,56 +76,102 @@ class QuestionScreen(Screen[None]):
             yield Static("", id="left", markup=False)
         yield VerticalScroll(id="body")
         yield Horizontal(id="rating-slot")
+        yield KeyBuffer()
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self.show_current()
+    def on_mount(self) -> None:
+        self.run_db("view", self.session.view)
 
     # ------------------------------------------------------------------ showing
 
-    async def show_current(self) -> None:
-        question = self.deck.current()
-        if question is None:
-            self.finish()
+    async def db_done(self, tag: str, result: Any) -> None:
+        if tag == "undo":
+            view, undone = result
+            await self.show(view)
+            self._say_undone(undone)
+        elif tag == "flag":
+            self.view = result
+            self._update_header()
+            if self.question is not None:
+                state = "flagged" if result.flagged else "unflagged"
+                self.notify(f"{self.question.id} {state}.", markup=False)
+        else:
+            await self.show(result)
+
+    def _say_undone(self, undone: Undone) -> None:
+        if undone.qid is None:
+            self.notify(
+                undone.refused,
+                severity="warning" if "Can't" in undone.refused else "information",
+                markup=False,
+            )
+        else:
+            self.notify(f"Undid your answer to {undone.qid}; here it is again.", markup=False)
+
+    async def show(self, view: DeckView) -> None:
+        """Render ``view``: the question (answering), or its feedback and the rating bar."""
+        self.view = view
+        if view.summary is not None:
+            self.finish(view)
             return
-        self.question = question
-        self.submitted = False
-        self.grade = None
-        self.response = None
-        self.started = time.monotonic()
+        question = view.question
+        assert question is not None
         body = self.query_one("#body", VerticalScroll)
         await body.remove_children()
         await self.query_one("#rating-slot").remove_children()
-        widget = make_answer_widget(question, seed=self.app.seed)
+        marking = view.marking
+        widget = make_answer_widget(
+            question,
+            order=view.order,
+            initial=marking.response if marking is not None else None,
+            revealed=marking is not None,
+        )
         await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
-        body.scroll_home(animate=False)
         self._update_header()
         self._update_progress()
-        widget.focus_answer()
+        if marking is None:
+            body.scroll_home(animate=False)
+            widget.focus_answer()
+            return
+        widget.show_grade(marking.grade)
+        feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
+        await body.mount(feedback)
+        bar = RatingBar(marking.intervals, marking.suggested, marking.allowed)
+        await self.query_one("#rating-slot").mount(bar)
+        bar.focus()
+        target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
+        self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+
+    def focus_input(self) -> None:
+        bar = self.query(RatingBar)
+        if bar:
+            bar.first().focus()
+            return
+        answers = self.query("#answer")
+        if answers:
+            answers.first(AnswerWidget).focus_answer()
 
     def _update_header(self) -> None:
-        if self.question is None:
+        view = self.view
+        if view is None or view.question is None:
             return
-        flagged = self.app.engine.is_flagged(self.question.id)
         self.query_one(QuestionHeader).show(
-            self.app.engine.bank, self.question, self.mode_title, flagged=flagged
+            self.app.engine.bank, view.question, self.mode_title, flagged=view.flagged
         )
 
     def _update_progress(self) -> None:
-        done, total = self.deck.progress()
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-        if isinstance(self.deck, StudyDeck):
-            c = self.app.engine.counts()
-            left = f"Left today: {c.new} new, {c.learning} learning, {c.review} review"
-        else:
-            left = f"{done} of {total} done, {self.deck.correct} right"
-        self.query_one("#left", Static).update(left)
+        if self.view is None:
+            return
+        p = self.view.progress
+        self.query_one(ProgressBar).update(total=max(p.total, 1), progress=p.done)
+        self.query_one("#left", Static).update(p.left_text)
 
-    def finish(self) -> None:
+    def finish(self, view: DeckView) -> None:
         from trainer.tui.screens.done import DoneScreen
 
-        self.app.paused = None
-        self.app.switch_screen(DoneScreen(self.deck))
+        assert view.summary is not None
+        self.app.session_ended(self.session)
+        self.app.switch_screen(DoneScreen(view.summary))
 
     # ------------------------------------------------------------------ answering
 
@@ -130,88 +179,37 @@ class QuestionScreen(Screen[None]):
         return self.query_one("#answer", AnswerWidget)
 
     def on_answer_incomplete(self, event: AnswerIncomplete) -> None:
-        self.notify(event.hint, severity="warning")
+        self.notify(event.hint, severity="warning", markup=False)
 
-    async def on_answer_submitted(self, event: AnswerSubmitted) -> None:
+    def on_answer_submitted(self, event: AnswerSubmitted) -> None:
         event.stop()
-        if self.submitted or self.question is None:
+        if self.busy or self.view is None or self.submitted or self.question is None:
             return
-        question = self.question
-        widget = self._answer_widget()
-        self.submitted = True
-        self.duration_ms = int((time.monotonic() - self.started) * 1000)
-        self.response = widget.response()
-        self.grade = None if question.type == "recall" else grade(question, self.response)
-        widget.show_grade(self.grade)
-        feedback = Feedback(self.app.engine.bank, question, self.grade)
-        await self.query_one("#body", VerticalScroll).mount(feedback)
-        if self.grade is not None:
-            suggested = suggested_rating(self.grade)
-            allowed = allowed_ratings(self.grade)
-        else:
-            suggested, allowed = Rating.GOOD, tuple(Rating)
-        engine = self.app.engine
-        scheduled = engine.schedules(question.id, self.deck.mode)
-        intervals = engine.intervals(question.id) if scheduled else None
-        bar = RatingBar(intervals, suggested, allowed)
-        await self.query_one("#rating-slot").mount(bar)
-        bar.focus()
-        body = self.query_one("#body", VerticalScroll)
-        target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
-        self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+        response = self._answer_widget().response()
+        session = self.session
+        self.run_db("submit", lambda: session.submit(response))
 
-    async def on_rating_chosen(self, event: RatingChosen) -> None:
+    def on_rating_chosen(self, event: RatingChosen) -> None:
         event.stop()
-        if not self.submitted or self.question is None:
+        if self.busy or not self.submitted:
             return
-        question = self.question
-        try:
-            self.app.engine.answer(
-                question.id,
-                event.rating,
-                response=self.response,
-                duration_ms=self.duration_ms,
-                mode=self.deck.mode,
-            )
-        except TrainerDBError as exc:  # e.g. the database is locked: say so, let them retry
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
-            return
-        # as the engine logs it: a recall rated Hard or better was recalled
-        correct = self.grade.correct if self.grade is not None else event.rating != Rating.AGAIN
-        self.deck.answered(correct)
-        self.question = None
-        await self.show_current()
+        session, rating = self.session, event.rating
+        self.run_db("rate", lambda: session.rate(rating))
 
     # ------------------------------------------------------------------ actions
 
-    async def action_undo(self) -> None:
-        engine = self.app.engine
-        if self.deck.done == 0 or not engine.can_undo():
-            self.notify("Nothing to undo in this session.")
+    def action_undo(self) -> None:
+        if self.busy:
             return
-        qid = engine.undo()
-        if qid is None:
-            self.notify(
-                "Can't undo: that question has since been answered in another trainer window.",
-                severity="warning",
-            )
-            return
-        self.deck.undone(qid)
-        await self.show_current()
-        self.notify(f"Undid your answer to {qid}; here it is again.")
+        self.run_db("undo", self.session.undo)
 
     def action_flag(self) -> None:
-        if self.question is None:
+        if self.busy or self.question is None:
             return
-        engine = self.app.engine
-        flagged = not engine.is_flagged(self.question.id)
-        engine.set_flag(self.question.id, flagged)
-        self._update_header()
-        self.notify(f"{self.question.id} {'flagged' if flagged else 'unflagged'}.")
+        self.run_db("flag", self.session.toggle_flag)
 
     def action_pause(self) -> None:
-        self.app.paused = self.deck
-        self.app.go_home()
+        self.app.pause_session(self.session)
 
     def action_scroll(self, direction: int) -> None:
         scroll_page(self.query_one("#body", VerticalScroll), direction)

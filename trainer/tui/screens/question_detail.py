@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.bank.models import TYPE_TITLES, topic_title
-from trainer.engine import Rating
+from trainer.engine import Rating, TrainerDBError
 from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
 from trainer.tui.formatting import format_due, letter, percent
@@ -70,7 +70,9 @@ class QuestionDetailScreen(Screen[None]):
     def refresh_card(self) -> None:
         engine = self.app.engine
         now = engine.now()
-        info = engine.card_info(self.qid)
+        info = self.app.read(lambda: engine.card_info(self.qid))
+        if info is None:
+            return
         card = Text("\nCard\n", style="bold")
         card.append(
             f"  State {info.state}  ·  due {format_due(info.due, now) if info.due else '-'}"
@@ -96,7 +98,7 @@ class QuestionDetailScreen(Screen[None]):
         self.query_one("#detail-card", Static).update(card)
         q = engine.bank.question(self.qid)
         history = Text("History\n", style="bold")
-        entries = engine.history(self.qid)
+        entries = self.app.read(lambda: engine.history(self.qid)) or []
         if not entries:
             history.append("  Never answered.\n")
         for entry in entries:
@@ -114,6 +116,10 @@ class QuestionDetailScreen(Screen[None]):
     def action_flag(self) -> None:
         engine = self.app.engine
         flagged = not engine.is_flagged(self.qid)
-        engine.set_flag(self.qid, flagged)
+        try:
+            engine.set_flag(self.qid, flagged)
+        except TrainerDBError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            return
         self.notify(f"{self.qid} {'flagged' if flagged else 'unflagged'}.")
         self.refresh_card()

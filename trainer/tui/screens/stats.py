@@ -68,7 +68,9 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot  # lazy: only when the stats screen opens
 
-        stats = self.app.engine.stats()
+        stats = self.app.read(self.app.engine.stats)
+        if stats is None:  # the database is damaged: the app is ending with its message
+            return
         self.stats = stats
         with VerticalScroll(id="stats-body"):
             yield Static(summary_text(stats), id="stats-summary")
@@ -79,6 +81,8 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not hasattr(self, "stats"):
+            return  # the database is damaged: the app is ending with its message
         stats = self.stats
         days = [d[5:] for d, _n in stats.reviews_per_day]  # "MM-DD"
         counts = [n for _d, n in stats.reviews_per_day]

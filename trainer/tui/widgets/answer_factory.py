@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from trainer.bank.models import Question
@@ -16,27 +16,23 @@ if TYPE_CHECKING:
     from trainer.engine.grading import Response
 
 
-def question_rng(seed: int | None, qid: str) -> random.Random:
-    """A per-question rng: the same question is shuffled the same way for a given seed."""
-    return random.Random(f"{seed}:{qid}") if seed is not None else random.Random()
-
-
 def make_answer_widget(
     question: Question,
     *,
-    seed: int | None,
+    order: Sequence[int] = (),
     initial: Response = None,
     revealed: bool = False,
     exam: bool = False,
 ) -> AnswerWidget:
+    """``order``: the session's shown order (trainer.sessions.option_order): of the options
+    (single, multiple) or the steps' starting arrangement (order); () for bank order."""
     if question.type == "order":
-        rng = question_rng(seed, question.id)
-        return OrderAnswer(question, rng=rng, initial=initial, exam=exam)
+        return OrderAnswer(question, arrangement=order, initial=initial, exam=exam)
     if question.type == "cloze":
         return ClozeAnswer(question, initial=initial, exam=exam)
     if question.type == "recall":
         return RecallAnswer(question, initial=initial, revealed=revealed, exam=exam)
-    return ChoiceAnswer(question, initial=initial, exam=exam)
+    return ChoiceAnswer(question, order=order, initial=initial, exam=exam)
 
 
 def display_stem(question: Question) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -47,31 +48,45 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         *enter_bindings("Submit this answer"),
     ]
 
-    def __init__(self, question: Question, *, initial: Response = None, exam: bool = False):
+    def __init__(
+        self,
+        question: Question,
+        *,
+        order: Sequence[int] = (),
+        initial: Response = None,
+        exam: bool = False,
+    ):
         super().__init__(id="answer", exam=exam)
         self.question = question
         self.multi = question.type == "multiple"
         self.true_false = question.type == "true_false"
         if self.true_false:
             self.keys = ["t", "f"]
+            self.order: list[int] = [0, 1]
             texts = ["True", "False"]
         else:
-            self.keys = [letter(i).lower() for i in range(len(question.options))]
-            texts = [o.text for o in question.options]
+            count = len(question.options)
+            self.keys = [letter(i).lower() for i in range(count)]
+            # the bank index of the option shown at each position (the session's shuffle)
+            valid = sorted(order) == list(range(count))
+            self.order = [int(i) for i in order] if valid else list(range(count))
+            texts = [question.options[i].text for i in self.order]
         self.texts = texts
+        # selected and struck hold SHOWN positions; response() maps them to bank indexes
         self.selected: set[int] = set()
         self.struck: set[int] = set()
         self.striking = False
         self._set_initial(initial)
 
     def _set_initial(self, initial: Response) -> None:
+        shown = {bank: pos for pos, bank in enumerate(self.order)}
         if isinstance(initial, bool):
             if self.true_false:
                 self.selected = {0 if initial else 1}
         elif isinstance(initial, int):
-            self.selected = {initial}
+            self.selected = {shown[initial]} if initial in shown else set()
         elif isinstance(initial, frozenset):
-            self.selected = {i for i in initial if isinstance(i, int)}
+            self.selected = {shown[i] for i in initial if isinstance(i, int) and i in shown}
 
     def compose(self) -> ComposeResult:
         for i, text in enumerate(self.texts):
@@ -155,8 +170,8 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         if self.true_false:
             return 0 in self.selected
         if self.multi:
-            return frozenset(self.selected)
-        return next(iter(self.selected))
+            return frozenset(self.order[p] for p in self.selected)
+        return self.order[next(iter(self.selected))]
 
     def show_grade(self, grade: Grade | None) -> None:
         super().show_grade(grade)
@@ -164,7 +179,8 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         if self.true_false:
             correct = {0 if self.question.answer else 1}
         else:
-            correct = set(self.question.correct_indexes)
+            bank_correct = set(self.question.correct_indexes)
+            correct = {p for p, i in enumerate(self.order) if i in bank_correct}
         verdicts = []
         for i in range(len(self.texts)):
             chosen = i in self.selected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -47,6 +48,7 @@ class Feedback(Vertical):
         *,
         verdict: bool = True,
         key: bool = True,
+        order: Sequence[int] = (),
     ) -> None:
         super().__init__(id="feedback")
         self.bank = bank
@@ -54,6 +56,7 @@ class Feedback(Vertical):
         self.grade = grade
         self.show_verdict = verdict
         self.show_key = key
+        self.order = tuple(order)  # options as shown (bank order if empty)
 
     def compose(self) -> ComposeResult:
         q, grade = self.question, self.grade
@@ -65,14 +68,16 @@ class Feedback(Vertical):
         if grade is not None and grade.detail and q.type in ("multiple", "order", "cloze"):
             yield Static(grade.detail, id="grade-detail", markup=False)
         if q.type != "recall" and self.show_key:
-            yield Static(_labelled("Answer", key_text(q)), id="key")
+            yield Static(_labelled("Answer", key_text(q, self.order)), id="key")
         yield Static(_labelled("Explanation", q.explanation), id="explanation")
         if q.options:
             yield Static(Text("Why each option", style="bold"))
-            for i, option in enumerate(q.options):
+            shown = self.order if sorted(self.order) == list(range(len(q.options))) else None
+            for pos, i in enumerate(shown or range(len(q.options))):
+                option = q.options[i]
                 status = "correct" if option.correct else "wrong"
                 yield Static(
-                    Text.assemble(f"{letter(i)} ({status}) ", (option.why, "")), classes="why"
+                    Text.assemble(f"{letter(pos)} ({status}) ", (option.why, "")), classes="why"
                 )
         for oid in q.objectives:
             objective = self.bank.objectives.get(oid)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -17,15 +17,6 @@ from trainer.tui.widgets.answer_base import AnswerWidget, enter_bindings
 if TYPE_CHECKING:
     from trainer.engine import Grade
     from trainer.engine.grading import Response
-
-
-def shuffled_steps(count: int, rng: random.Random) -> list[int]:
-    """A shuffled arrangement of ``count`` steps that is never already in order (when count > 1)."""
-    order = list(range(count))
-    rng.shuffle(order)
-    if count > 1 and order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
 
 
 class OrderAnswer(AnswerWidget, can_focus=True):
@@ -59,7 +50,7 @@ class OrderAnswer(AnswerWidget, can_focus=True):
         self,
         question: Question,
         *,
-        rng: random.Random,
+        arrangement: Sequence[int] = (),
         initial: Response = None,
         exam: bool = False,
     ) -> None:
@@ -70,7 +61,8 @@ class OrderAnswer(AnswerWidget, can_focus=True):
             self.arrangement = [int(i) for i in initial]
             self.touched = True
         else:
-            self.arrangement = shuffled_steps(count, rng)
+            valid = sorted(arrangement) == list(range(count))
+            self.arrangement = [int(i) for i in arrangement] if valid else list(range(count))
             self.touched = False  # moved at least one step (an untouched order is no answer)
         self.cursor = 0
         self.verdicts: list[str] = []

@@ -1,0 +1,86 @@
+"""Database work off the UI thread: one worker at a time, results posted back as messages.
+
+The app keeps two engines on the same file: ``app.engine`` answers the screens' reads on the UI
+thread (SQLite's WAL lets them read while another program holds the write lock), and the sessions'
+engine (``DbRunner.engine``), whose calls run here, one at a time, in Textual thread workers. A
+call that waits longer than ``BUSY_AFTER`` for the database shows a busy notice; the keys pressed
+meanwhile are handled as usual (see SessionScreen). After the engine's lock wait it fails with a
+TrainerDBError saying what holds the database; the session is unchanged, so the same input can be
+sent again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.message_pump import MessagePump
+
+from trainer.engine import TrainerDBError
+from trainer.tui.messages import DbDone, DbFailed
+
+if TYPE_CHECKING:
+    from trainer.engine import Engine
+    from trainer.tui.app import TrainerApp
+
+BUSY_AFTER = 0.2  # seconds before a waiting write shows the busy notice
+LOCK_WAIT = 15.0  # seconds a write from the app waits for another program's lock
+
+
+class DbRunner:
+    def __init__(self, app: TrainerApp, engine: Engine) -> None:
+        self.app = app
+        self.engine = engine
+        self._lock = threading.Lock()
+        self.pending = 0  # calls queued or running
+        self._busy_shown = False
+
+    def run(self, requester: MessagePump, tag: str, call: Callable[[], Any]) -> None:
+        """Run ``call()`` in a worker; post DbDone/DbFailed(tag) to ``requester``.
+
+        A TrainerDBError that says the file is damaged ends the app cleanly (TrainerApp.fail);
+        other TrainerDBErrors go to the requester, which keeps the trainee's input."""
+        self.pending += 1
+        self.app.set_timer(BUSY_AFTER, self._maybe_busy)
+
+        def work() -> None:
+            try:
+                with self._lock:
+                    result = call()
+            except TrainerDBError as exc:
+                self.app.call_from_thread(self._finished)
+                if exc.kind in ("damaged", "foreign"):
+                    self.app.call_from_thread(self.app.fail, exc)
+                else:
+                    self.app.call_from_thread(requester.post_message, DbFailed(tag, exc))
+                return
+            except Exception as exc:  # a bug: the app shows it and ends (see TrainerApp.fail)
+                self.app.call_from_thread(self._finished)
+                self.app.call_from_thread(self.app.fail, exc)
+                return
+            self.app.call_from_thread(self._finished)
+            self.app.call_from_thread(requester.post_message, DbDone(tag, result))
+
+        self.app.run_worker(work, thread=True, group="db", exit_on_error=False, name=tag)
+
+    def _maybe_busy(self) -> None:
+        if self.pending and not self._busy_shown:
+            self._busy_shown = True
+            self.app.notify(
+                "Saving... the database is busy (another program is using it). Keep going: "
+                "nothing you typed is lost.",
+                title="Waiting for the database",
+                timeout=30,
+            )
+
+    def _finished(self) -> None:
+        self.pending = max(0, self.pending - 1)
+        if not self.pending and self._busy_shown:
+            self._busy_shown = False
+            self.app.clear_notifications()
+
+    def call_now(self, call: Callable[[], Any]) -> Any:
+        """Run ``call()`` on this thread, in turn with the workers (start-up and shutdown only)."""
+        with self._lock:
+            return call()
