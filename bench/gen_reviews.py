@@ -136,7 +136,7 @@ def _snapshot(st: dict[str, Any]) -> str:
     return json.dumps(
         {
             "state": st["state"],
-            "step": None,
+            "step": 0 if st["state"] in ("learning", "relearning") else None,
             "stability": st["stability"],
             "difficulty": st["difficulty"],
             "due": st["due"],
@@ -253,11 +253,12 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
             st["stability"] = stab
             st["due"] = st["last_review"] + int(stab * 86_400_000_000)
         con.executemany(
-            "UPDATE cards SET state = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-            "reps = ?, lapses = ? WHERE id = ?",
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+            "last_review = ?, reps = ?, lapses = ? WHERE id = ?",
             [
                 (
                     st["state"],
+                    0 if st["state"] in ("learning", "relearning") else None,  # as FSRS keeps it
                     st["stability"],
                     st["difficulty"],
                     st["due"],

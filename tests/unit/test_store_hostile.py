@@ -214,3 +214,36 @@ def test_a_folder_the_user_cannot_enter_is_one_sentence_not_a_traceback(tmp_path
     )
     assert stats.returncode == 1
     assert "Traceback" not in stats.stderr and len(stats.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "call"),
+    [
+        ("UPDATE cards SET due = 9223372036854775807, state = 'review'", "stats"),
+        ("UPDATE cards SET due = -9223372036854775808, state = 'review'", "counts"),
+        ("UPDATE cards SET due = 'tomorrow', state = 'review'", "counts"),
+        ("UPDATE cards SET stability = 'x', state = 'review'", "counts"),
+        ("UPDATE cards SET stability = -1e308, state = 'review'", "stats"),
+        ("UPDATE cards SET state = 'learning', step = NULL", "counts"),
+        ("UPDATE review_log SET time = 9223372036854775807", "counts"),
+        ("UPDATE exam_results SET by_topic = 'zzz'", "exam_results"),
+    ],
+)
+def test_values_no_trainer_writes_are_a_clear_error_not_a_raw_exception(
+    tmp_path: Path, sql: str, call: str
+) -> None:
+    db = tmp_path / "t.db"
+    engine = open_engine(BANK, db)
+    answer(engine, "mini-q-single", Rating.GOOD)
+    from trainer.engine import ExamResult
+
+    engine.record_exam(ExamResult(Clock()(), Clock()(), 1, ("mini-q-single",), (), {"x": (0, 1)}))
+    engine.close()
+    con = sqlite3.connect(db)
+    con.execute(sql)
+    con.commit()
+    con.close()
+    with pytest.raises(TrainerDBError) as err:
+        engine = open_engine(BANK, db)
+        getattr(engine, call)()
+    assert err.value.kind == "damaged" and "edited or is damaged" in str(err.value)

@@ -20,7 +20,7 @@ grading.py (pure):
     got it right)
   grade(question, response) -> Grade   # multiple/order all-or-nothing for `correct`; score partial
     [note] raises GradingError (a ValueError) if the response has the wrong shape or is out of
-    range, and for recall questions (self-rated: call answer() with grade=None and their rating).
+    range, and for recall questions (self-rated: call answer() with response None and their rating).
     [note] partial credit: multiple = max(0, (right picks - wrong picks) / number correct);
     order = share of step pairs in the right relative order; cloze = share of blanks right
     (a blank is right when its normalised answer equals a normalised accepted one; an empty or
@@ -50,9 +50,13 @@ scheduler.py (thin, pure layer over `fsrs` 6.3): Rating (our IntEnum AGAIN=1, HA
 errors.py: class TrainerDBError(Exception): message is a clear, user-facing sentence naming the
   file.
 
-storage.py: the ONLY module that runs SQL (class Store). schema.py holds the migration scripts.
+store/: the ONLY code that touches the review database (class Store; see its docstring: one
+  connection helper, one retry, one error translation, atomic creation and backups; schema.py holds
+  the migration scripts; records in records.py). [added] every SQLite error leaves it as a
+  TrainerDBError with .kind ("locked", "readonly", "full", "io", "cantopen", "damaged", "foreign",
+  "other") and .retryable; "damaged" only when SQLite reports damage.
 
-session.py: class Engine:
+engine.py (was session.py): class Engine:
   Engine.open(bank: Bank, db_path: Path, *, clock: Callable[[], datetime] | None = None,
               seed: int | None = None, settings: Settings | None = None) -> Engine
       # opens/creates/migrates the db (raises TrainerDBError on a foreign/corrupt/newer file,
@@ -80,13 +84,28 @@ session.py: class Engine:
       # next interval per rating, for the buttons
   [added] engine.schedules(qid, mode) -> bool   # would answering now change the schedule
       # (study: yes; practice: only a due card; exam: no): show intervals only then
-  engine.answer(qid: str, rating: Rating, *, response: Response, grade: Grade | None,
-                duration_ms: int, mode: Literal["study", "practice", "exam"] = "study") -> None
+  engine.answer(qid: str, rating: Rating, *, response: Response, duration_ms: int,
+                mode: Literal["study", "practice", "exam"] = "study",
+                session_state: str | None = None) -> int (the log id)
       # one transaction, committed before it returns. practice: logged as practice; FSRS state only
       # changes if the card is due. exam: logged as exam, FSRS state unchanged.
-      [note] objective types: if grade is None it is computed from response; the rating must be in
+      [note] the engine grades the response itself (no grade is passed in); the rating must be in
       allowed_ratings(grade) (wrong -> AGAIN; right -> HARD/GOOD/EASY) else ValueError. recall:
-      grade may be None; logged correct = rating > AGAIN. Unknown qid -> KeyError; a bad mode,
+      response None; logged correct = rating > AGAIN. session_state: the session's JSON, saved
+      in the same transaction (see trainer/sessions).
+  [added] engine.rerate(log_id, qid, rating, *, response, duration_ms, mode, at=None) -> int | None
+      # replaces a logged answer by the same answer with another rating, in one transaction
+  [added] engine.undo_entry(log_id) -> str | None; engine.transaction() (a context manager: one
+      write transaction around several calls; on failure the engine forgets what it did inside)
+  [added] engine.submit_exam(result, answers: Sequence[ExamAnswerIn(qid, rating, response,
+      duration_ms=0)]) -> int   # every answer, the result and the end of the saved exam session
+      in ONE transaction: all or nothing
+  [added] engine.saved_session(kind) -> SavedSession | None; save_session(kind, state);
+      drop_session(kind)      # the sessions table (one per kind and bank)
+  [added] engine.twin(lock_wait=None) -> Engine   # another connection, same bank/clock/seed
+  [added] Engine.open(..., lock_wait=60.0, read_only_fallback=False): with the fallback, a
+      database that cannot be written opens as an in-memory copy and engine.read_only is the one
+      sentence saying why (else None) Unknown qid -> KeyError; a bad mode,
       rating or duration -> ValueError; nothing is written in those cases. "Due" for practice:
       a learning card due now or a review card due today (new cards are never due).
       Leech: when lapses reach leech_threshold (then every half threshold) the card is tagged
@@ -109,7 +128,7 @@ session.py: class Engine:
       Unknown topic or filter -> ValueError.
   engine.exam_questions(n: int, seed: int, topics: Sequence[str] | None = None) -> list[Question]
       [note] min(n, available) questions; n < 1 -> ValueError.
-  engine.record_exam(result: ExamResult) -> int
+  engine.record_exam(result: ExamResult) -> int   (sessions use submit_exam)
       # ExamResult(started: datetime, finished: datetime, seed, question_ids: tuple,
       # correct_ids: tuple, by_topic: dict[str, tuple[int, int]] (right, total))
       [added] ExamResult.id: int | None = None (set when read back), ExamResult.score property

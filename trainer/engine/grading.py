@@ -146,7 +146,7 @@ def grade(question: Question, response: Response) -> Grade:
     """Mark ``response`` to ``question``.
 
     Raises GradingError (a ValueError) when the response has the wrong shape, and for recall
-    questions, which are self-rated (pass ``grade=None`` and the trainee's rating to
+    questions, which are self-rated (pass ``response=None`` and the trainee's rating to
     ``Engine.answer``).
     """
     match question.type:

@@ -29,7 +29,7 @@ from trainer.sessions import (
     StudySession,
 )
 from trainer.tui.dbwork import LOCK_WAIT, DbRunner
-from trainer.tui.messages import DbDone, DbFailed
+from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
 from trainer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -79,10 +79,17 @@ class TrainerApp(App[None]):
         self.paused: dict[Kind, AnySession] = {}
         self.active: AnySession | None = None  # the session on screen
         self.startup_notes: list[str] = []
+        self.recent_notices: list[str] = []
         self._load_saved_sessions()
         saved = engine.get_setting(THEME_SETTING)
         if saved and saved in self.available_themes:
             self.theme = saved
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
+        """As App.notify; the last notices are kept in ``recent_notices`` (help and tests)."""
+        self.recent_notices.append(message)
+        del self.recent_notices[:-20]
+        super().notify(message, *args, **kwargs)
 
     def _load_saved_sessions(self) -> None:
         """Sessions kept in the database by an earlier run (quit, crash or power cut)."""
@@ -148,6 +155,14 @@ class TrainerApp(App[None]):
         """Work the app asked for itself (pausing a session, saving the theme)."""
         if isinstance(message.result, str) and message.result:
             self.notify(message.result, markup=False)
+        if message.tag in ("leave", "pause") and isinstance(self.screen, HomeScreen):
+            self.screen.refresh_summary()  # what is paused has moved on
+
+    def on_db_settled(self, message: DbSettled) -> None:
+        self.db.settled()
+
+    def on_db_fatal(self, message: DbFatal) -> None:
+        self.fail(message.error)
 
     def on_db_failed(self, message: DbFailed) -> None:
         self.notify(f"Not saved: {message.error}", severity="error", timeout=12, markup=False)

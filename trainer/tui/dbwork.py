@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message_pump import MessagePump
 
 from trainer.engine import TrainerDBError
-from trainer.tui.messages import DbDone, DbFailed
+from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
 
 if TYPE_CHECKING:
     from trainer.engine import Engine
@@ -34,7 +34,7 @@ class DbRunner:
         self.engine = engine
         self._lock = threading.Lock()
         self.pending = 0  # calls queued or running
-        self._busy_shown = False
+        self.busy_shown = False
 
     def run(self, requester: MessagePump, tag: str, call: Callable[[], Any]) -> None:
         """Run ``call()`` in a worker; post DbDone/DbFailed(tag) to ``requester``.
@@ -45,28 +45,30 @@ class DbRunner:
         self.app.set_timer(BUSY_AFTER, self._maybe_busy)
 
         def work() -> None:
+            # Only post_message here (thread-safe, never blocks): a blocking call_from_thread
+            # would wait forever for an app that is shutting down.
             try:
                 with self._lock:
                     result = call()
             except TrainerDBError as exc:
-                self.app.call_from_thread(self._finished)
+                self.app.post_message(DbSettled(tag))
                 if exc.kind in ("damaged", "foreign"):
-                    self.app.call_from_thread(self.app.fail, exc)
+                    self.app.post_message(DbFatal(exc))
                 else:
-                    self.app.call_from_thread(requester.post_message, DbFailed(tag, exc))
+                    requester.post_message(DbFailed(tag, exc))
                 return
             except Exception as exc:  # a bug: the app shows it and ends (see TrainerApp.fail)
-                self.app.call_from_thread(self._finished)
-                self.app.call_from_thread(self.app.fail, exc)
+                self.app.post_message(DbSettled(tag))
+                self.app.post_message(DbFatal(exc))
                 return
-            self.app.call_from_thread(self._finished)
-            self.app.call_from_thread(requester.post_message, DbDone(tag, result))
+            self.app.post_message(DbSettled(tag))
+            requester.post_message(DbDone(tag, result))
 
         self.app.run_worker(work, thread=True, group="db", exit_on_error=False, name=tag)
 
     def _maybe_busy(self) -> None:
-        if self.pending and not self._busy_shown:
-            self._busy_shown = True
+        if self.pending and not self.busy_shown:
+            self.busy_shown = True
             self.app.notify(
                 "Saving... the database is busy (another program is using it). Keep going: "
                 "nothing you typed is lost.",
@@ -74,10 +76,11 @@ class DbRunner:
                 timeout=30,
             )
 
-    def _finished(self) -> None:
+    def settled(self) -> None:
+        """A call finished (TrainerApp.on_db_settled, on the UI thread)."""
         self.pending = max(0, self.pending - 1)
-        if not self.pending and self._busy_shown:
-            self._busy_shown = False
+        if not self.pending and self.busy_shown:
+            self.busy_shown = False
             self.app.clear_notifications()
 
     def call_now(self, call: Callable[[], Any]) -> Any:

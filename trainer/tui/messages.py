@@ -46,3 +46,17 @@ class DbFailed(Message):
 
     tag: str
     error: Exception
+
+
+@dataclass
+class DbSettled(Message):
+    """Database work asked for with ``tag`` is over (done or failed): sent to the app."""
+
+    tag: str
+
+
+@dataclass
+class DbFatal(Message):
+    """Database work met damage (or a bug): the app ends with ``error``'s message."""
+
+    error: Exception

@@ -35,7 +35,16 @@ def to_us(t: datetime) -> int:
 
 
 def from_us(us: int) -> datetime:
-    return EPOCH + timedelta(microseconds=us)
+    """The time ``us`` (UTC microseconds) stands for; a value no trainer writes (out of range, not
+    a number: a hand-edited or damaged row) is a TrainerDBError, not an OverflowError."""
+    try:
+        return EPOCH + timedelta(microseconds=us)
+    except (OverflowError, TypeError, ValueError):
+        raise TrainerDBError(
+            f"a stored time ({us!r}) is not one trainer writes: the database was edited or is "
+            "damaged",
+            kind="damaged",
+        ) from None
 
 
 def opt_us(t: datetime | None) -> int | None:

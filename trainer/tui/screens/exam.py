@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from trainer.sessions import ExamSession, Kept
@@ -128,10 +129,9 @@ class ExamScreen(SessionScreen):
             marked=question.id in session.marked,
         )
 
-    def focus_input(self) -> None:
+    def input_widget(self) -> Widget | None:
         answers = self.query("#answer")
-        if answers:
-            answers.first(AnswerWidget).focus_answer()
+        return answers.first(AnswerWidget).input_widget() if answers else None
 
     @staticmethod
     def _knew_text(knew: bool | None) -> str:

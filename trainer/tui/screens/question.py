@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 
 from trainer.bank.models import Question
@@ -142,14 +143,12 @@ class QuestionScreen(SessionScreen):
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
 
-    def focus_input(self) -> None:
+    def input_widget(self) -> Widget | None:
         bar = self.query(RatingBar)
         if bar:
-            bar.first().focus()
-            return
+            return bar.first()
         answers = self.query("#answer")
-        if answers:
-            answers.first(AnswerWidget).focus_answer()
+        return answers.first(AnswerWidget).input_widget() if answers else None
 
     def _update_header(self) -> None:
         view = self.view

@@ -41,6 +41,9 @@ class KeyBuffer(Widget, can_focus=True):
         event.stop()
         event.prevent_default()
         self.keys.append((event.key, event.character))
+        screen = self.screen
+        if isinstance(screen, SessionScreen) and not screen.busy:
+            screen.release_keys()  # the work finished while this key was on its way
 
     def take(self) -> list[tuple[str, str | None]]:
         keys, self.keys = self.keys, []
@@ -51,13 +54,16 @@ class SessionScreen(Screen[None]):
     app: TrainerApp
 
     busy = 0  # session calls running for this screen
+    _focus_before: Widget | None = None  # focused when the call started
 
     def run_db(self, tag: str, call: Callable[[], Any]) -> None:
         """Run ``call`` off the UI thread; ``db_done(tag, result)`` or ``db_failed`` follows."""
         self.busy += 1
         buffer = self.query("#key-buffer")
         if buffer:
-            buffer.first(KeyBuffer).focus()
+            if not isinstance(self.focused, KeyBuffer):
+                self._focus_before = self.focused
+            self.set_focus(buffer.first(KeyBuffer))
         self.app.db.run(self, tag, call)
 
     async def on_db_done(self, message: DbDone) -> None:
@@ -83,14 +89,29 @@ class SessionScreen(Screen[None]):
     def retry_hint(self, tag: str) -> str:
         return "Your answer is kept here: press the same key again to try once more."
 
-    def focus_input(self) -> None:
-        """Give focus back to where the trainee types (the answer, or the rating bar)."""
+    def input_widget(self) -> Widget | None:
+        """Where the trainee types now (the answer, or the rating bar)."""
+        return None
 
     def _release(self) -> None:
-        if self.busy:
-            return
-        self.focus_input()
+        if not self.busy:
+            self.release_keys()
+
+    def release_keys(self) -> None:
+        """Focus the input again (at once) and replay the kept keys to it, in order."""
+        target = self.input_widget()
+        before = self._focus_before
+        self._focus_before = None
+        if target is not None and before is not None and before.is_attached and before.focusable:
+            answer = self.query("#answer")
+            if answer and (before is answer.first() or answer.first() in before.ancestors):
+                target = before  # the same input is still there (e.g. a cloze's second blank)
+        if target is not None:
+            self.set_focus(target)
         buffer = self.query("#key-buffer")
-        if buffer:
-            for key, character in buffer.first(KeyBuffer).take():
-                self.app.post_message(events.Key(key, character))
+        if not buffer or isinstance(self.focused, KeyBuffer):
+            return  # nothing to type into (yet): the keys stay kept
+        for key, character in buffer.first(KeyBuffer).take():
+            event = events.Key(key, character)
+            event.set_sender(self.app)  # as the driver sends a key
+            self.app.post_message(event)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
@@ -74,3 +75,7 @@ class AnswerWidget(Vertical):
     def focus_answer(self) -> None:
         """Give keyboard focus to the part of the widget the trainee types into."""
         self.focus()
+
+    def input_widget(self) -> Widget:
+        """The part of the widget the trainee types into (see focus_answer)."""
+        return self

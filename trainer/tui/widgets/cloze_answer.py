@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from trainer.bank.models import CLOZE_BLANK, Question
@@ -87,6 +88,10 @@ class ClozeAnswer(AnswerWidget):
         inputs = self._inputs()
         if inputs:
             inputs[0].focus()
+
+    def input_widget(self) -> Widget:
+        inputs = self._inputs()
+        return inputs[0] if inputs else self
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
