@@ -240,7 +240,7 @@ class DeckSession:
         """One line for home: what is paused (from memory: no database work)."""
         s = self._s
         if self.kind == "study":
-            return f"study, {s.done} answered so far"
+            return f"study, {s.done} answered"
         return f"practice, {s.done} of {len(s.qids)} done"
 
     # -- input -----------------------------------------------------------------------------------
