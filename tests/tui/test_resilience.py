@@ -208,3 +208,33 @@ async def test_a_read_only_database_opens_with_study_and_exam_unavailable(
 @pytest.fixture(autouse=True)
 def _fast_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing to change: the busy notice shows after 200 ms as in use."""
+
+
+async def test_a_write_that_fails_later_keeps_the_answer_and_retries_on_request(
+    app: TrainerApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.engine import TrainerDBError
+
+    store = app.db.engine.store
+    real = store.save_session
+    failures: list[TrainerDBError] = []
+
+    def flaky(*args: object, **kwargs: object) -> None:
+        if failures:
+            raise failures.pop()
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save_session", flaky)
+    bank = app.engine.bank
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
+        failures.append(TrainerDBError("The disk holding the database is full.", kind="full"))
+        await answer(pilot, "mini-q-single", right=True)
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and not screen.submitted
+        assert any(n.startswith("Not saved: The disk") for n in app.recent_notices)
+        assert logged(db_path) == []  # nothing half written; the choice is still on screen
+        await pilot.press("enter")  # try again
+        await settle(pilot)
+        assert screen.submitted and [r["rating"] for r in logged(db_path)] == [3]

@@ -99,6 +99,11 @@ class QuestionScreen(SessionScreen):
         else:
             await self.show(result)
 
+    def retry_hint(self, tag: str) -> str:
+        if tag == "view":
+            return "Press Escape, then r, to try again."
+        return super().retry_hint(tag)
+
     def _say_undone(self, undone: Undone) -> None:
         if undone.qid is None:
             self.notify(
