@@ -15,6 +15,8 @@ from engine_kit import Clock, answer, make_bank, open_engine
 from trainer.engine import Rating, Settings, SettingsError
 from trainer.engine.scheduler import (
     CardSchedule,
+    constrain_interval,
+    fuzz_bounds,
     fuzz_interval,
     is_leech_lapse,
     preview,
@@ -93,21 +95,46 @@ def test_engine_intervals_preview_exactly_what_answer_schedules(tmp_path: Path) 
     engine.close()
 
 
-def test_fuzz_is_seeded_and_equals_py_fsrs_fuzz(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("interval", "minimum", "maximum", "lower", "middle", "upper"),
+    [
+        # Anki's own expectations for with_review_fuzz (rslib/src/scheduler/states/fuzz.rs)
+        (1.0, 1, 1000, 1, 1, 1),
+        (2.49, 1, 1000, 2, 2, 2),
+        (2.5, 1, 1000, 2, 3, 4),
+        (7.0, 1, 1000, 5, 7, 9),
+        (17.0, 1, 1000, 14, 17, 20),
+        (37.0, 1, 1000, 33, 37, 41),
+        (2.0, 2, 1000, 2, 2, 2),
+        (2.0, 3, 1000, 3, 4, 4),
+        (2.0, 3, 3, 3, 3, 3),
+        (6.9, 3, 1000, 5, 7, 9),
+        (19.9, 3, 1000, 17, 20, 23),
+        (20.1, 3, 1000, 17, 20, 23),
+        (100.0, 101, 1000, 101, 105, 108),
+        (100.0, 1, 99, 92, 96, 99),
+        (100.0, 97, 103, 97, 100, 103),
+    ],
+)
+def test_fuzz_matches_anki_bounds_and_rounding(
+    interval: float, minimum: int, maximum: int, lower: int, middle: int, upper: int
+) -> None:
+    assert constrain_interval(interval, minimum, maximum, 0.0) == lower
+    assert constrain_interval(interval, minimum, maximum, 0.5) == middle
+    assert constrain_interval(interval, minimum, maximum, 0.99) == upper
+
+
+def test_fuzz_never_leaves_ankis_range() -> None:
     import random
 
-    import fsrs.scheduler as fsrs_scheduler
-
-    plain = fsrs.Scheduler(enable_fuzzing=True)
-    for days in (3, 7, 20, 100, 1000):
-        for seed in range(30):
-            theirs_rng = random.Random(seed)
-            monkeypatch.setattr(fsrs_scheduler, "random", theirs_rng.random)
-            theirs = plain._get_fuzzed_interval(interval=timedelta(days=days))
-            assert fuzz_interval(timedelta(days=days), 36500, random.Random(seed)) == theirs
+    for days in (3, 4, 7, 20, 100, 1000):
+        low, high = fuzz_bounds(float(days), 1, 36500)
+        seen = {
+            fuzz_interval(timedelta(days=days), 36500, random.Random(i)).days for i in range(300)
+        }
+        assert min(seen) == low and max(seen) == high  # every value reachable, none outside
     a = fuzz_interval(timedelta(days=100), 36500, random.Random("x"))
     assert a == fuzz_interval(timedelta(days=100), 36500, random.Random("x"))
-    assert fuzz_interval(timedelta(days=2), 36500, random.Random(1)) == timedelta(days=2)
     assert fuzz_interval(timedelta(days=100), 100, random.Random(1)) <= timedelta(days=100)
 
 
