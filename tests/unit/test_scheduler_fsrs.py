@@ -187,7 +187,7 @@ def test_settings_defaults_are_ankis() -> None:
     assert s.relearning_steps == (timedelta(minutes=10),)
     assert (s.maximum_interval, s.enable_fuzzing) == (36500, True)
     assert (s.new_per_day, s.reviews_per_day, s.day_starts_hour) == (20, 200, 4)
-    assert (s.leech_threshold, s.leech_action) == (8, "suspend")
+    assert (s.leech_threshold, s.leech_action) == (8, "tag")  # Anki: tag only
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ class Settings:
     reviews_per_day: int = 200
     day_starts_hour: int = 4
     leech_threshold: int = 8
-    leech_action: LeechAction = "suspend"
+    leech_action: LeechAction = "tag"
     learn_ahead: timedelta = timedelta(minutes=20)
     tz: tzinfo | None = field(default=None, compare=False)
 

@@ -15,7 +15,7 @@ from trainer.bank.models import TYPE_TITLES, topic_title
 from trainer.engine import Rating
 from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
-from trainer.tui.formatting import format_due, letter, percent
+from trainer.tui.formatting import format_due, format_when, letter, percent
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.rating_bar import RATING_NAMES
 
@@ -106,7 +106,7 @@ class QuestionDetailScreen(Screen[None]):
             except ValueError:
                 answer = entry.response
             history.append(
-                f"  {entry.time:%Y-%m-%d %H:%M}  {entry.mode:<8} {verdict:<10} "
+                f"  {format_when(entry.time)}  {entry.mode:<8} {verdict:<10} "
                 f"{rating_name(entry.rating):<6} {answer}\n"
             )
         self.query_one("#detail-history", Static).update(history)
