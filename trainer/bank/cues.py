@@ -21,6 +21,7 @@ The rule (documented in questions/README.md, tested in tests/unit/test_bank_cues
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -67,9 +68,8 @@ class Seen:
 def filled_stem(q: Question) -> str:
     """A cloze stem with every blank replaced by its first answer."""
 
-    def first(m: object) -> str:
-        text: str = m.group(1)  # type: ignore[attr-defined]
-        answers = [a.strip() for a in text.split("|") if a.strip()]
+    def first(m: re.Match[str]) -> str:
+        answers = [a.strip() for a in m.group(1).split("|") if a.strip()]
         return answers[0] if answers else ""
 
     return CLOZE_BLANK.sub(first, q.stem)

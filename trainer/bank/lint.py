@@ -224,11 +224,11 @@ def _absolutes(q: Question, block: Block, warn: Warn) -> None:
     ):
         keys = ", ".join(LETTERS[i] for i in right)
         line = block.lines.sub_item(block.line, "questions.options", right[0])
-        sub = Block(block.sink, block.path, block.lines, line or block.line, id=block.id)
-        sub.prefix = f"options[{right[0] + 1}]."
+        prefix = f"options[{right[0] + 1}]." if line else ""
+        sub = Block(block.sink, block.path, block.lines, line or block.line, block.id, prefix)
         sub.warning(
             "hedged-key",
-            "text" if line else "",
+            "text" if line else "options",
             f"every distractor has an absolute term and the key ({keys}) has none: a test-wise "
             "candidate picks the only hedged option; write plausible distractors that are "
             "wrong on the facts, not overstated",
