@@ -115,7 +115,9 @@ def _candidate_runs(key: KeyPhrase) -> list[tuple[Gram, str]]:
     k = key.run
 
     def shown(i: int, j: int) -> str:
-        return key.text[toks[i].start : toks[j - 1].end]
+        text = key.text[toks[i].start : toks[j - 1].end]
+        closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
+        return text + closing if closing == ")" and text.count("(") > text.count(")") else text
 
     runs = [
         (words[i : i + k], shown(i, i + k))
