@@ -84,10 +84,23 @@ def content_tokens(text: str) -> list[Token]:
     return out
 
 
+_CONTENT: dict[str, str] = {}  # lower-case word -> its folded form, or "" for a function word
+_CONTENT_MAX = 1 << 17
+
+
 def content_words(text: str) -> tuple[str, ...]:
     """The content words of a text, folded (``content_tokens`` without the offsets)."""
-    folded = map(fold, _TOKEN.findall(text))
-    return tuple(w for w in folded if w not in STOPWORDS)
+    if len(_CONTENT) > _CONTENT_MAX:
+        _CONTENT.clear()
+    out = []
+    for raw in _TOKEN.findall(text.lower()):
+        w = _CONTENT.get(raw)
+        if w is None:
+            folded = fold(raw)
+            w = _CONTENT[raw] = "" if folded in STOPWORDS else folded
+        if w:
+            out.append(w)
+    return tuple(out)
 
 
 def is_common_word(answer: str) -> bool:
