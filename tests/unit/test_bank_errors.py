@@ -156,6 +156,14 @@ CASES: dict[str, list[Expected]] = {
     "lint-code": [
         Expected("unknown-lint-code", "b-q-ignore", "lint_ignore", 23, "'absolute-terms'")
     ],
+    "lint-ignore": [
+        Expected("missing-field", "b-q-ignores", "lint_ignore", 25, "item 1 has no reason"),
+        Expected("missing-field", "b-q-ignores", "lint_ignore", 25, "item 2 has no other"),
+        Expected("bad-value", "b-q-ignores", "lint_ignore", 25, "item 3: other is only for code"),
+        Expected("unknown-key", "b-q-ignores", "lint_ignore", 25, "'note' in lint_ignore item 5"),
+        Expected("wrong-type", "b-q-ignores", "lint_ignore", 25, "item 6 must be a table"),
+        Expected("unknown-question", "b-q-ignores", "lint_ignore", 25, "question 'b-q-missing'"),
+    ],
 }
 
 

@@ -103,3 +103,13 @@ def check_references(
         for oid in q.objectives:
             if oid not in objectives:
                 block.error("unknown-objective", "objectives", f"unknown objective {oid!r}")
+    ids = {q.id for q in questions}
+    for q in questions:
+        for entry in q.ignores:
+            if entry.other and entry.other not in ids:
+                _block(docs, sink, q.path, q.line, q.id).error(
+                    "unknown-question",
+                    "lint_ignore",
+                    f"lint_ignore names unknown question {entry.other!r} as the other of a "
+                    "cross-cue pair",
+                )

@@ -94,6 +94,19 @@ class Option:
 
 
 @dataclass(frozen=True)
+class LintIgnore:
+    """One ``lint_ignore`` entry: a warning code accepted for a question, and why.
+
+    ``reason`` is "" for the old string form; ``other`` names the other question of a
+    ``cross-cue`` pair (only that pair is accepted).
+    """
+
+    code: str
+    reason: str = ""
+    other: str = ""
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: QuestionType
@@ -114,8 +127,11 @@ class Question:
     # where it was read from
     path: str = ""
     line: int | None = None
-    # warning codes accepted for this question (see trainer.bank.codes.IGNORABLE)
+    # warning codes accepted for the whole question (see trainer.bank.codes.IGNORABLE): the codes
+    # of the lint_ignore entries that name no other question
     lint_ignore: tuple[str, ...] = ()
+    # every lint_ignore entry, with its reason and (for a cross-cue pair) the other question
+    ignores: tuple[LintIgnore, ...] = ()
     # "application" (decide from clinical data) or "recall" (a fact); None when not given
     kind: QuestionKind | None = None
     # single / multiple: False when the options have a natural order that must be kept
