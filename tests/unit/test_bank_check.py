@@ -49,6 +49,7 @@ def test_valid_bank_json(mini_bank_path: Path) -> None:
         "active": 6,
         "retired": 0,
         "objectives": 3,
+        "retired_objectives": 0,
         "by_type": {
             "single": 1,
             "multiple": 1,

@@ -135,6 +135,9 @@ CASES: dict[str, list[Expected]] = {
     "unknown-objective": [
         Expected("unknown-objective", "b-q-orphan", "objectives", 20, "'b-o-missing'")
     ],
+    "retired-objective": [
+        Expected("retired-objective", "b-q-stale", "objectives", 28, "'b-o-old' is retired")
+    ],
     "unknown-source": [
         Expected("unknown-reference", "thermal-rhizotomy", "sections", 9, "'R-MISSING'"),
         Expected("unknown-section", "b-o-cites", "sources", 15, "has no section 'P7'"),

@@ -98,7 +98,8 @@ def check_bank(path: Path, *, use_cache: bool = True) -> CheckReport:
             questions=len(bank.questions),
             active=len(active),
             retired=len(bank.questions) - len(active),
-            objectives=len(bank.objectives),
+            objectives=len(bank.active_objectives),
+            retired_objectives=len(bank.objectives) - len(bank.active_objectives),
             by_type={t: by_type[t] for t in QUESTION_TYPES if by_type[t]},
             by_topic={
                 **{t: by_topic[t] for t in bank.topics if by_topic[t]},
@@ -106,7 +107,7 @@ def check_bank(path: Path, *, use_cache: bool = True) -> CheckReport:
             },
             by_kind=kinds,
             application_share=application_share(bank),
-            sources_cited=sorted({c for o in bank.objectives.values() for c in o.sources}),
+            sources_cited=sorted({c for o in bank.active_objectives.values() for c in o.sources}),
             uncovered=uncovered(bank),
         )
     return CheckReport(None if result.errors else bank, problems, summary)

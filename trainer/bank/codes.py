@@ -33,6 +33,7 @@ ERRORS: dict[str, str] = {
     "unknown-section": "a citation names an unknown section of a source",
     "unknown-reference": "a source section names a reference not in [references]",
     "unknown-objective": "a question cites an unknown objective",
+    "retired-objective": "an active question cites a retired objective",
     "unknown-lint-code": "lint_ignore names a code that is not an ignorable warning",
     "unknown-question": "a cross-cue lint_ignore names an unknown question id",
     "option-count": "wrong number of options for the question type",

@@ -103,6 +103,12 @@ def check_references(
         for oid in q.objectives:
             if oid not in objectives:
                 block.error("unknown-objective", "objectives", f"unknown objective {oid!r}")
+            elif objectives[oid].retired and not q.retired:
+                block.error(
+                    "retired-objective",
+                    "objectives",
+                    f"objective {oid!r} is retired: cite the objective that replaced it",
+                )
     ids = {q.id for q in questions}
     for q in questions:
         for entry in q.ignores:

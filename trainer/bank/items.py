@@ -19,7 +19,7 @@ from trainer.bank.models import (
     QuestionKind,
 )
 
-OBJECTIVE_KEYS = {"id", "topic", "text", "sources"}
+OBJECTIVE_KEYS = {"id", "topic", "text", "sources", "retired"}
 COMMON_KEYS = {
     "id",
     "type",
@@ -78,6 +78,7 @@ def read_objectives(doc: Document, sink: Sink) -> list[Objective]:
         topic = block.text(table, "topic")
         text = block.text(table, "text")
         sources = block.texts(table, "sources")
+        retired = block.flag(table, "retired")
         if oid is None or not check_id(block, "id", oid):
             continue
         found.append(
@@ -88,6 +89,7 @@ def read_objectives(doc: Document, sink: Sink) -> list[Objective]:
                 sources=sources or (),
                 path=doc.path,
                 line=block.line,
+                retired=bool(retired),
             )
         )
     return found

@@ -84,6 +84,8 @@ class Objective:
     sources: tuple[str, ...]  # citation keys such as "thermal-rhizotomy:P2"
     path: str = ""
     line: int | None = None
+    # withdrawn (merged into another, say): kept so retired questions still cite it; never reused
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,10 @@ class Bank:
     questions: tuple[Question, ...]
     root: str = ""
     files: tuple[str, ...] = field(default=())
+
+    @property
+    def active_objectives(self) -> dict[str, Objective]:
+        return {oid: o for oid, o in self.objectives.items() if not o.retired}
 
     @property
     def active_questions(self) -> tuple[Question, ...]:
