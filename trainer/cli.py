@@ -63,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``trainer`` command; its output is guarded (trainer.output): escaped, never a
+    traceback when it cannot be written or encoded."""
+    from trainer import output
+
+    try:
+        with output.guarded():
+            return _main(argv)
+    except output.OutputError as exc:
+        output.report(exc)
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from trainer import paths
 

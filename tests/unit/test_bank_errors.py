@@ -156,6 +156,17 @@ CASES: dict[str, list[Expected]] = {
     "lint-code": [
         Expected("unknown-lint-code", "b-q-ignore", "lint_ignore", 23, "'absolute-terms'")
     ],
+    "control-char": [
+        Expected("control-char", "broken", "title", 3, "U+001B (escape (ESC)"),
+        Expected("control-char", "b-q-chars", "options[2].text", 30, "U+202E (right-to-left"),
+        Expected("control-char", "b-q-chars", "options[2].why", 32, "U+0085 (a C1 control"),
+    ],
+    "over-limit": [
+        Expected("over-limit", "b-q-long", "explanation", 23, "10,001 characters"),
+        Expected("over-limit", "b-q-cloze", "stem", 49, "11 blanks; the limit is 10"),
+        Expected("over-limit", "b-q-alternatives", "stem", 56, "11 answers; the limit is 10"),
+        Expected("over-limit", "b-q-tags", "tags", 66, "101 items; the limit is 100"),
+    ],
 }
 
 
