@@ -69,6 +69,19 @@ def forbidden(text: str) -> str | None:
     return m.group() if m else None
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is neither a regular file nor a folder is: 'a FIFO (named pipe)'..."""
+    import stat
+
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def describe(char: str) -> str:
     """'U+001B escape (ESC)': how a problem names a forbidden character."""
     code = ord(char)

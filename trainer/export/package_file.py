@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
 
 from trainer.export.errors import ExportError
+from trainer.safetext import file_kind
 
 ZIP_MAGIC = b"PK\x03\x04"
 COLLECTION_MEMBERS = ("collection.anki2", "collection.anki21", "collection.anki21b")
@@ -25,6 +27,8 @@ COMPRESS_LEVEL = 1
 def is_apkg(path: Path) -> bool:
     """True for a zip file holding an Anki collection."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a FIFO would block the open below
         with path.open("rb") as fh:
             if fh.read(4) != ZIP_MAGIC:
                 return False
@@ -40,6 +44,12 @@ def check_target(out: Path, *, force: bool) -> None:
     it is new, an .apkg, or ``force`` is set."""
     if out.is_dir():
         raise ExportError(f"{out} is a folder; give a file name such as {out / 'deck.apkg'}")
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ExportError(f"{out} is {file_kind(mode)}, not a file; give a file name")
     parent = out.parent
     if not parent.is_dir():
         raise ExportError(f"the folder {parent} does not exist")
