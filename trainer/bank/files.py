@@ -83,12 +83,15 @@ def read_bytes(path: Path, sink: Sink) -> bytes | None:
         # O_NONBLOCK: a FIFO put in place of the file must not hang the open; fstat then
         # refuses anything but a regular file before a byte is read.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as f:
+        try:
             mode = os.fstat(fd).st_mode
             if not stat.S_ISREG(mode):
                 sink.add("error", "unreadable", f"{file_kind(mode)}, not a file", path=shown)
                 return None
-            raw = f.read(MAX_FILE_BYTES + 1)
+            with os.fdopen(os.dup(fd), "rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         sink.add("error", "unreadable", f"cannot read: {exc.strerror or exc}", path=shown)
         return None

@@ -9,6 +9,7 @@ trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not pars
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def read_bank(path: Path, *, use_cache: bool = True) -> LoadResult:
 
 def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
     files: list[tuple[str, bytes | None, list[Problem]]] = []
+    read: list[tuple[Path, bytes | None]] = []
     total = 0
     for file in discover(path, sink):
         own = Sink()  # kept apart so that problems stay in file order, reading then parsing
@@ -96,15 +98,21 @@ def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
             )
             return LoadResult(None, tuple(sink.problems))
         files.append((shown, raw, own.problems))
+        read.append((file, raw))
     key = None
+    names = [display(path), str(path), *(name for name, _, _ in files)]
     if use_cache and files and not sink.problems and all(raw is not None for _, raw, _ in files):
-        key = cache.key(str(path), display(path), [(shown, raw or b"") for shown, raw, _ in files])
-        cached = cache.load(str(path), key)
+        resolved = os.path.realpath(path)
+        key = cache.key(
+            resolved,
+            [(os.path.relpath(os.path.realpath(f), resolved), raw or b"") for f, raw in read],
+        )
+        cached = cache.load(str(path), key, names)
         if cached is not None:
             return cached
     result = _parse(path, files, sink)
     if key is not None:
-        cache.store(str(path), key, result)
+        cache.store(str(path), key, result, names)
     return result
 
 
