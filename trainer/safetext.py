@@ -98,4 +98,6 @@ def describe(char: str) -> str:
     else:
         kind = "an invisible character"
     name = _NAMES.get(char)
-    return f"U+{code:04X} ({name}, {kind})" if name else f"U+{code:04X} ({kind})"
+    if name is None or kind.endswith(name):
+        return f"U+{code:04X} ({kind})"
+    return f"U+{code:04X} ({name}, {kind})"
