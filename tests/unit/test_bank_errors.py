@@ -162,8 +162,8 @@ CASES: dict[str, list[Expected]] = {
         Expected("control-char", "b-q-chars", "options[2].why", 32, "U+0085 (a C1 control"),
     ],
     "over-limit": [
-        Expected("over-limit", "b-q-long", "explanation", 23, "10,001 characters"),
-        Expected("over-limit", "b-q-cloze", "stem", 49, "11 blanks; the limit is 10"),
+        Expected("over-limit", "b-q-long", "explanation", 23, "5,001 characters"),
+        Expected("over-limit", "b-q-cloze", "stem", 49, "11 blanks; the limit is 8"),
         Expected("over-limit", "b-q-alternatives", "stem", 56, "11 answers; the limit is 10"),
         Expected("over-limit", "b-q-tags", "tags", 66, "101 items; the limit is 100"),
     ],

@@ -81,8 +81,8 @@ REJECTED: dict[str, list[Err]] = {
         Err("duplicate-id", "MINI-Q-Single", "id", 133, "(as 'mini-q-single': ids differ only")
     ],
     "cloze-3000": [
-        Err("over-limit", "mini-q-cloze", "stem", 49, "3,000 blanks; the limit is 10"),
-        Err("over-limit", "mini-q-cloze", "stem", 49, "characters long; the limit is 10,000"),
+        Err("over-limit", "mini-q-cloze", "stem", 49, "3,000 blanks; the limit is 8"),
+        Err("over-limit", "mini-q-cloze", "stem", 49, "characters long; the limit is 5,000"),
     ],
     "options-1000": [
         Err("over-limit", "mini-q-single", "options", 45, "1,004 options; the limit is 6"),
@@ -90,7 +90,7 @@ REJECTED: dict[str, list[Err]] = {
         Err("correct-count", "mini-q-single", "options", 45, "exactly one correct"),
     ],
     "long-field": [
-        Err("over-limit", "mini-q-multiple", "explanation", 81, "10,001 characters long")
+        Err("over-limit", "mini-q-multiple", "explanation", 81, "5,001 characters long")
     ],
 }
 ACCEPTED = [

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from trainer.bank.fields import Sink
     from trainer.bank.files import Document
 
-MAX_TEXT = 10_000  # characters in one string (a stem, an option, an explanation...)
+MAX_TEXT = 5_000  # characters in one string (a stem, an option, an explanation...)
 MAX_ITEMS = 100  # items in one array of strings (topics, tags, objectives, sources)
-MAX_BLANKS = 10  # blanks in one cloze stem
+MAX_BLANKS = 8  # blanks in one cloze stem
 MAX_ALTERNATIVES = 10  # accepted answers in one blank ({{a|b|c}})
 MAX_OPTIONS_READ = 26  # options read from one question (the types need 4-6: option-count)
 MAX_QUESTIONS = 20_000  # questions in one bank

@@ -13,6 +13,8 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from trainer.bank import limits
+
 HERE = Path(__file__).resolve().parent
 MINI = (HERE.parent / "mini" / "bank.toml").read_text()
 
@@ -162,7 +164,9 @@ def banks() -> dict[str, str]:
     out["options-1000"] = replace(
         MINI, ('why = "Unrelated to the needle position."\n', 'why = "Unrelated."\n' + many)
     )
-    out["long-field"] = replace(MINI, (EXPLANATION, "explanation = " + q("x" * 10_001)))
+    out["long-field"] = replace(
+        MINI, (EXPLANATION, "explanation = " + q("x" * (limits.MAX_TEXT + 1)))
+    )
     # --- accepted: shown literally everywhere (findings 2, 3, 7) -------------------------------
     out["topic-shot"] = topic("[@click=app.screenshot('victim.txt','shot')]shot[/]")
     out["topic-quit"] = topic("[@click=app.quit]quit[/]")
@@ -202,11 +206,11 @@ def banks() -> dict[str, str]:
         ('topic = "risks"', 'topic = "a:b"'),
     )
     # the worst bank the limits allow: shown in under 100 ms (see test_hostile_ui.py)
-    alternatives = "|".join(f"alt{j}" for j in range(9))
-    worst_blanks = " ".join(f"{{{{a{i}|{alternatives}}}}}" for i in range(10))
-    filler = "word " * ((10_000 - len(worst_blanks) - 20) // 5)
+    alternatives = "|".join(f"alt{j}" for j in range(limits.MAX_ALTERNATIVES - 1))
+    worst_blanks = " ".join(f"{{{{a{i}|{alternatives}}}}}" for i in range(limits.MAX_BLANKS))
+    filler = "word " * ((limits.MAX_TEXT - len(worst_blanks) - 20) // 5)
     worst = cloze_first(MINI, f"Worst: {filler}{worst_blanks}.")
-    long_text = ("long " * 1999)[:9_990]
+    long_text = ("long " * limits.MAX_TEXT)[: limits.MAX_TEXT - 10]
     worst = worst.replace('explanation = "Image guidance', f"explanation = {q(long_text)}\n#", 1)
     single = (
         (OPTION_1, SINGLE_WHY),
