@@ -69,18 +69,20 @@ class SafeStream(io.TextIOBase):
         return self.inner.fileno()
 
     def write(self, s: str) -> int:
-        text = visible(s)
+        return self.write_raw(visible(s), len(s))
+
+    def write_raw(self, text: str, length: int | None = None) -> int:
+        """Write ``text`` as it is: only for the program's own control characters (the export's
+        progress bar redraws its line with a carriage return), never for bank text or paths."""
         try:
-            self.inner.write(text)
-        except (OSError, ValueError) as exc:
-            raise OutputError(self.name, exc) from exc
-        except UnicodeEncodeError:  # a stream that refused to be reconfigured
-            encoding = self.encoding
             try:
+                self.inner.write(text)
+            except UnicodeEncodeError:  # a stream that refused to be reconfigured
+                encoding = self.encoding
                 self.inner.write(text.encode(encoding, "replace").decode(encoding))
-            except (OSError, ValueError) as exc:
-                raise OutputError(self.name, exc) from exc
-        return len(s)
+        except (OSError, ValueError) as exc:  # ValueError: the stream is closed
+            raise OutputError(self.name, exc) from exc
+        return len(text) if length is None else length
 
     def flush(self) -> None:
         try:

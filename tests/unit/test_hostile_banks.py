@@ -415,3 +415,23 @@ def test_cli_on_an_ascii_terminal_writes_replacements_not_tracebacks(
         done.stdout.decode("ascii")  # only ASCII was written
     stats = _trainer("stats", "--bank", bank, "--db", str(tmp_path / "t.db"), env=env)
     assert b"Mini ??? bank" in stats.stdout
+
+
+def test_the_app_refuses_a_rejected_bank_with_escaped_errors(tmp_path: Path) -> None:
+    code, out, err = run_main("--bank", str(HOSTILE / "esc"), "--db", str(tmp_path / "t.db"))
+    assert code == 1 and b"has errors; fix them first" in err
+    assert b"\\u001b]0;PWNED-TITLE" not in err  # the message names the character, not the text
+    assert_safe(out, err)
+    assert not (tmp_path / "t.db").exists()
+
+
+def test_the_export_progress_bar_still_redraws_its_line(tmp_path: Path) -> None:
+    from trainer.export.progress import ProgressBar
+    from trainer.output import SafeStream
+
+    raw = io.BytesIO()
+    stream = SafeStream(io.TextIOWrapper(raw, encoding="utf-8", write_through=True), "error")
+    bar = ProgressBar(stream)  # type: ignore[arg-type]
+    bar(400, 400)
+    bar.close()
+    assert raw.getvalue().startswith(b"\rExporting [") and b"\\u000d" not in raw.getvalue()
