@@ -435,3 +435,18 @@ def test_the_export_progress_bar_still_redraws_its_line(tmp_path: Path) -> None:
     bar(400, 400)
     bar.close()
     assert raw.getvalue().startswith(b"\rExporting [") and b"\\u000d" not in raw.getvalue()
+
+
+def test_an_export_removes_what_killed_exports_left_behind(tmp_path: Path) -> None:
+    out = tmp_path / "deck [1].apkg"
+    stale = tmp_path / ".deck [1].apkg.k1ll3d.tmp"
+    fresh = tmp_path / ".deck [1].apkg.running.tmp"
+    other = tmp_path / ".other.apkg.k1ll3d.tmp"
+    for path in (stale, fresh, other):
+        path.write_bytes(b"half a zip")
+    os.utime(stale, (1_000_000, 1_000_000))
+    os.utime(other, (1_000_000, 1_000_000))
+    code, _, err = run_main("export-anki", str(out), "--bank", str(MINI))
+    assert code == 0, err
+    assert out.is_file() and not stale.exists()
+    assert fresh.exists() and other.exists()  # maybe another export's; not this target's

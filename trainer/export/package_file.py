@@ -93,4 +93,28 @@ def write_apkg(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    remove_stale_temporaries(out)
     return out.stat().st_size
+
+
+STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by an export that was killed
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Remove the hidden ``.OUT.apkg.*.tmp`` files that killed exports to ``out`` left behind
+    (older than an hour, so a concurrent export's file is never touched)."""
+    import time
+
+    prefix, now = f".{out.name}.", time.time()
+    try:
+        items = list(out.parent.iterdir())
+    except OSError:
+        return
+    for item in items:
+        name = item.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        with contextlib.suppress(OSError):
+            st = item.lstat()
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+                item.unlink()
