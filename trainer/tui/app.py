@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.safetext import visible
 from trainer.tui.decks import ExamState, PracticeDeck, StudyDeck
 from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
@@ -101,7 +102,7 @@ class TrainerApp(App[None]):
         /home/me/notes[/]x.apkg", "Not saved: ..."), which must show as they are, never as markup.
         Screens and widgets notify through here too."""
         super().notify(
-            one_line(message),
+            visible(message),
             title=one_line(title),
             severity=severity,
             timeout=timeout,
