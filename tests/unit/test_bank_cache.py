@@ -340,15 +340,28 @@ def test_an_entry_open_to_others_is_ignored(
 
 
 @pytest.mark.parametrize("mode", [0o755, 0o770, 0o1777])
-def test_an_entries_folder_open_to_others_turns_the_cache_off(
+def test_an_entries_folder_of_ours_open_to_others_is_closed_again(
     bank_dir: Path, parses: list[str], _private_bank_cache: Path, mode: int
 ) -> None:
     read_bank(bank_dir)
     folder = _private_bank_cache / cache.SUBDIR
     folder.chmod(mode)
     read_bank(bank_dir)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert len(parses) == 1  # our own 0600 entry, still trusted
+
+
+def test_old_pickle_entries_are_removed_never_read(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, tmp_path: Path
+) -> None:
     read_bank(bank_dir)
-    assert len(parses) == 3  # nothing read from it, nothing trusted in it
+    folder = _private_bank_cache / cache.SUBDIR
+    marker = tmp_path / "pwned.txt"
+    old = folder / "0123456789abcdef0123456789abcdef.pickle"
+    old.write_bytes(pickle.dumps(Planted(marker)))
+    _edit(bank_dir / "20-questions.toml", "difficulty = 2", "difficulty = 3")
+    read_bank(bank_dir)  # a miss: writes, then prunes
+    assert not old.exists() and not marker.exists()
 
 
 def test_an_entries_folder_that_is_a_symlink_turns_the_cache_off(

@@ -11,8 +11,8 @@ resolved path), and only the MAX_ENTRIES most recently used are kept.
 
 Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
 pickle, which runs code when loaded). They live in ``<cache dir>/banks``, a folder the user owns
-with mode 0700; a folder owned by someone else or open to others disables the cache, and an entry
-owned by someone else or readable or writable by others is ignored.
+with mode 0700 (closed again if found open); a folder owned by someone else, or a symlink, turns the
+cache off, and an entry owned by someone else or readable or writable by others is ignored.
 
 The cache lives in ``trainer.paths.cache_dir()`` (``TRAINER_CACHE_DIR``, else the user cache
 directory; ``TRAINER_CACHE=0`` turns it off). It can never break loading: an entry that is
@@ -88,15 +88,22 @@ def key(root: str, files: Sequence[tuple[str, bytes]]) -> bytes:
     return h.digest()
 
 
+def _owned(st: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
 def _mine(st: os.stat_result) -> bool:
     """Owned by this user and closed to group and others."""
-    getuid = getattr(os, "getuid", None)
-    owner_ok = getuid is None or st.st_uid == getuid()
-    return owner_ok and not st.st_mode & 0o077
+    return _owned(st) and not st.st_mode & 0o077
 
 
 def folder() -> Path | None:
-    """The entries' folder, made 0700 if missing; None when the cache is off or not trusted."""
+    """The entries' folder, made 0700 if missing; None when the cache is off or not trusted.
+
+    A folder of this user's that is open to others (made by an older trainer, or by hand) is
+    closed (chmod 0700) and used: any entry someone else put there is theirs, so it is ignored.
+    A folder of another user's, or a symlink, turns the cache off."""
     root = cache_dir()
     if root is None:
         return None
@@ -108,8 +115,13 @@ def folder() -> Path | None:
         st = where.lstat()
     except OSError:
         return None
-    if not stat.S_ISDIR(st.st_mode) or not _mine(st):
-        return None  # someone else's, a symlink, or open to others: entries there prove nothing
+    if not stat.S_ISDIR(st.st_mode) or not _owned(st):
+        return None  # someone else's, or a symlink: nothing there can be trusted
+    if st.st_mode & 0o077:
+        try:
+            os.chmod(where, 0o700)
+        except OSError:
+            return None
     return where
 
 
@@ -304,8 +316,10 @@ def prune(where: Path, keep: int | None = None) -> None:
             continue
         if item.suffix == SUFFIX:
             entries.append((mtime, item))
-        elif item.suffix == ".tmp" and now - mtime > STALE_TEMP_SECONDS:
-            stale.append(item)
+        elif item.suffix == ".pickle" or (
+            item.suffix == ".tmp" and now - mtime > STALE_TEMP_SECONDS
+        ):
+            stale.append(item)  # a temporary file of a writer that died, or an old-format entry
     entries.sort(reverse=True)
     for item in stale + [item for _, item in entries[MAX_ENTRIES if keep is None else keep :]]:
         with contextlib.suppress(OSError):
