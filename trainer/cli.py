@@ -34,6 +34,22 @@ def _db_arg(p: argparse.ArgumentParser, default: object = None) -> None:
     )
 
 
+def not_a_file(path: Path) -> str:
+    """'a FIFO (named pipe)' when ``path`` exists and is not a regular file (nor a folder, which
+    the database code reports itself); '' otherwise. A FIFO would hang the first read."""
+    import stat
+
+    from trainer.safetext import file_kind
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # missing, or unreachable: the database code says which
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return file_kind(mode)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -63,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``trainer`` command; its output is guarded (trainer.output): escaped, never a
+    traceback when it cannot be written or encoded."""
+    from trainer import output
+
+    try:
+        with output.guarded():
+            return _main(argv)
+    except output.OutputError as exc:
+        output.report(exc)
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from trainer import paths
 
@@ -70,6 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.bank = paths.default_bank()
     if args.db is None and args.command in (None, "stats"):  # only they use a database
         args.db = paths.default_db()
+    if args.command in (None, "stats"):
+        problem = not_a_file(args.db)
+        if problem:
+            print(
+                f"trainer: the database {args.db} is {problem}; give a file with --db",
+                file=sys.stderr,
+            )
+            return 1
 
     try:
         if args.command == "check":

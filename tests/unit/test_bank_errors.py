@@ -167,6 +167,17 @@ CASES: dict[str, list[Expected]] = {
         Expected("wrong-type", "b-q-ignores", "lint_ignore", 25, "item 6 must be a table"),
         Expected("unknown-question", "b-q-ignores", "lint_ignore", 25, "question 'b-q-missing'"),
     ],
+    "control-char": [
+        Expected("control-char", "broken", "title", 3, "U+001B (escape (ESC)"),
+        Expected("control-char", "b-q-chars", "options[2].text", 30, "U+202E (right-to-left"),
+        Expected("control-char", "b-q-chars", "options[2].why", 32, "U+0085 (a C1 control"),
+    ],
+    "over-limit": [
+        Expected("over-limit", "b-q-long", "explanation", 23, "5,001 characters"),
+        Expected("over-limit", "b-q-cloze", "stem", 49, "11 blanks; the limit is 8"),
+        Expected("over-limit", "b-q-alternatives", "stem", 56, "11 answers; the limit is 10"),
+        Expected("over-limit", "b-q-tags", "tags", 66, "101 items; the limit is 100"),
+    ],
 }
 
 

@@ -46,6 +46,8 @@ ERRORS: dict[str, str] = {
     "cloze-no-blank": "a cloze stem with no {{blank}}",
     "cloze-empty-blank": "a cloze blank with no answer",
     "cloze-unclosed": "a cloze stem with an unmatched {{ or }}",
+    "control-char": "a control, bidi-override or invisible character in bank text or a file name",
+    "over-limit": "a text, list, cloze, bank or file count over a limit (questions/README.md)",
 }
 
 # Warnings that one question may silence with lint_ignore = [{ code = "...", reason = "..." }]

@@ -8,6 +8,7 @@ from typing import TypeVar
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.header import Header, Tables
+from trainer.bank.limits import fold
 from trainer.bank.models import Objective, Question
 
 Item = TypeVar("Item", Objective, Question)
@@ -24,12 +25,13 @@ def _first_of_each(
     """The first item of each id, in order; every later one is a duplicate-id error."""
     seen: dict[str, Item] = {}
     for item in items:
-        first = seen.setdefault(item.id, item)
+        first = seen.setdefault(fold(item.id), item)
         if first is not item:
+            same = "" if first.id == item.id else f" (as {first.id!r}: ids differ only by case)"
             _block(docs, sink, item.path, item.line, item.id).error(
                 "duplicate-id",
                 "id",
-                f"{kind} id {item.id!r} is already used at {first.path}:{first.line}",
+                f"{kind} id {item.id!r} is already used{same} at {first.path}:{first.line}",
             )
     return list(seen.values())
 

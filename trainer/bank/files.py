@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 from trainer.bank.fields import Sink
 from trainer.bank.lines import LineIndex
+from trainer.safetext import file_kind
 
 MAX_FILE_BYTES = 5_000_000
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -38,6 +41,18 @@ def discover(root: Path, sink: Sink) -> list[Path]:
     """The bank's files: the file itself, or a folder's *.toml in name order (not recursive)."""
     shown = display(root)
     try:
+        mode = root.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+        sink.add(
+            "error",
+            "unreadable",
+            f"{file_kind(mode)}, not a bank file or folder",
+            path=shown,
+        )
+        return []
+    try:
         if root.is_dir():
             files = sorted(
                 (p for p in root.iterdir() if p.suffix == ".toml" and p.is_file()),
@@ -65,8 +80,18 @@ def read_bytes(path: Path, sink: Sink) -> bytes | None:
     """One file's bytes; reported (and None) when it cannot be read or is too large."""
     shown = display(path)
     try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
+        # O_NONBLOCK: a FIFO put in place of the file must not hang the open; fstat then
+        # refuses anything but a regular file before a byte is read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                sink.add("error", "unreadable", f"{file_kind(mode)}, not a file", path=shown)
+                return None
+            with os.fdopen(os.dup(fd), "rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         sink.add("error", "unreadable", f"cannot read: {exc.strerror or exc}", path=shown)
         return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from trainer.bank import codes
-from trainer.bank.answers import check_answers
+from trainer.bank.answers import OPTION_RANGE, check_answers
 from trainer.bank.fields import Block, Sink, toml_type
 from trainer.bank.files import Document
 from trainer.bank.ids import check_id
+from trainer.bank.limits import MAX_OPTIONS_READ
 from trainer.bank.models import (
     QUESTION_KINDS,
     QUESTION_TYPES,
@@ -185,6 +186,13 @@ def _read_options(doc: Document, block: Block, table: dict[str, Any]) -> tuple[O
         return ()
     if not isinstance(raw, list):
         block.mistyped("options", "[[questions.options]] tables", raw)
+        return ()
+    if len(raw) > MAX_OPTIONS_READ:
+        block.error(
+            "over-limit",
+            "options",
+            f"the question has {len(raw):,} options; the limit is {OPTION_RANGE['multiple'][1]}",
+        )
         return ()
     options: list[Option] = []
     for i, item in enumerate(raw):

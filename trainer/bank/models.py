@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trainer.safetext import visible
+
 QuestionType = Literal["single", "multiple", "true_false", "order", "cloze", "recall"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
     "single",
@@ -50,8 +52,11 @@ class Problem:
     message: str
 
     def format(self) -> str:
+        """One line: ``file:line: id: field: severity: message``, any control character in it
+        escaped (a file name, key or id from a bank is untrusted text)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.id or '-'}: {self.field or '-'}: {self.severity}: {self.message}"
+        line = f"{where}: {self.id or '-'}: {self.field or '-'}: {self.severity}: {self.message}"
+        return visible(line, one_line=True)
 
     def to_dict(self) -> dict[str, object]:
         return {

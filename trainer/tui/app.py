@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.safetext import visible
 from trainer.tui.decks import ExamState, PracticeDeck, StudyDeck
+from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -57,7 +60,7 @@ class TrainerApp(App[None]):
         self.rng = random.Random(seed)
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
         self.cursor_blink_enabled = cursor_blink
-        self.sub_title = engine.bank.title
+        self.sub_title = one_line(engine.bank.title)
         # A paused session (study, practice or exam), resumed with `r` from home.
         self.paused: StudyDeck | PracticeDeck | ExamState | None = None
         self._db_error: Exception | None = None  # damage met while running: exiting with it
@@ -80,11 +83,31 @@ class TrainerApp(App[None]):
 
         if isinstance(error, TrainerDBError):
             self._db_error = error
-            self.exit(return_code=1, message=f"trainer: {error}")
+            self.exit(return_code=1, message=plain(f"trainer: {error}"))
             return
         if self._db_error is not None:
             return  # a consequence of the handler the damage cut short; the app is exiting
         super()._handle_exception(error)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: messages name paths and bank ids ("Saved 80 cards to
+        /home/me/notes[/]x.apkg", "Not saved: ..."), which must show as they are, never as markup.
+        Screens and widgets notify through here too."""
+        super().notify(
+            visible(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -221,7 +244,7 @@ class TrainerApp(App[None]):
         yield SystemCommand("Home", "Go to the home screen", self.action_home)
         yield SystemCommand(
             "Export to Anki",
-            f"Write {self.engine.bank.id}.apkg to {self.export_dir}",
+            plain_markup(f"Write {self.engine.bank.id}.apkg to {self.export_dir}"),
             self.action_export_anki,
         )
         yield from super().get_system_commands(screen)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from trainer.bank.models import QUESTION_TYPES, TYPE_TITLES, Question, topic_title
 from trainer.tui.formatting import format_due
+from trainer.tui.plain import plain
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="browse-filters"):
             yield TextInput(placeholder="Search (/)", id="browse-search")
             yield Select[str](
-                [(topic_title(t), t) for t in bank.topics],
+                [(plain(topic_title(t)), t) for t in bank.topics],
                 prompt="All topics",
                 id="browse-topic",
             )
@@ -141,8 +142,8 @@ class BrowseScreen(Screen[None]):
             if info and info.suspended:
                 state_text = "suspended"
             table.add_row(
-                q.id,
-                topic_title(q_topic),
+                q.id,  # an id is letters, digits, ".", "_" and "-": never markup
+                plain(topic_title(q_topic)),
                 q.type,
                 state_text,
                 format_due(info.due, now) if info and info.state != "new" else "-",

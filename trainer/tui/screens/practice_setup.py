@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList
 
 from trainer.bank.models import topic_title
 from trainer.tui.decks import PracticeDeck
+from trainer.tui.plain import plain_content
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -43,7 +44,11 @@ class PracticeSetupScreen(Screen[None]):
             )
             with Horizontal(id="practice-columns"):
                 yield SelectionList[str](
-                    *((topic_title(t), t, True) for t in bank.topics if t in present),
+                    *(
+                        (plain_content(topic_title(t)), t, True)
+                        for t in bank.topics
+                        if t in present
+                    ),
                     id="practice-topics",
                 )
                 with RadioSet(id="practice-filter"):
