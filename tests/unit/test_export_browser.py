@@ -444,6 +444,12 @@ def test_without_the_choice_the_back_shows_the_full_answer(
     for letter, option, row in zip("ABCD", q.options, rows, strict=True):
         assert row.startswith(f"{letter}. {option.text}") and option.why in row
     assert review.texts(".key") == ["Correct answer: A"]
+    order = mini.question("mini-q-order")
+    review.back_new_page(cards[order.id][0])
+    # The steps in the right order, without where they were shown (the front was shuffled).
+    assert review.texts("ol.steps > li") == [
+        f"{i}. {s}" for i, s in enumerate(order.steps, start=1)
+    ]
 
 
 def test_another_cards_choice_is_not_used(
@@ -530,26 +536,6 @@ def test_cloze_stem_is_plain_and_only_the_blank_is_highlighted(
         )
 
 
-def luminance(css_colour: str) -> float:
-    r, g, b = (int(float(x)) for x in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def test_night_mode_is_dark_with_light_text(
-    new_context: NewContext, cards: dict[str, list[Card]]
-) -> None:
-    for mode in ("night", "droid-night", "light"):
-        review = Review(new_context(), mode)
-        for group in cards.values():
-            review.front(group[0])
-            page = review.back_same_page(group[0])
-            bg, fg = style(page, "body", "background-color"), style(page, ".stem", "color")
-            if mode == "light":
-                assert luminance(bg) > 200 and luminance(fg) < 60, (group[0].qid, bg, fg)
-            else:
-                assert luminance(bg) < 60 and luminance(fg) > 200, (mode, group[0].qid, bg, fg)
-
-
 def overflow(page: Page) -> int:
     return int(
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -610,22 +596,33 @@ def test_hostile_text_stays_text_in_the_browser(
     assert "<b onmouseover=alert('opt')>Bold</b>" in page.inner_text("ol.options")
 
 
-def test_a_screenshot_per_note_type_and_mode(
+def luminance(css_colour: str) -> float:
+    r, g, b = (int(float(x)) for x in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_light_and_night_mode_with_a_screenshot_of_each_note_type(
     new_context: NewContext, cards: dict[str, list[Card]], shots: Path
 ) -> None:
+    """Dark with light text in night mode (desktop's and AnkiDroid's classes), the reverse in
+    light mode; a screenshot of each note type's back, after a choice, in light and night mode."""
     made = []
-    for mode in ("light", "night"):
+    for mode in ("light", "night", "droid-night"):
         review = Review(new_context(), mode)
         for qid, group in cards.items():
             card = group[0]
-            if qid == FIXED_ID:
-                continue
             page = review.front(card)
             for li in page.locator("ol.live > li").all()[:2]:
                 li.click()
             review.back_same_page(card)
-            path = shots / f"{card.kind}-{mode}.png"
-            page.screenshot(path=str(path), full_page=True)
-            made.append(path)
-    assert all(p.stat().st_size > 1000 for p in made)
+            bg, fg = style(page, "body", "background-color"), style(page, ".stem", "color")
+            if mode == "light":
+                assert luminance(bg) > 200 and luminance(fg) < 60, (qid, bg, fg)
+            else:
+                assert luminance(bg) < 60 and luminance(fg) > 200, (mode, qid, bg, fg)
+            if mode != "droid-night" and qid != FIXED_ID:
+                path = shots / f"{card.kind}-{mode}.png"
+                page.screenshot(path=str(path), full_page=True)
+                made.append(path)
     assert len(made) == 2 * 6
+    assert all(p.stat().st_size > 1000 for p in made)

@@ -131,7 +131,7 @@ SCRIPT = """\
       li.addEventListener("click", pick.bind(null, order[p]));
     }
     list.classList.add("live");
-    if (!choice) { list.setAttribute("role", "group"); }
+    list.setAttribute("role", choice && !multi ? "radiogroup" : "group");
     function draw() {
       for (var i = 0; i < n; i++) {
         var at = chosen.indexOf(i), on = at >= 0;
@@ -192,6 +192,9 @@ SCRIPT = """\
     var state = load();
     if (!state) {
       say("lost", "Your choice did not reach this side of the card: here is the full answer.");
+      // The front was shuffled for this review: where each step was shown is not known here.
+      var was = root.querySelectorAll(".was");
+      for (var w = 0; w < was.length; w++) { was[w].hidden = true; }
       return;
     }
     for (var p = 0; choice && p < n; p++) {
