@@ -9,11 +9,12 @@ integer attributes we write (``li.correct``, ``ol.fixed``, ``data-shown``) and t
 How the choice travels from the front to the back (see README, "Anki"):
 
 - ``sessionStorage``: the page's own storage, kept while the app runs. AnkiDroid loads a new page
-  for each side, so this is the only way there; Anki desktop (2.1.50 and later serve the reviewer
-  over http from a local server, where it works) and AnkiMobile (WKWebView) keep it too.
-- a ``window`` property (``trainerCardState``): Anki desktop and AnkiMobile show both sides in one
-  page, so the window outlives the front; used when sessionStorage is absent or throws (old desktop
-  versions, private modes).
+  for each side, so this is the way there. Anki desktop has it since 2.1.50, which serves the
+  reviewer over http from its local server; AnkiMobile's web view has it too.
+- a ``window`` property (``trainerCardState``): Anki desktop (every 2.1 version: ``_showAnswer``
+  replaces the HTML of ``#qa`` in the page that showed the front and runs its scripts) keeps one
+  page for both sides, so the window outlives the front. Used when sessionStorage is absent or
+  throws (desktop before 2.1.50, private modes).
 
 The state records the question id, the order shown and the choice. The back uses it only if it is
 for the same question and fits the options on the back; otherwise (or with scripts off) the back
@@ -21,6 +22,8 @@ shows the full answer with every why, in the bank's order, and says the choice d
 
 No Anki key is taken: the front listens for the digits 1-9 only while the front is on screen and
 never for modifiers, space or Enter; the back listens for no key at all (1-4 rate the card there).
+Anki desktop's reviewer binds 1-4 (rating) and 5-7 (audio) as window shortcuts, so there those
+digits go to Anki, which does nothing with 1-4 on the front: the student clicks instead.
 
 The text must hold no double braces: Anki's template language would read them as a field.
 """
