@@ -174,7 +174,7 @@ def _default_text(key: str) -> str:
     if isinstance(value, tuple) and value and isinstance(value[0], timedelta):
         return "[" + ", ".join(format_step(s) for s in value) + "]"
     if value is None:
-        return "the defaults"
+        return "parameters"
     return json.dumps(value) if isinstance(value, str | bool) else str(value)
 
 
