@@ -146,4 +146,10 @@ def test_stats(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["t"])
+
+    async def open_stats(pilot: Pilot[None]) -> None:
+        await pilot.press("t")
+        await pilot.app.workers.wait_for_complete()  # the workload simulation
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_stats)

@@ -18,8 +18,7 @@ from revlog_gen import DEFAULT, generate, write_bank, write_revlog
 
 from trainer import cli
 from trainer.config import Config, save_config
-from trainer.engine import Rating, Settings
-from trainer.engine import fsrs_fit
+from trainer.engine import Rating, Settings, fsrs_fit
 from trainer.engine.fsrs_fit import Item, training_items
 from trainer.engine.replay import Answer, scheduled_answers
 

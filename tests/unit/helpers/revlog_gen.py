@@ -63,7 +63,8 @@ def generate(
                 rating = Rating(2 + _pick(rng, RECALLED)) if rng.random() < r else Rating.AGAIN
             rows.append(RevlogRow(qid, t, int(rating), rng.randint(2000, 20000)))
             memory, _ = model.review_card(memory, fsrs.Rating(int(rating)), t)
-            ours = review(ours, rating, t, settings, card_id=i + 1, fuzz_seed=f"gen:{qid}:{ours.reps}")
+            seed_ = f"gen:{qid}:{ours.reps}"
+            ours = review(ours, rating, t, settings, card_id=i + 1, fuzz_seed=seed_)
             assert ours.due is not None
             t = max(ours.due, t + timedelta(seconds=30)) + timedelta(minutes=rng.randint(0, 240))
     rows.sort(key=lambda r: (r.time, r.qid))
