@@ -153,3 +153,13 @@ def test_stats(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_stats)
+
+
+@SIZES
+def test_settings(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
+    async def open_settings(pilot: Pilot[None]) -> None:
+        await pilot.press("comma")
+        await pilot.app.workers.wait_for_complete()  # the workload beside the retention
+        await pilot.pause()
+
+    assert snap_compare(new_app(), terminal_size=size, run_before=open_settings)

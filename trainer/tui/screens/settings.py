@@ -82,14 +82,18 @@ class SettingsScreen(Screen[None]):
         s = self.app.engine.settings
         with VerticalScroll(id="settings-body"):
             yield Static(
-                f"Settings: saved to {config.path or '(no config file)'}",
+                "Settings: Ctrl+S saves them to "
+                + (config.path.name if config.path else "(no config file)")
+                + " and applies them at once",
                 classes="panel-title",
                 markup=False,
             )
             for key, label, hint in FIELDS:
                 with Horizontal(classes="settings-row"):
                     yield Static(label, classes="settings-label", markup=False)
-                    yield TextInput(_field_text(s, key), id=f"set-{key}", classes="settings-input")
+                    yield TextInput(
+                        _field_text(s, key), id=f"set-{key}", classes="settings-input", compact=True
+                    )
                     yield Static(hint, id=f"hint-{key}", classes="settings-hint", markup=False)
             with Horizontal(classes="settings-row"):
                 yield Static("Leech action", classes="settings-label", markup=False)
@@ -99,11 +103,12 @@ class SettingsScreen(Screen[None]):
                     allow_blank=False,
                     id="set-leech_action",
                     classes="settings-input",
+                    compact=True,
                 )
             with Horizontal(classes="settings-row"):
                 yield Static("Bury siblings", classes="settings-label", markup=False)
-                yield Checkbox("new cards", s.bury_new, id="set-bury_new")
-                yield Checkbox("reviews", s.bury_reviews, id="set-bury_reviews")
+                yield Checkbox("new cards", s.bury_new, id="set-bury_new", compact=True)
+                yield Checkbox("reviews", s.bury_reviews, id="set-bury_reviews", compact=True)
             with Horizontal(classes="settings-row"):
                 yield Static("Theme", classes="settings-label", markup=False)
                 themes = sorted(self.app.available_themes)
@@ -113,6 +118,7 @@ class SettingsScreen(Screen[None]):
                     allow_blank=False,
                     id="set-theme",
                     classes="settings-input",
+                    compact=True,
                 )
             with Horizontal(classes="settings-row"):
                 yield Static("Key bindings", classes="settings-label", markup=False)
@@ -121,14 +127,17 @@ class SettingsScreen(Screen[None]):
                     placeholder="binding-id=keys; e.g. home-study=f2",
                     id="set-keys",
                     classes="settings-input",
+                    compact=True,
                 )
             with Horizontal(classes="settings-row"):
                 yield Static("FSRS", classes="settings-label", markup=False)
                 yield Static(self._parameters_text(s), id="fsrs-parameters", markup=False)
             with Horizontal(id="settings-buttons"):
-                yield Button("Save (Ctrl+S)", id="settings-save-button", variant="primary")
-                yield Button("Evaluate FSRS", id="fsrs-evaluate")
-                yield Button("Optimize FSRS", id="fsrs-optimize")
+                yield Button(
+                    "Save (Ctrl+S)", id="settings-save-button", variant="primary", compact=True
+                )
+                yield Button("Evaluate FSRS", id="fsrs-evaluate", compact=True)
+                yield Button("Optimize FSRS", id="fsrs-optimize", compact=True)
             yield Static("", id="settings-status", markup=False)
         yield Footer()
 
