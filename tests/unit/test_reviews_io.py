@@ -186,3 +186,21 @@ def test_bad_rows_are_refused_with_the_line(line: str, message: str) -> None:
 def test_a_file_without_the_columns_is_refused() -> None:
     with pytest.raises(RevlogError, match="missing review_rating, review_duration"):
         read_revlog(["card_id,review_time\n", "a,2027-01-01T00:00:00Z\n"], "f.csv")
+
+
+def test_a_hand_edited_retention_reschedules_the_cards_on_the_next_start(tmp_path: Path) -> None:
+    from trainer.engine.replay import reschedule_if_changed
+
+    clock = Clock(T0)
+    db = tmp_path / "t.db"
+    with open_engine(mini_bank(), db, clock) as engine:
+        for _ in range(3):
+            answer(engine, "mini-q-recall", Rating.GOOD)
+        assert reschedule_if_changed(engine) is None  # first run: recorded
+        due = engine.card_info("mini-q-recall").due
+        assert reschedule_if_changed(engine) is None  # unchanged
+    with open_engine(mini_bank(), db, clock, desired_retention=0.8) as engine:
+        assert reschedule_if_changed(engine) == 1
+        later = engine.card_info("mini-q-recall").due
+        assert due is not None and later is not None and later > due
+        assert reschedule_if_changed(engine) is None

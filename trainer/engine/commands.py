@@ -33,11 +33,20 @@ def open_engine(bank_path: Path, db_path: Path, config: Config) -> Engine | None
             sys.stderr.write(problem.format() + "\n")
         _err(f"the bank at {bank_path} has errors; fix them first.")
         return None
+    from trainer.engine.replay import reschedule_if_changed
+
     try:
-        return Engine.open(report.bank, Path(db_path), settings=config.settings)
+        engine = Engine.open(report.bank, Path(db_path), settings=config.settings)
     except TrainerDBError as exc:
         _err(str(exc))
         return None
+    try:
+        reschedule_if_changed(engine)  # the config file was edited since the last run
+    except TrainerDBError as exc:
+        engine.close()
+        _err(str(exc))
+        return None
+    return engine
 
 
 def run_reviews(
@@ -96,7 +105,7 @@ def run_fsrs(
     from trainer.config import ConfigError, resolve_config_path, save_config
     from trainer.engine import fsrs_fit
     from trainer.engine.errors import TrainerDBError
-    from trainer.engine.replay import recompute, scheduled_answers
+    from trainer.engine.replay import mark_applied, recompute, scheduled_answers
 
     stream = out if out is not None else sys.stdout
     try:
@@ -137,6 +146,7 @@ def run_fsrs(
             except ConfigError as exc:
                 return _err(str(exc))
             n = recompute(engine, new)
+            mark_applied(engine, new)
             stream.write(
                 f"Saved the parameters to {path}; {n} cards rescheduled from their history.\n"
                 "  parameters = [" + ", ".join(f"{w:.4f}" for w in result.parameters) + "]\n"

@@ -106,3 +106,31 @@ def recompute(
             n += 1
     engine.reload()
     return n
+
+
+APPLIED_KEY = "replay.applied"  # the retention and parameters the stored schedules were made with
+
+
+def _applied(settings: Settings) -> str:
+    import json
+
+    params = None if settings.parameters is None else list(settings.parameters)
+    return json.dumps({"desired_retention": settings.desired_retention, "parameters": params})
+
+
+def mark_applied(engine: Engine, settings: Settings | None = None) -> None:
+    """Record that the stored schedules follow ``settings``' retention and parameters."""
+    engine.set_setting(APPLIED_KEY, _applied(settings if settings is not None else engine.settings))
+
+
+def reschedule_if_changed(engine: Engine) -> int | None:
+    """If the desired retention or the FSRS parameters changed since the schedules were last
+    computed (say, the config file was edited by hand), recompute every card; the number of
+    cards, or None when nothing changed (or nothing was recorded yet: then it is recorded)."""
+    stored = engine.get_setting(APPLIED_KEY)
+    current = _applied(engine.settings)
+    if stored == current:
+        return None
+    n = recompute(engine) if stored is not None else None
+    engine.set_setting(APPLIED_KEY, current)
+    return n

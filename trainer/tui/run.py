@@ -39,6 +39,14 @@ def make_app(
     if settings is None and config is not None:
         settings = config.settings
     engine = Engine.open(bank, db_path, clock=clock, seed=seed, settings=settings)
+    if config is not None:
+        from trainer.engine.replay import reschedule_if_changed
+
+        try:  # the desired retention or the FSRS parameters were edited in the file
+            reschedule_if_changed(engine)
+        except BaseException:
+            engine.close()
+            raise
     return TrainerApp(
         engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink, config=config
     )

@@ -224,7 +224,7 @@ class SettingsScreen(Screen[None]):
 
     def apply(self, config: Config, prefix: str = "") -> None:
         """Save ``config`` and apply it; reschedule every card if retention or FSRS changed."""
-        from trainer.engine.replay import recompute
+        from trainer.engine.replay import mark_applied, recompute
 
         old = self.app.engine.settings
         new = config.settings
@@ -234,6 +234,7 @@ class SettingsScreen(Screen[None]):
         message = f"Saved to {config.path}." if config.path else "Applied (no config file)."
         if (old.desired_retention, old.parameters) != (new.desired_retention, new.parameters):
             n = recompute(self.app.engine, new)
+            mark_applied(self.app.engine, new)
             message += f" {n} cards rescheduled from their history."
         self._status(prefix + message)
         self.notify(message, title="Settings", markup=False)
