@@ -1,4 +1,5 @@
-"""Command line: ``trainer`` (the UI) and ``check``, ``export-anki``, ``stats``.
+"""Command line: ``trainer`` (the UI) and ``check``, ``export-anki``, ``stats``, ``reviews``,
+``fsrs``.
 
 Each subcommand's work lives beside the code it drives; this module only parses arguments and
 keeps the start path light (nothing heavy is imported until a subcommand needs it).
@@ -10,8 +11,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer import __version__
+
+if TYPE_CHECKING:
+    from trainer.config import Config
 
 
 def _bank_arg(p: argparse.ArgumentParser, default: object = None) -> None:
@@ -50,6 +55,16 @@ def not_a_file(path: Path) -> str:
     return file_kind(mode)
 
 
+def _config_arg(p: argparse.ArgumentParser, default: object = None) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="settings file (default: $TRAINER_CONFIG, else config.toml in the user config folder)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -58,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
     _bank_arg(parser)
     _db_arg(parser)
+    _config_arg(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a bank and report every problem")
@@ -75,7 +91,40 @@ def build_parser() -> argparse.ArgumentParser:
     _bank_arg(stats, argparse.SUPPRESS)
     _db_arg(stats, argparse.SUPPRESS)
     stats.add_argument("--json", action="store_true", help="print JSON")
+    _config_arg(stats, argparse.SUPPRESS)
+
+    reviews = sub.add_parser(
+        "reviews", help="export or import the review history (the revlog CSV of FSRS tools)"
+    )
+    reviews.add_argument("action", choices=("export", "import"))
+    reviews.add_argument("file", type=Path, metavar="FILE")
+    _bank_arg(reviews, argparse.SUPPRESS)
+    _db_arg(reviews, argparse.SUPPRESS)
+    _config_arg(reviews, argparse.SUPPRESS)
+
+    fsrs = sub.add_parser(
+        "fsrs",
+        help="evaluate FSRS on your history, or fit its parameters to you (needs trainer[fsrs])",
+    )
+    fsrs.add_argument("action", choices=("evaluate", "optimize"))
+    _bank_arg(fsrs, argparse.SUPPRESS)
+    _db_arg(fsrs, argparse.SUPPRESS)
+    _config_arg(fsrs, argparse.SUPPRESS)
     return parser
+
+
+DB_COMMANDS = (None, "stats", "reviews", "fsrs")
+
+
+def load_config(path: Path | None) -> Config:
+    """The config file's settings; its problems are printed as warnings (the defaults apply)."""
+    from trainer.config import load_config as load
+    from trainer.config import resolve_config_path
+
+    config = load(resolve_config_path(path))
+    for problem in config.problems:
+        sys.stderr.write(f"trainer: warning: {problem}\n")
+    return config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,9 +146,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
     if getattr(args, "bank", None) is None:
         args.bank = paths.default_bank()
-    if args.db is None and args.command in (None, "stats"):  # only they use a database
+    if args.db is None and args.command in DB_COMMANDS:  # only they use a database
         args.db = paths.default_db()
-    if args.command in (None, "stats"):
+    if args.command in DB_COMMANDS:
         problem = not_a_file(args.db)
         if problem:
             print(
@@ -122,10 +171,20 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "stats":
             from trainer.engine.stats_command import run_stats
 
-            return run_stats(args.db, args.bank, as_json=args.json)
+            return run_stats(
+                args.db, args.bank, as_json=args.json, settings=load_config(args.config).settings
+            )
+        if args.command == "reviews":
+            from trainer.engine.commands import run_reviews
+
+            return run_reviews(args.action, args.file, args.bank, args.db, load_config(args.config))
+        if args.command == "fsrs":
+            from trainer.engine.commands import run_fsrs
+
+            return run_fsrs(args.action, args.bank, args.db, load_config(args.config))
         from trainer.tui.run import run_app
 
-        return run_app(args.bank, args.db)
+        return run_app(args.bank, args.db, load_config(args.config))
     except KeyboardInterrupt:
         return 130
 

@@ -109,7 +109,10 @@ async def test_stats_and_help_open(app: TrainerApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         assert "6 new" in text_of(pilot, "#stats-summary")
-        assert len(app.screen.query(".plot")) == 3
+        assert len(app.screen.query(".plot")) == 5  # 3 of the history, 2 of the workload
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "answers a day over the next year" in text_of(pilot, "#stats-workload")
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

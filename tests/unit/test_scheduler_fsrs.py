@@ -220,3 +220,34 @@ def test_settings_json_round_trip() -> None:
 def test_leech_rule() -> None:
     assert [n for n in range(1, 20) if is_leech_lapse(n, 8)] == [8, 12, 16]
     assert [n for n in range(1, 5) if is_leech_lapse(n, 1)] == [1, 2, 3, 4]
+
+
+def test_replay_counts_study_days_a_review_at_0500_and_at_2300_get_the_same_interval() -> None:
+    """A recorded history replayed (replay.py) with the last review at 05:00 or at 23:00 of the
+    same study day (the day turns at 04:00 London time): same elapsed days, same interval."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from trainer.engine.days import study_day
+    from trainer.engine.replay import Answer, replay
+    from trainer.engine.storage import CardRow
+
+    london = ZoneInfo("Europe/London")
+    settings = Settings(enable_fuzzing=False, tz=london)
+    learned = datetime(2026, 3, 2, 20, 0, tzinfo=london)
+    history = [
+        Answer(1, learned, Rating.GOOD),
+        Answer(2, learned + timedelta(minutes=1), Rating.GOOD),
+        Answer(3, learned + timedelta(minutes=12), Rating.GOOD),
+        Answer(4, datetime(2026, 3, 5, 9, 0, tzinfo=london), Rating.GOOD),
+    ]
+    row = CardRow(id=1, question_id="q", schedule=CardSchedule())
+    results = {}
+    for hour in (5, 23):
+        last = Answer(5, datetime(2026, 3, 16, hour, 0, tzinfo=london), Rating.GOOD)
+        card, steps = replay(row, [*history, last], settings, seed="s", bank_id="b")
+        assert len(steps) == 5 and card.schedule.due is not None
+        interval = study_day(card.schedule.due, 4, london) - study_day(last.time, 4, london)
+        results[hour] = (card.schedule.stability, interval.days)
+    assert results[5] == results[23]
+    assert results[5][1] > 1

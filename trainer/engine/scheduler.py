@@ -69,6 +69,10 @@ def _minutes(steps: tuple[timedelta, ...]) -> list[float]:
 class Settings:
     """Scheduling and session settings. The defaults are Anki's.
 
+    ``bury_new`` / ``bury_reviews``: hide new (reviews) until tomorrow once a sibling was studied
+    today. ``parameters``: the trainee's fitted FSRS-6 weights (21 numbers), None for py-fsrs's
+    defaults.
+
     ``tz`` is the time zone of the trainee's day (the day rolls over at ``day_starts_hour`` local
     time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted.
     """
@@ -84,6 +88,9 @@ class Settings:
     leech_threshold: int = 8
     leech_action: LeechAction = "tag"
     learn_ahead: timedelta = timedelta(minutes=20)
+    bury_new: bool = True
+    bury_reviews: bool = False
+    parameters: tuple[float, ...] | None = None
     tz: tzinfo | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -109,6 +116,8 @@ class Settings:
             raise SettingsError('the leech action must be "suspend" or "tag"')
         if self.learn_ahead < timedelta(0):
             raise SettingsError("learn ahead cannot be negative")
+        if self.parameters is not None:
+            check_parameters(self.parameters)
 
     def to_json(self) -> str:
         """Everything but ``tz``, as JSON (steps in minutes)."""
@@ -125,6 +134,9 @@ class Settings:
                 "leech_threshold": self.leech_threshold,
                 "leech_action": self.leech_action,
                 "learn_ahead": self.learn_ahead.total_seconds() / 60,
+                "bury_new": self.bury_new,
+                "bury_reviews": self.bury_reviews,
+                "parameters": None if self.parameters is None else list(self.parameters),
             },
             sort_keys=True,
         )
@@ -156,13 +168,33 @@ class Settings:
             ):
                 if key in data:
                     kwargs[key] = int(data[key])
-            if "enable_fuzzing" in data:
-                kwargs["enable_fuzzing"] = bool(data["enable_fuzzing"])
+            for key in ("enable_fuzzing", "bury_new", "bury_reviews"):
+                if key in data:
+                    kwargs[key] = bool(data[key])
+            if data.get("parameters") is not None:
+                kwargs["parameters"] = tuple(float(w) for w in data["parameters"])
             if "leech_action" in data:
                 kwargs["leech_action"] = str(data["leech_action"])
         except (ValueError, TypeError) as exc:
             raise SettingsError(f"stored settings are not valid: {exc}") from exc
         return cls(tz=tz, **kwargs)  # type: ignore[arg-type]
+
+
+FSRS6_PARAMETERS = 21
+
+
+def check_parameters(parameters: tuple[float, ...]) -> None:
+    """Raise SettingsError unless ``parameters`` are 21 finite FSRS-6 weights py-fsrs accepts."""
+    if len(parameters) != FSRS6_PARAMETERS:
+        raise SettingsError(
+            f"FSRS parameters are {FSRS6_PARAMETERS} numbers (FSRS-6), not {len(parameters)}"
+        )
+    if not all(isinstance(w, float) and math.isfinite(w) for w in parameters):
+        raise SettingsError("FSRS parameters must be finite numbers")
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as exc:
+        raise SettingsError(f"FSRS parameters are out of range: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -185,9 +217,12 @@ def _fsrs_scheduler(
     learning_steps: tuple[timedelta, ...],
     relearning_steps: tuple[timedelta, ...],
     maximum_interval: int,
+    parameters: tuple[float, ...] | None,
 ) -> fsrs.Scheduler:
     # Fuzz is ours (seeded); py-fsrs's own would use the global random module.
+    extra: dict[str, tuple[float, ...]] = {} if parameters is None else {"parameters": parameters}
     return fsrs.Scheduler(
+        **extra,
         desired_retention=desired_retention,
         learning_steps=learning_steps,
         relearning_steps=relearning_steps,
@@ -202,6 +237,7 @@ def fsrs_scheduler(settings: Settings) -> fsrs.Scheduler:
         settings.learning_steps,
         settings.relearning_steps,
         settings.maximum_interval,
+        settings.parameters,
     )
 
 

@@ -136,6 +136,10 @@ class Engine:
         self.store.set_setting(SETTINGS_KEY, settings.to_json())
         self.settings = settings
 
+    def reload(self) -> None:
+        """Forget the cached cards (after a bulk rewrite such as an import or a rescheduling)."""
+        self._cache.invalidate()
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _question(self, qid: str) -> Question:
@@ -204,6 +208,8 @@ class Engine:
             reviews_left=self.settings.reviews_per_day - day.reviews_done,
             buried=frozenset(day.buried),
             last_topic=last_topic,
+            bury_new=self.settings.bury_new,
+            bury_reviews=self.settings.bury_reviews,
         )
 
     def counts(self) -> Counts:

@@ -11,11 +11,14 @@ import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from trainer.bank.models import topic_title
 from trainer.engine.records import Counts
 from trainer.engine.stats import Stats
+
+if TYPE_CHECKING:
+    from trainer.engine.scheduler import Settings
 
 
 def _pct(x: float | None) -> str:
@@ -56,7 +59,13 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
+def run_stats(
+    db_path: Path,
+    bank_path: Path,
+    as_json: bool,
+    out: TextIO | None = None,
+    settings: Settings | None = None,
+) -> int:
     """Print the statistics; 0 on success, 1 on a bank with errors or an unusable database."""
     from trainer.bank.check import check_bank
     from trainer.engine.errors import TrainerDBError
@@ -71,7 +80,7 @@ def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None 
         sys.stderr.write(f"trainer: the bank at {bank_path} has errors; fix them first.\n")
         return 1
     try:
-        engine = Engine.open(bank, Path(db_path))
+        engine = Engine.open(bank, Path(db_path), settings=settings)
     except TrainerDBError as exc:
         sys.stderr.write(f"trainer: {exc}\n")
         return 1

@@ -23,8 +23,10 @@ from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from trainer.config import Config
     from trainer.engine import Engine
 
+# Where the theme was kept before the config file: read once when the config has none.
 THEME_SETTING = "theme"
 
 
@@ -53,8 +55,13 @@ class TrainerApp(App[None]):
         seed: int | None = None,
         export_dir: Path | None = None,
         cursor_blink: bool = True,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        from trainer.config import Config
+
+        # The settings file (path None: nothing is saved, as in tests that pass no config).
+        self.config = config if config is not None else Config(settings=engine.settings)
         self.engine = engine
         self.seed = seed
         self.rng = random.Random(seed)
@@ -64,9 +71,13 @@ class TrainerApp(App[None]):
         # A paused session (study, practice or exam), resumed with `r` from home.
         self.paused: StudyDeck | PracticeDeck | ExamState | None = None
         self._db_error: Exception | None = None  # damage met while running: exiting with it
-        saved = engine.get_setting(THEME_SETTING)
-        if saved and saved in self.available_themes:
-            self.theme = saved
+        theme = self.config.theme
+        if theme is None:  # an older version kept the theme in the review database
+            theme = engine.get_setting(THEME_SETTING)
+        if theme and theme in self.available_themes:
+            self.theme = theme  # saved to the config file by watch_theme if it came from the db
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -114,10 +125,43 @@ class TrainerApp(App[None]):
             return self.paused is not None
         return True
 
+    def on_mount(self) -> None:
+        from trainer.tui.keys import unknown_binding_ids
+
+        problems = list(self.config.problems)
+        unknown = unknown_binding_ids(self.config.keys)
+        if unknown:
+            problems.append(
+                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}"
+            )
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+
     def watch_theme(self, theme: str) -> None:
-        """Persist the chosen theme so the next start looks the same."""
-        if self.engine.get_setting(THEME_SETTING) != theme:
-            self.engine.set_setting(THEME_SETTING, theme)
+        """Persist the chosen theme (in the config file) so the next start looks the same."""
+        if self.config.theme != theme:
+            from dataclasses import replace
+
+            self.save_config(replace(self.config, theme=theme))
+
+    def save_config(self, config: Config) -> bool:
+        """Use ``config`` from now on and write it to its file; False (and a notice) if that
+        failed. The engine's settings, key bindings and theme change at once."""
+        from trainer.config import ConfigError, save_config
+
+        self.config = config
+        self.engine.settings = config.settings
+        self.set_keymap(dict(config.keys))
+        if config.theme and config.theme != self.theme and config.theme in self.available_themes:
+            self.theme = config.theme
+        if config.path is None:
+            return True
+        try:
+            save_config(config)
+        except ConfigError as exc:
+            self.notify(str(exc), title="Settings", severity="error", markup=False)
+            return False
+        return True
 
     def next_seed(self) -> int:
         """A seed for one shuffle: repeatable when the app was given a seed."""
@@ -193,6 +237,11 @@ class TrainerApp(App[None]):
 
         self._open(StatsScreen())
 
+    def action_settings(self) -> None:
+        from trainer.tui.screens.settings import SettingsScreen
+
+        self._open(SettingsScreen())
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
@@ -237,6 +286,11 @@ class TrainerApp(App[None]):
         )
         yield SystemCommand(
             "Stats", "Reviews, retention and the due forecast (t)", self.action_stats
+        )
+        yield SystemCommand(
+            "Settings",
+            "Daily limits, retention, steps, theme, keys, FSRS (,)",
+            self.action_settings,
         )
         yield SystemCommand("Help", "Keys, question types and scheduling (?)", self.action_help)
         if self.paused is not None:

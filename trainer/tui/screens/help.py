@@ -15,6 +15,7 @@ from trainer.bank.models import TYPE_TITLES
 
 KEYS = (
     ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
+    ("", ", settings: daily limits, retention, steps, burying, theme, keys, FSRS"),
     ("Anywhere", "Ctrl+P command palette (themes, export to Anki) · Escape goes back"),
     ("", "PgUp/PgDn scroll a long question, the feedback or a review"),
     ("Answering", "a letter chooses (T/F for true or false) · x then a letter rules an option out"),
@@ -40,9 +41,10 @@ SCHEDULING = (
     "(Again, Hard, Good or Easy) updates how stable the memory is, and the card comes back just "
     "before you are likely to forget it: minutes for new or missed cards, then days, weeks and "
     "months as it sticks. A wrong answer is always rated Again.",
-    "Study shows what is due today, new questions limited per day, and never two questions on the "
-    "same objective on the same day. Practice and exams do not push cards later: practice only "
-    "counts for cards that were due anyway, and exam answers are only logged.",
+    "Study shows what is due today, new questions limited per day; a new question waits until "
+    "tomorrow once a question on the same objective was studied today (Settings, key ',', changes "
+    "the limits, the desired retention and the burying). Practice and exams do not push cards "
+    "later: practice only counts for cards that were due anyway, and exam answers are only logged.",
 )
 
 

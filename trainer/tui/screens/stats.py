@@ -1,10 +1,15 @@
-"""Stats: the engine's numbers, per topic, and three plots (textual-plotext, imported lazily)."""
+"""Stats: the engine's numbers, per topic, and plots (textual-plotext, imported lazily).
+
+At the end, the workload: expected answers per day over the next year at the desired retention,
+and answers per day against desired retention (0.70-0.97), as Anki's options screen shows them;
+simulated in a worker (engine/workload.py: fsrs-rs with the [fsrs] extra, else an estimate)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -16,7 +21,8 @@ from trainer.tui.formatting import bar, percent
 from trainer.tui.paging import page_bindings, scroll_page
 
 if TYPE_CHECKING:
-    from trainer.engine import Stats
+    from trainer.engine import Settings, Stats
+    from trainer.engine.workload import Deck, Forecast
     from trainer.tui.app import TrainerApp
 
 
@@ -76,6 +82,9 @@ class StatsScreen(Screen[None]):
             yield PlotextPlot(id="plot-reviews", classes="plot")
             yield PlotextPlot(id="plot-forecast", classes="plot")
             yield PlotextPlot(id="plot-retention", classes="plot")
+            yield Static("Workload: simulating...", id="stats-workload", markup=False)
+            yield PlotextPlot(id="plot-workload-year", classes="plot")
+            yield PlotextPlot(id="plot-workload-curve", classes="plot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,6 +103,48 @@ class StatsScreen(Screen[None]):
         retention = [round((t.retention or 0.0) * 100) for t in stats.by_topic.values()]
         self._bars("#plot-retention", "Retention by topic (%)", topics, retention)
         self.query_one("#stats-body", VerticalScroll).focus()
+        from trainer.engine.workload import deck_of
+
+        self.simulate_workload(deck_of(self.app.engine), self.app.engine.settings)
+
+    @work(thread=True, exclusive=True, group="stats-workload")
+    def simulate_workload(self, deck: Deck, settings: Settings) -> None:
+        from trainer.engine.workload import simulate, workload_curve
+
+        year = simulate(deck, settings)
+        curve = workload_curve(deck, settings, method=year.method)
+        self.app.call_from_thread(self._show_workload, settings, year, curve)
+
+    def _show_workload(
+        self, settings: Settings, year: Forecast, curve: list[tuple[float, float]]
+    ) -> None:
+        if not self.is_attached:
+            return
+        how = (
+            "fsrs-rs simulation of a deck this size, all new"
+            if year.method == "fsrs-rs"
+            else "an estimate from your cards, simulated"
+        )
+        self.query_one("#stats-workload", Static).update(
+            Text.assemble(
+                ("Workload\n", "bold"),
+                f"  At {settings.desired_retention:.0%} desired retention: about "
+                f"{year.per_day:.1f} answers a day over the next year ({how})",
+            )
+        )
+        per_day = [r + n for r, n in zip(year.reviews, year.learned, strict=True)]
+        widget: Any = self.query_one("#plot-workload-year")
+        plt = widget.plt
+        plt.clear_data()
+        plt.plot(list(range(len(per_day))), per_day)
+        plt.title("Expected answers per day, next 365 days")
+        widget.refresh()
+        widget = self.query_one("#plot-workload-curve")
+        plt = widget.plt
+        plt.clear_data()
+        plt.plot([round(100 * r) for r, _w in curve], [w for _r, w in curve])
+        plt.title("Answers per day against desired retention (%)")
+        widget.refresh()
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
         widget: Any = self.query_one(selector)
