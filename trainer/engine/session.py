@@ -366,6 +366,14 @@ class Engine:
         self.store.set_suspended(self.bank.id, qid, suspended)
         self._refresh_card(qid)
 
+    def reset_card(self, qid: str) -> None:
+        """Forget a card: back to new, its answer history kept (Store.reset_card). This engine's
+        undo history is dropped: undoing an earlier answer would bring the old schedule back."""
+        self._question(qid)
+        self.store.reset_card(self.bank.id, qid)
+        self._undo.clear()
+        self._refresh_card(qid)
+
     def _refresh_card(self, qid: str) -> None:
         """After this engine changed a card: put the stored row into the cache."""
         row = self.store.card(self.bank.id, qid)
