@@ -93,8 +93,7 @@ async def test_browse_filters_and_opens_a_question(app: TrainerApp) -> None:
         search.value = ""
         await pilot.pause()
         assert table.row_count == 6
-        await pilot.press("enter")  # search Enter moves to the table
-        await pilot.press("enter")  # open the first row
+        await pilot.press("enter")  # search Enter opens the highlighted (first) row
         await pilot.pause()
         assert isinstance(app.screen, QuestionDetailScreen)
         assert "Never answered" in screen_text(pilot)

@@ -20,7 +20,7 @@ from trainer.bank.models import Bank, topic_title
 from trainer.engine import Settings
 from trainer.tui.app import TrainerApp
 from trainer.tui.run import make_app
-from trainer.tui.screens.browse import BrowseScreen
+from trainer.tui.screens.browse import COLUMNS, BrowseScreen
 from trainer.tui.screens.practice_setup import PracticeSetupScreen
 from trainer.tui.screens.question import QuestionScreen
 from trainer.tui.widgets.text_input import TextInput
@@ -86,7 +86,8 @@ async def test_markup_topics_are_literal_in_browse_and_practice_and_clicks_run_n
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         table = app.screen.query_one(DataTable)
-        cells = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        topic_column = COLUMNS.index("Topic")
+        cells = {str(table.get_row_at(i)[topic_column]) for i in range(table.row_count)}
         assert title in cells
         screen, actions = drawn(app)
         assert title[:40] in screen and not actions

@@ -34,6 +34,20 @@ class QuestionDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail-back", tooltip="Back to browse"),
         Binding("f", "flag", "Flag", id="detail-flag", tooltip="Flag or unflag this question"),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="detail-suspend",
+            tooltip="Suspend this question (no longer studied) or unsuspend it",
+        ),
+        Binding(
+            "r",
+            "reset",
+            "Reset",
+            id="detail-reset",
+            tooltip="Forget this question: back to new, its history kept",
+        ),
     ]
 
     app: TrainerApp
@@ -111,9 +125,21 @@ class QuestionDetailScreen(Screen[None]):
             )
         self.query_one("#detail-history", Static).update(history)
 
-    def action_flag(self) -> None:
-        engine = self.app.engine
-        flagged = not engine.is_flagged(self.qid)
-        engine.set_flag(self.qid, flagged)
-        self.notify(f"{self.qid} {'flagged' if flagged else 'unflagged'}.")
+    def _changed(self, message: str) -> None:
+        self.notify(message, timeout=3)
         self.refresh_card()
+
+    def action_flag(self) -> None:
+        from trainer.tui.screens.browse import toggle_flag
+
+        self._changed(toggle_flag(self.app, self.qid))
+
+    def action_suspend(self) -> None:
+        from trainer.tui.screens.browse import toggle_suspended
+
+        self._changed(toggle_suspended(self.app, self.qid))
+
+    def action_reset(self) -> None:
+        from trainer.tui.screens.browse import confirm_reset
+
+        confirm_reset(self.app, self.qid, self._changed)
