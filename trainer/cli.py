@@ -25,7 +25,9 @@ def _bank_arg(p: argparse.ArgumentParser, default: object = None) -> None:
         type=Path,
         default=default,
         metavar="PATH",
-        help="bank file or folder (default: the bundled thermal rhizotomy bank)",
+        help="a bank folder or file, a bank's header file (its folder is loaded), or a folder of "
+        "banks (the app lets you pick one; commands take --bank FOLDER/NAME) "
+        "(default: $TRAINER_BANK, else the bundled thermal rhizotomy bank)",
     )
 
 
@@ -143,9 +145,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from trainer import paths
+    from trainer.bank.library import library_message, resolve_bank
 
     if getattr(args, "bank", None) is None:
         args.bank = paths.default_bank()
+    target = resolve_bank(args.bank)
+    if target.note:
+        print(f"trainer: note: {target.note}", file=sys.stderr)
+    args.bank = target.path
+    if target.kind == "library" and len(target.banks) == 1:
+        args.bank = target.banks[0].path
+    elif target.kind == "library" and args.command is not None:
+        print(f"trainer: {library_message(target)}", file=sys.stderr)
+        return 1
     if args.db is None and args.command in DB_COMMANDS:  # only they use a database
         args.db = paths.default_db()
     if args.command in DB_COMMANDS:
@@ -184,7 +196,15 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_fsrs(args.action, args.bank, args.db, load_config(args.config))
         from trainer.tui.run import run_app
 
-        return run_app(args.bank, args.db, load_config(args.config))
+        config = load_config(args.config)
+        if target.kind == "library" and len(target.banks) > 1:
+            from trainer.tui.screens.library import choose_bank
+
+            chosen, config = choose_bank(target, config)
+            if chosen is None:
+                return 0
+            args.bank = chosen
+        return run_app(args.bank, args.db, config)
     except KeyboardInterrupt:
         return 130
 

@@ -23,6 +23,7 @@ tomllib only reads), atomically (a temporary file beside it, then a rename).
 
     [ui]
     theme = "nord"
+    last_bank = "/path/to/library/bank"   # the bank last picked from a library (written by the app)
 
     [keys]                      # binding id = keys (Textual's keymap), e.g. "home-study" = "s,f2"
 """
@@ -60,6 +61,7 @@ class Config:
 
     settings: Settings = field(default_factory=Settings)
     theme: str | None = None
+    last_bank: str | None = None
     keys: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
     problems: tuple[str, ...] = ()
@@ -193,6 +195,7 @@ def parse_config(text: str, source: str, *, tz: tzinfo | None = None) -> Config:
         )
     kwargs: dict[str, Any] = {}
     theme: str | None = None
+    last_bank: str | None = None
     keys: dict[str, str] = {}
     for section, table in data.items():
         if section not in SECTIONS:
@@ -217,6 +220,12 @@ def parse_config(text: str, source: str, *, tz: tzinfo | None = None) -> Config:
                 else:
                     problems.append(f"{where}: expected a theme name, ignored")
                 continue
+            if section == "ui" and key == "last_bank":
+                if isinstance(value, str) and value.strip():
+                    last_bank = value.strip()
+                else:
+                    problems.append(f"{where}: expected the path of a bank, ignored")
+                continue
             parse = SETTING_KEYS.get((section, key))
             if parse is None:
                 problems.append(f"{where}: unknown key, ignored")
@@ -230,7 +239,13 @@ def parse_config(text: str, source: str, *, tz: tzinfo | None = None) -> Config:
     except SettingsError as exc:  # pragma: no cover - every key is checked above
         problems.append(f"{source}: {exc}; using the defaults")
         settings = Settings(tz=tz)
-    return Config(settings=settings, theme=theme, keys=keys, problems=tuple(problems))
+    return Config(
+        settings=settings,
+        theme=theme,
+        last_bank=last_bank,
+        keys=keys,
+        problems=tuple(problems),
+    )
 
 
 def load_config(path: Path, *, tz: tzinfo | None = None) -> Config:
@@ -297,8 +312,13 @@ def config_to_toml(config: Config) -> str:
             value = _setting_value(config.settings, key)
             if value is not None:
                 lines.append(f"{key} = {_toml_value(value)}")
-    if config.theme is not None:
-        lines += ["", "[ui]", f"theme = {_toml_value(config.theme)}"]
+    ui = [
+        f"{key} = {_toml_value(value)}"
+        for key, value in (("theme", config.theme), ("last_bank", config.last_bank))
+        if value is not None
+    ]
+    if ui:
+        lines += ["", "[ui]", *ui]
     if config.keys:
         lines += ["", "[keys]"]
         lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in sorted(config.keys.items())]

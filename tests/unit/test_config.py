@@ -179,6 +179,16 @@ def test_config_path_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert resolve_config_path(tmp_path / "cli.toml") == tmp_path / "cli.toml"
 
 
+def _new_db(db: Path) -> None:
+    """An empty database of the mini bank (read-only commands never create one)."""
+    from trainer.bank import load_bank
+    from trainer.engine import Engine
+
+    bank, _problems = load_bank(MINI)
+    assert bank is not None
+    Engine.open(bank, db).close()
+
+
 def _left_new(capsys: pytest.CaptureFixture[str], argv: list[str]) -> int:
     assert cli.main(argv) == 0
     return int(json.loads(capsys.readouterr().out)["left_today"]["new"])
@@ -188,6 +198,7 @@ def test_stats_uses_the_config_from_the_env_and_from_the_option(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "t.db"
+    _new_db(db)
     (tmp_path / "env.toml").write_text("[study]\nnew_per_day = 2\n")
     (tmp_path / "cli.toml").write_text("[study]\nnew_per_day = 1\n")
     base = ["stats", "--bank", str(MINI), "--db", str(db), "--json"]
@@ -204,6 +215,7 @@ def test_bad_values_are_warned_about_on_the_command_line(
 ) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[study]\nnew_per_day = -5\n")
+    _new_db(tmp_path / "t.db")
     argv = ["stats", "--bank", str(MINI), "--db", str(tmp_path / "t.db"), "--json"]
     assert cli.main([*argv, "--config", str(config)]) == 0
     out, err = capsys.readouterr()

@@ -100,6 +100,7 @@ def test_the_cli_writes_no_control_character_for_any_text_in_any_field(
         outputs += [jout, jerr]
         json.loads(jout)  # still valid JSON after the boundary's escapes
         if code == 0:
+            Path(tmp, "t.db").touch()  # stats never creates a database
             scode, sout, serr = run_main("stats", "--bank", str(path), "--db", f"{tmp}/t.db")
             assert scode == 0, serr
             outputs += [sout, serr]
@@ -131,6 +132,7 @@ def test_any_allowed_title_is_accepted_and_printed_as_typed(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bank.toml"
         path.write_text(bank)
+        Path(tmp, "t.db").touch()  # stats never creates a database
         code, out, err = run_main("stats", "--bank", str(path), "--db", f"{tmp}/t.db")
         assert code == 0, (out, err)
         assert f"{text} (mini): 6 cards" in out.decode()

@@ -21,8 +21,11 @@ def _err(message: str) -> int:
     return 1
 
 
-def open_engine(bank_path: Path, db_path: Path, config: Config) -> Engine | None:
-    """The engine on ``db_path`` with the config's settings; None (reported) when it cannot open."""
+def open_engine(
+    bank_path: Path, db_path: Path, config: Config, *, read_only: bool = False
+) -> Engine | None:
+    """The engine on ``db_path`` with the config's settings; None (reported) when it cannot open,
+    or when ``read_only`` and the database does not exist (a read-only command creates none)."""
     from trainer.bank.check import check_bank
     from trainer.engine.errors import TrainerDBError
     from trainer.engine.session import Engine
@@ -32,6 +35,11 @@ def open_engine(bank_path: Path, db_path: Path, config: Config) -> Engine | None
         for problem in report.problems:
             sys.stderr.write(problem.format() + "\n")
         _err(f"the bank at {bank_path} has errors; fix them first.")
+        return None
+    if read_only and not Path(db_path).exists():
+        from trainer.engine.stats_command import missing_db
+
+        _err(missing_db(db_path))
         return None
     from trainer.engine.replay import reschedule_if_changed
 
@@ -70,7 +78,7 @@ def run_reviews(
             return _err(f"cannot read {file}: {exc}")
         except (RevlogError, UnicodeDecodeError) as exc:
             return _err(str(exc))
-    engine = open_engine(bank_path, db_path, config)
+    engine = open_engine(bank_path, db_path, config, read_only=action == "export")
     if engine is None:
         return 1
     try:
@@ -112,7 +120,7 @@ def run_fsrs(
         fsrs_fit.fsrs_rs()
     except fsrs_fit.FsrsUnavailable as exc:
         return _err(str(exc))
-    engine = open_engine(bank_path, db_path, config)
+    engine = open_engine(bank_path, db_path, config, read_only=action == "evaluate")
     if engine is None:
         return 1
     try:

@@ -59,6 +59,14 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def missing_db(db_path: Path) -> str:
+    """What a read-only command says when its database does not exist."""
+    return (
+        f"the database {db_path} does not exist (nothing has been studied with it yet); "
+        "give an existing one with --db or $TRAINER_DB"
+    )
+
+
 def run_stats(
     db_path: Path,
     bank_path: Path,
@@ -78,6 +86,9 @@ def run_stats(
         for problem in report.problems:  # as `trainer check` prints them
             sys.stderr.write(problem.format() + "\n")
         sys.stderr.write(f"trainer: the bank at {bank_path} has errors; fix them first.\n")
+        return 1
+    if not Path(db_path).exists():  # a read-only command never creates a database
+        sys.stderr.write(f"trainer: {missing_db(db_path)}\n")
         return 1
     try:
         engine = Engine.open(bank, Path(db_path), settings=settings)

@@ -41,7 +41,8 @@ def is_apkg(path: Path) -> bool:
 
 def check_target(out: Path, *, force: bool) -> None:
     """Raise ExportError unless ``out`` may be written: its folder exists, it is not a folder, and
-    it is new, an .apkg, or ``force`` is set."""
+    it is new, an .apkg, or ``force`` is set; and its name ends in .apkg (Anki's File > Import
+    knows packages by that name), or ``force`` is set."""
     if out.is_dir():
         raise ExportError(f"{out} is a folder; give a file name such as {out / 'deck.apkg'}")
     try:
@@ -57,6 +58,11 @@ def check_target(out: Path, *, force: bool) -> None:
         raise ExportError(
             f"{out} exists and is not an Anki .apkg; refusing to overwrite it "
             "(use --force to overwrite it anyway)"
+        )
+    if out.suffix.lower() != ".apkg" and not force:
+        raise ExportError(
+            f"{out} does not end in .apkg, so Anki would not recognise it as a deck package; "
+            f"name it {out.with_suffix('.apkg').name}, or use --force to write it anyway"
         )
 
 
