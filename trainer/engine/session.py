@@ -497,6 +497,13 @@ class Engine:
             )
         return stats_mod.compute(self.bank, cards, facts, now, self.settings)
 
+    def correct_by_topic(self) -> dict[str, tuple[int, int]]:
+        """Per topic, in bank order: (right, answered) over every answer logged, in any mode, as
+        a QBank's "percent correct" (stats.correct_by_topic; Store.correct_counts)."""
+        from trainer.engine import stats as stats_mod
+
+        return stats_mod.correct_by_topic(self.bank, self.store.correct_counts(self.bank.id))
+
     def overview(self) -> Overview:
         """What the home screen shows: what is left today, mastery per topic and the streak.
 
