@@ -309,9 +309,8 @@ class BrowseScreen(Screen[None]):
         self._set_sort(names[(names.index(self.sort) + 1) % len(names)])
 
     def _set_sort(self, sort: str) -> None:
-        self.sort = sort
+        self.sort = sort  # the count line says how the list is sorted
         self.refill()
-        self.notify(f"Sorted by {sort}.", timeout=2)
 
     def action_focus_search(self) -> None:
         self.query_one("#browse-search", Input).focus()
