@@ -198,3 +198,14 @@ async def test_sort_by_lapses_puts_the_most_lapsed_first(new_app: AppFactory, cl
         assert "sorted by lapses" in text_of(pilot, "#browse-count")
         assert column(table, "Id")[0] == "mini-q-true-false"
         assert column(table, "Lapses")[0] == "1"
+
+
+async def test_help_names_ctrl_q_and_the_browse_keys(app: TrainerApp) -> None:
+    from .helpers import screen_text
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "Ctrl+Q quits from any screen" in text
+        assert "o sorts · f flags · s suspends · r resets to new" in text

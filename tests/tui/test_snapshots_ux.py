@@ -62,3 +62,8 @@ def test_browse_sorted_by_due(
     app = new_app()
     with_history(app, clock)
     assert snap_compare(app, terminal_size=size, press=["b", "o", "o", "s"])
+
+
+@SIZES
+def test_help(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(new_app(), terminal_size=size, press=["question_mark"])
