@@ -54,15 +54,14 @@ class Seen:
     def __init__(self, field: str, words: tuple[str, ...]) -> None:
         self.field = field  # "stem", "options[2].why", ...
         self.words = words
-        self._at: dict[str, list[int]] | None = None  # word -> its positions, made when needed
+        self._joined: str | None = None  # " w1 w2 ... ", made when needed
 
     def holds(self, run: Gram) -> bool:
-        if self._at is None:
-            self._at = defaultdict(list)
-            for i, w in enumerate(self.words):
-                self._at[w].append(i)
-        n = len(run)
-        return any(self.words[i : i + n] == run for i in self._at.get(run[0], ()))
+        """The words of ``run`` appear here consecutively, in order. Content words are runs of
+        [a-z0-9], so a space-separated join matches whole words only."""
+        if self._joined is None:
+            self._joined = f" {' '.join(self.words)} "
+        return f" {' '.join(run)} " in self._joined
 
 
 def filled_stem(q: Question) -> str:
@@ -108,31 +107,37 @@ def seen_texts(q: Question) -> list[Seen]:
     return [Seen(f, content_words(text)) for f, text in fields if text]
 
 
-def _candidate_runs(key: KeyPhrase) -> list[tuple[Gram, str]]:
-    """The runs of a key phrase that would give it away, each with its original text."""
+Run = tuple[Gram, KeyPhrase, int, int]  # the words, their key phrase, token span [i, j)
+
+
+def _candidate_runs(key: KeyPhrase) -> list[Run]:
+    """The runs of a key phrase that would give it away (see ``_shown`` for their text)."""
     toks = key.tokens
     words = tuple(t.word for t in toks)
     k = key.run
-
-    def shown(i: int, j: int) -> str:
-        text = key.text[toks[i].start : toks[j - 1].end]
-        closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
-        return text + closing if closing == ")" and text.count("(") > text.count(")") else text
-
-    runs = [
-        (words[i : i + k], shown(i, i + k))
+    must = key.must_include
+    runs: list[Run] = [
+        (words[i : i + k], key, i, i + k)
         for i in range(len(toks) - k + 1)
-        if not key.must_include or key.must_include & set(words[i : i + k])
+        if not must or not must.isdisjoint(words[i : i + k])
     ]
-    if key.must_include:
-        n = len(key.must_include)
-        starts = [i for i, t in enumerate(toks) if t.word in key.must_include]
-        if 2 <= n < k and starts and set(words[starts[0] : starts[0] + n]) == key.must_include:
+    if must:
+        n = len(must)
+        starts = [i for i, w in enumerate(words) if w in must]
+        if 2 <= n < k and starts and set(words[starts[0] : starts[0] + n]) == must:
             # a multi-word answer on its own ("anaesthesia dolorosa")
-            runs.append((words[starts[0] : starts[0] + n], shown(starts[0], starts[0] + n)))
+            runs.append((words[starts[0] : starts[0] + n], key, starts[0], starts[0] + n))
     elif 2 <= len(toks) < k:
-        runs.append((words, shown(0, len(toks))))
+        runs.append((words, key, 0, len(toks)))
     return runs
+
+
+def _shown(key: KeyPhrase, i: int, j: int) -> str:
+    """The original text of tokens [i, j) of a key phrase (with a closing bracket it opened)."""
+    toks = key.tokens
+    text = key.text[toks[i].start : toks[j - 1].end]
+    closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
+    return text + closing if closing == ")" and text.count("(") > text.count(")") else text
 
 
 @dataclass(frozen=True)
@@ -168,13 +173,13 @@ def find_cues(bank: Bank) -> list[Cue]:
             by_objective[oid].append(q)
     cues: list[Cue] = []
     for b in active:
-        runs = [(key, run, text) for key in key_phrases(b) for run, text in _candidate_runs(key)]
+        runs = [run for key in key_phrases(b) for run in _candidate_runs(key)]
         if not runs:
             continue
         siblings = {a.id: a for oid in b.objectives for a in by_objective[oid] if a.id != b.id}
         for a in siblings.values():
             words = vocabulary[a.id]
-            found = [r for r in runs if words.issuperset(r[1])]
+            found = [r for r in runs if words.issuperset(r[0])]
             cue = _first_cue(a, b, seen[a.id], found, common) if found else None
             if cue is not None:
                 cues.append(cue)
@@ -185,13 +190,13 @@ def _first_cue(
     a: Question,
     b: Question,
     texts: list[Seen],
-    runs: list[tuple[KeyPhrase, Gram, str]],
+    runs: list[Run],
     common: Callable[[Gram], bool],
 ) -> Cue | None:
     for s in texts:
-        for key, run, text in runs:
+        for run, key, i, j in runs:
             if s.holds(run) and not common(run):
-                return Cue(a, s.field, b, key.label, text)
+                return Cue(a, s.field, b, key.label, _shown(key, i, j))
     return None
 
 
