@@ -30,7 +30,7 @@ from trainer.bank.answers import LETTERS
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.models import CLOZE_BLANK, Bank, Question
-from trainer.bank.words import Token, content_tokens, content_words
+from trainer.bank.words import Token, content_tokens, content_vocabulary, content_words
 
 RUN_WORDS = 4
 STATEMENT_RUN_WORDS = 5
@@ -96,7 +96,8 @@ def key_phrases(q: Question) -> list[KeyPhrase]:
     return out
 
 
-def seen_texts(q: Question) -> list[Seen]:
+def seen_fields(q: Question) -> list[tuple[str, str]]:
+    """(field, text) of everything the trainee sees of q (a cloze stem with its answers)."""
     fields: list[tuple[str, str]] = [("stem", filled_stem(q) if q.type == "cloze" else q.stem)]
     for i, o in enumerate(q.options, start=1):
         if o.correct:  # a distractor states nothing as true
@@ -104,7 +105,11 @@ def seen_texts(q: Question) -> list[Seen]:
         fields.append((f"options[{i}].why", o.why))
     fields += [("model_answer", q.model_answer), ("steps", "\n".join(q.steps))]
     fields.append(("explanation", q.explanation))
-    return [Seen(f, content_words(text)) for f, text in fields if text]
+    return [(f, text) for f, text in fields if text]
+
+
+def seen_texts(q: Question) -> list[Seen]:
+    return [Seen(f, content_words(text)) for f, text in seen_fields(q)]
 
 
 Run = tuple[Gram, KeyPhrase, int, int]  # the words, their key phrase, token span [i, j)
@@ -151,8 +156,20 @@ class Cue:
 
 def find_cues(bank: Bank) -> list[Cue]:
     active = bank.active_questions
-    seen = {q.id: seen_texts(q) for q in active}
-    vocabulary = {q.id: set().union(*(s.words for s in seen[q.id])) for q in active}
+    # Every question's vocabulary (one pass over all its text); its texts word by word only for a
+    # question whose vocabulary holds a sibling's run (about one in ten at 10,000 questions).
+    vocabulary = {
+        q.id: content_vocabulary("\n".join(text for _, text in seen_fields(q))) for q in active
+    }
+    seen_made: dict[str, list[Seen]] = {}
+    by_id = {q.id: q for q in active}
+
+    def seen_of(qid: str) -> list[Seen]:
+        found = seen_made.get(qid)
+        if found is None:
+            found = seen_made[qid] = seen_texts(by_id[qid])
+        return found
+
     postings: dict[str, set[str]] = {}  # word -> ids of the questions using it (made when needed)
     df: dict[Gram, int] = {}
 
@@ -164,7 +181,7 @@ def find_cues(bank: Bank) -> list[Cue]:
                     postings.setdefault(w, set()).add(qid)
         if run not in df:
             ids = set.intersection(*sorted((postings[w] for w in set(run)), key=len))
-            df[run] = sum(1 for qid in ids if any(s.holds(run) for s in seen[qid]))
+            df[run] = sum(1 for qid in ids if any(s.holds(run) for s in seen_of(qid)))
         return df[run] > COMMON_DF
 
     by_objective: dict[str, list[Question]] = defaultdict(list)
@@ -180,7 +197,7 @@ def find_cues(bank: Bank) -> list[Cue]:
         for a in siblings.values():
             words = vocabulary[a.id]
             found = [r for r in runs if words.issuperset(r[0])]
-            cue = _first_cue(a, b, seen[a.id], found, common) if found else None
+            cue = _first_cue(a, b, seen_of(a.id), found, common) if found else None
             if cue is not None:
                 cues.append(cue)
     return cues

@@ -103,6 +103,22 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def content_vocabulary(text: str) -> set[str]:
+    """The set of ``content_words(text)``, made without building the sequence."""
+    if len(_CONTENT) > _CONTENT_MAX:
+        _CONTENT.clear()
+    raws = set(_TOKEN.findall(text.lower()))
+    try:  # the usual case, every word met before: the loop runs in C
+        out = set(map(_CONTENT.__getitem__, raws))
+    except KeyError:
+        for raw in raws.difference(_CONTENT):
+            folded = fold(raw)
+            _CONTENT[raw] = "" if folded in STOPWORDS else folded
+        out = set(map(_CONTENT.__getitem__, raws))
+    out.discard("")
+    return out
+
+
 def is_common_word(answer: str) -> bool:
     """One everyday English word (letters only, any case)."""
     words = answer.split()
