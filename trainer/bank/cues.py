@@ -30,7 +30,12 @@ from trainer.bank.answers import LETTERS
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.models import CLOZE_BLANK, Bank, Question
-from trainer.bank.words import Token, content_tokens, content_vocabulary, content_words
+from trainer.bank.words import (
+    content_token_words,
+    content_tokens,
+    content_vocabulary,
+    content_words,
+)
 
 RUN_WORDS = 4
 STATEMENT_RUN_WORDS = 5
@@ -43,7 +48,7 @@ Gram = tuple[str, ...]
 class KeyPhrase:
     label: str  # "the key (option B) of", "the answer to blank 2 of", ...
     text: str
-    tokens: tuple[Token, ...]
+    words: tuple[str, ...]  # content_token_words(text): offsets are found only for a cue
     must_include: frozenset[str] = frozenset()  # a run must hold one of these words
     run: int = RUN_WORDS  # words in a run that gives the phrase away
 
@@ -80,19 +85,19 @@ def key_phrases(q: Question) -> list[KeyPhrase]:
         for i in q.correct_indexes:
             text = q.options[i].text
             label = f"the key (option {LETTERS[i]}) of"
-            out.append(KeyPhrase(label, text, tuple(content_tokens(text))))
+            out.append(KeyPhrase(label, text, content_token_words(text)))
     elif q.type == "true_false" and q.answer:
-        tokens = tuple(content_tokens(q.stem))
-        out.append(KeyPhrase("the true statement of", q.stem, tokens, run=STATEMENT_RUN_WORDS))
+        words = content_token_words(q.stem)
+        out.append(KeyPhrase("the true statement of", q.stem, words, run=STATEMENT_RUN_WORDS))
     elif q.type == "cloze":
         text = filled_stem(q)
-        tokens = tuple(content_tokens(text))
+        words = content_token_words(text)
         for n, answers in enumerate(q.blanks, start=1):
             if not answers:
                 continue
-            words = frozenset(t.word for t in content_tokens(answers[0]))
-            if words:
-                out.append(KeyPhrase(f"the answer to blank {n} of", text, tokens, words))
+            must = frozenset(content_token_words(answers[0]))
+            if must:
+                out.append(KeyPhrase(f"the answer to blank {n} of", text, words, must))
     return out
 
 
@@ -117,13 +122,12 @@ Run = tuple[Gram, KeyPhrase, int, int]  # the words, their key phrase, token spa
 
 def _candidate_runs(key: KeyPhrase) -> list[Run]:
     """The runs of a key phrase that would give it away (see ``_shown`` for their text)."""
-    toks = key.tokens
-    words = tuple(t.word for t in toks)
+    words = key.words
     k = key.run
     must = key.must_include
     runs: list[Run] = [
         (words[i : i + k], key, i, i + k)
-        for i in range(len(toks) - k + 1)
+        for i in range(len(words) - k + 1)
         if not must or not must.isdisjoint(words[i : i + k])
     ]
     if must:
@@ -132,14 +136,14 @@ def _candidate_runs(key: KeyPhrase) -> list[Run]:
         if 2 <= n < k and starts and set(words[starts[0] : starts[0] + n]) == must:
             # a multi-word answer on its own ("anaesthesia dolorosa")
             runs.append((words[starts[0] : starts[0] + n], key, starts[0], starts[0] + n))
-    elif 2 <= len(toks) < k:
-        runs.append((words, key, 0, len(toks)))
+    elif 2 <= len(words) < k:
+        runs.append((words, key, 0, len(words)))
     return runs
 
 
 def _shown(key: KeyPhrase, i: int, j: int) -> str:
     """The original text of tokens [i, j) of a key phrase (with a closing bracket it opened)."""
-    toks = key.tokens
+    toks = content_tokens(key.text)  # the same tokens as key.words, with their offsets
     text = key.text[toks[i].start : toks[j - 1].end]
     closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
     return text + closing if closing == ")" and text.count("(") > text.count(")") else text
