@@ -51,6 +51,12 @@ def _entries(cache_root: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def _unstamped(data: bytes) -> bytes:
+    """An entry's bytes without its stamp line (which holds the time it was taken)."""
+    head = len(cache.MAGIC) + 32
+    return data[:head] + data[data.index(b"\n", head) + 1 :]
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, old
@@ -167,7 +173,7 @@ def test_a_bad_entry_is_ignored_and_rewritten(
         entry.write_bytes(data[:header] + pickle.dumps(good))
     assert read_bank(bank_dir) == good
     assert len(parses) == 2  # the bad entry was a miss
-    assert entry.read_bytes() == data  # and it was rewritten
+    assert _unstamped(entry.read_bytes()) == _unstamped(data)  # and it was rewritten
     assert read_bank(bank_dir) == good
     assert len(parses) == 2
 
@@ -406,3 +412,123 @@ def test_relative_and_absolute_spellings_share_one_entry(
     assert absolute == read_bank(bank_dir, use_cache=False)
     assert any(p.path == "bank/20-questions.toml" for p in relative.errors)
     assert any(p.path == "20-questions.toml" for p in here.errors)
+
+
+# ----------------------------------------------------------------------------- the stamp
+# A warm start validates the entry by each file's stat (path, size, mtime, ctime, inode) and reads
+# or hashes the files only when those differ.
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bank roots whose files were read and hashed into a cache key, in order."""
+    seen: list[str] = []
+    real = cache.key
+
+    def counting(root: str, files: object) -> bytes:
+        seen.append(root)
+        return real(root, files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "key", counting)
+    return seen
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The bank files whose bytes were read, in order."""
+    seen: list[Path] = []
+    real = loader.read_bytes
+
+    def counting(path: Path, sink: object) -> bytes | None:
+        seen.append(path)
+        return real(path, sink)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_bytes", counting)
+    return seen
+
+
+def _age(folder: Path, seconds: float = 3600) -> None:
+    """Date every file of the folder back (older than the stamp's racy window)."""
+    for file in folder.iterdir():
+        st = file.stat()
+        os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
+
+
+def _age_ctime(monkeypatch: pytest.MonkeyPatch, seconds: float = 3600) -> None:
+    """The stamps see their clock ``seconds`` ahead: every file's ctime (which utime cannot set
+    back) is then old enough for the stamp to vouch for it."""
+    real = cache._now_ns
+    monkeypatch.setattr(cache, "_now_ns", lambda: real() + int(seconds * 1e9))
+
+
+def test_a_warm_start_neither_reads_nor_hashes_the_bank(
+    bank_dir: Path,
+    parses: list[str],
+    hashes: list[str],
+    reads: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)
+    first = read_bank(bank_dir)
+    assert (len(parses), len(hashes), len(reads)) == (1, 1, 2)
+    assert read_bank(bank_dir) == first
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 1, 2)  # no read, no hash since
+
+
+def test_a_touched_file_is_read_and_hashed_again_then_the_stamp_is_renewed(
+    bank_dir: Path,
+    parses: list[str],
+    hashes: list[str],
+    reads: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _age(bank_dir, 7200)
+    _age_ctime(monkeypatch)
+    first = read_bank(bank_dir)
+    os.utime(
+        bank_dir / "20-questions.toml",
+        ns=(0, (bank_dir / "20-questions.toml").stat().st_mtime_ns + 10**9),
+    )
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 2, 4)  # re-read and hashed: same bytes
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 2, 4)  # the renewed stamp vouches
+
+
+def test_an_edit_keeping_size_and_mtime_is_still_seen(
+    bank_dir: Path, parses: list[str], hashes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)  # the edit's new ctime is then outside the racy window: stat decides
+    read_bank(bank_dir)
+    questions = bank_dir / "20-questions.toml"
+    old = questions.stat()
+    _edit(questions, "difficulty = 2", "difficulty = 3")
+    os.utime(questions, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert questions.stat().st_size == old.st_size
+    after = read_bank(bank_dir)
+    assert len(parses) == 2 and len(hashes) == 2
+    assert after == read_bank(bank_dir, use_cache=False)
+
+
+def test_files_changed_just_before_the_stamp_are_always_hashed(
+    bank_dir: Path, parses: list[str], hashes: list[str]
+) -> None:
+    first = read_bank(bank_dir)  # the copies were just written: within the racy window
+    assert read_bank(bank_dir) == first
+    assert read_bank(bank_dir) == first
+    assert len(parses) == 1
+    assert len(hashes) == 3  # a hit each time, but by content
+
+
+def test_a_stamp_never_vouches_across_a_loader_change(
+    bank_dir: Path, parses: list[str], hashes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)
+    read_bank(bank_dir)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    read_bank(bank_dir)
+    assert len(parses) == 2 and len(hashes) == 2

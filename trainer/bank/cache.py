@@ -9,6 +9,16 @@ from another working folder, share one entry: paths as shown (relative to the wo
 put back in place when an entry is read. Each bank location has one entry file (named from its
 resolved path), and only the MAX_ENTRIES most recently used are kept.
 
+A warm start does not read or hash the bank: an entry also holds a *stamp*, each file's path
+within the bank, size, modification and change times (ns), inode and device, with the same
+version/FORMAT/code/path metadata as the key. When every file's stat matches the stamp, the entry
+is used without reading a byte of the bank. Any difference (a touch, an edit, a file added,
+removed, renamed or replaced) falls back to reading and hashing the files: the content key stays
+the last resort, so an edit is always seen, and an entry whose content still matches gets its
+stamp refreshed. A stamp is trusted only for files last modified at least RACY_NS before it was
+taken (as git does for its index): a file changed again within the same timestamp tick, with the
+same size, could otherwise look unchanged.
+
 Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
 pickle, which runs code when loaded). They live in ``<cache dir>/banks``, a folder the user owns
 with mode 0700 (closed again if found open); a folder owned by someone else, or a symlink, turns the
@@ -44,8 +54,10 @@ if TYPE_CHECKING:
     from trainer.bank.loader import LoadResult
 
 # Bump when the loader's output changes for the same files (new checks, new model fields...).
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"trainer-bank-cache-json\n"
+RACY_NS = 2_000_000_000  # a stamp vouches only for files modified this long before it was taken
+_now_ns = time.time_ns  # the stamps' clock (the file system's times are wall-clock times)
 SUBDIR = "banks"
 SUFFIX = ".json"
 MAX_ENTRIES = 8  # one per bank location
@@ -155,20 +167,69 @@ def _read_trusted(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def load(root: str, want: bytes, shown: Sequence[str]) -> LoadResult | None:
-    """The cached result for key ``want``, or None (a miss) for any reason at all.
+Stamp = dict[str, Any]  # {"meta": hex, "files": [[name, size, mtime_ns, ctime_ns, ino, dev]...],
+# "taken": ns}: the bank's files as stat sees them, taken before they are read
 
-    ``shown`` lists the paths as this run shows them (see ``_shown``): they replace the ones the
-    entry was written with.
-    """
-    path = entry_path(root)
-    if path is None:
+
+def _meta(resolved: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (__version__.encode(), str(FORMAT).encode(), code_fingerprint()):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    h.update(resolved.encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def stamp(resolved: str, files: Sequence[Path]) -> Stamp | None:
+    """The stamp of the bank at ``resolved`` (its real path) made of ``files``, or None when a file
+    cannot be stat'ed or is not a regular file (then the files are read, which reports it)."""
+    taken = _now_ns()  # before the stats: a file changed after this is never vouched for
+    rows: list[list[Any]] = []
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        name = os.path.relpath(os.path.realpath(file), resolved)
+        rows.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev])
+    return {"meta": _meta(resolved), "files": rows, "taken": taken}
+
+
+def vouches(old: Stamp | None, new: Stamp) -> bool:
+    """Whether the stored stamp ``old`` shows the files as they are now (``new``), every file having
+    been last modified at least RACY_NS before ``old`` was taken."""
+    if not isinstance(old, dict) or old.get("meta") != new["meta"]:
+        return False
+    taken = old.get("taken")
+    if old.get("files") != new["files"] or not isinstance(taken, int):
+        return False
+    return all(row[2] <= taken - RACY_NS and row[3] <= taken - RACY_NS for row in new["files"])
+
+
+def _stamp_line(current: Stamp | None) -> bytes:
+    return json.dumps(current, separators=(",", ":")).encode() + b"\n"
+
+
+def _split(data: bytes) -> tuple[bytes, Stamp | None, bytes] | None:
+    """(key, stamp, body) of an entry's bytes, or None when they are not an entry."""
+    head = len(MAGIC) + _DIGEST
+    if len(data) < head or not data.startswith(MAGIC):
         return None
-    data = _read_trusted(path)
-    if data is None or data[: len(MAGIC) + _DIGEST] != MAGIC + want:
+    end = data.find(b"\n", head)
+    if end < 0:
         return None
     try:
-        result = decode(json.loads(data[len(MAGIC) + _DIGEST :]), shown)
+        found = json.loads(data[head:end])
+    except ValueError:
+        return None
+    return data[len(MAGIC) : head], found if isinstance(found, dict) else None, data[end + 1 :]
+
+
+def _decode_entry(path: Path, body: bytes, shown: Sequence[str]) -> LoadResult | None:
+    try:
+        result = decode(json.loads(body), shown)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # a corrupt entry is only a miss
     with contextlib.suppress(OSError):
@@ -176,30 +237,78 @@ def load(root: str, want: bytes, shown: Sequence[str]) -> LoadResult | None:
     return result
 
 
-def store(root: str, have: bytes, result: LoadResult, shown: Sequence[str]) -> bool:
-    """Write the entry for key ``have``; False (and nothing written) when it cannot be."""
-    import tempfile  # only a miss writes (and tempfile costs the start a few ms to import)
+def load_stamped(root: str, current: Stamp, shown: Sequence[str]) -> LoadResult | None:
+    """The cached result when the entry's stamp vouches for the files as ``current`` shows them,
+    else None: the bank's files are neither read nor hashed."""
+    path = entry_path(root)
+    if path is None:
+        return None
+    data = _read_trusted(path)
+    parts = None if data is None else _split(data)
+    if parts is None or not vouches(parts[1], current):
+        return None
+    return _decode_entry(path, parts[2], shown)
 
+
+def load(
+    root: str, want: bytes, shown: Sequence[str], current: Stamp | None = None
+) -> LoadResult | None:
+    """The cached result for key ``want``, or None (a miss) for any reason at all.
+
+    ``shown`` lists the paths as this run shows them (see ``_shown``): they replace the ones the
+    entry was written with. A hit whose stamp no longer vouches for the files gets ``current``.
+    """
+    path = entry_path(root)
+    if path is None:
+        return None
+    data = _read_trusted(path)
+    parts = None if data is None else _split(data)
+    if parts is None or parts[0] != want:
+        return None
+    result = _decode_entry(path, parts[2], shown)
+    if result is not None and current is not None and not vouches(parts[1], current):
+        _write(path, MAGIC + want + _stamp_line(current) + parts[2])
+    return result
+
+
+def store(
+    root: str,
+    have: bytes,
+    result: LoadResult,
+    shown: Sequence[str],
+    current: Stamp | None = None,
+) -> bool:
+    """Write the entry for key ``have`` (and stamp ``current``); False (and nothing written) when
+    it cannot be."""
     path = entry_path(root)
     if path is None:
         return False
     try:
         data = json.dumps(encode(result, shown), ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
+        body = data.encode("utf-8", "surrogateescape")
+    except (TypeError, ValueError, UnicodeError):
         return False
+    if not _write(path, MAGIC + have + _stamp_line(current) + body):
+        return False
+    prune(path.parent)
+    return True
+
+
+def _write(path: Path, payload: bytes) -> bool:
+    """Write an entry atomically (a 0600 temporary file, then os.replace)."""
+    import tempfile  # only a miss writes (and tempfile costs the start a few ms to import)
+
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:  # mkstemp: mode 0600
-            f.write(MAGIC + have)
-            f.write(data.encode("utf-8", "surrogateescape"))
+            f.write(payload)
         os.replace(tmp, path)
-    except (OSError, UnicodeError):
+    except OSError:
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         return False
-    prune(path.parent)
     return True
 
 

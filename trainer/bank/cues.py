@@ -30,7 +30,12 @@ from trainer.bank.answers import LETTERS
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.models import CLOZE_BLANK, Bank, Question
-from trainer.bank.words import Token, content_tokens, content_words
+from trainer.bank.words import (
+    content_token_words,
+    content_tokens,
+    content_vocabulary,
+    content_words,
+)
 
 RUN_WORDS = 4
 STATEMENT_RUN_WORDS = 5
@@ -43,7 +48,7 @@ Gram = tuple[str, ...]
 class KeyPhrase:
     label: str  # "the key (option B) of", "the answer to blank 2 of", ...
     text: str
-    tokens: tuple[Token, ...]
+    words: tuple[str, ...]  # content_token_words(text): offsets are found only for a cue
     must_include: frozenset[str] = frozenset()  # a run must hold one of these words
     run: int = RUN_WORDS  # words in a run that gives the phrase away
 
@@ -54,15 +59,14 @@ class Seen:
     def __init__(self, field: str, words: tuple[str, ...]) -> None:
         self.field = field  # "stem", "options[2].why", ...
         self.words = words
-        self._at: dict[str, list[int]] | None = None  # word -> its positions, made when needed
+        self._joined: str | None = None  # " w1 w2 ... ", made when needed
 
     def holds(self, run: Gram) -> bool:
-        if self._at is None:
-            self._at = defaultdict(list)
-            for i, w in enumerate(self.words):
-                self._at[w].append(i)
-        n = len(run)
-        return any(self.words[i : i + n] == run for i in self._at.get(run[0], ()))
+        """The words of ``run`` appear here consecutively, in order. Content words are runs of
+        [a-z0-9], so a space-separated join matches whole words only."""
+        if self._joined is None:
+            self._joined = f" {' '.join(self.words)} "
+        return f" {' '.join(run)} " in self._joined
 
 
 def filled_stem(q: Question) -> str:
@@ -81,23 +85,24 @@ def key_phrases(q: Question) -> list[KeyPhrase]:
         for i in q.correct_indexes:
             text = q.options[i].text
             label = f"the key (option {LETTERS[i]}) of"
-            out.append(KeyPhrase(label, text, tuple(content_tokens(text))))
+            out.append(KeyPhrase(label, text, content_token_words(text)))
     elif q.type == "true_false" and q.answer:
-        tokens = tuple(content_tokens(q.stem))
-        out.append(KeyPhrase("the true statement of", q.stem, tokens, run=STATEMENT_RUN_WORDS))
+        words = content_token_words(q.stem)
+        out.append(KeyPhrase("the true statement of", q.stem, words, run=STATEMENT_RUN_WORDS))
     elif q.type == "cloze":
         text = filled_stem(q)
-        tokens = tuple(content_tokens(text))
+        words = content_token_words(text)
         for n, answers in enumerate(q.blanks, start=1):
             if not answers:
                 continue
-            words = frozenset(t.word for t in content_tokens(answers[0]))
-            if words:
-                out.append(KeyPhrase(f"the answer to blank {n} of", text, tokens, words))
+            must = frozenset(content_token_words(answers[0]))
+            if must:
+                out.append(KeyPhrase(f"the answer to blank {n} of", text, words, must))
     return out
 
 
-def seen_texts(q: Question) -> list[Seen]:
+def seen_fields(q: Question) -> list[tuple[str, str]]:
+    """(field, text) of everything the trainee sees of q (a cloze stem with its answers)."""
     fields: list[tuple[str, str]] = [("stem", filled_stem(q) if q.type == "cloze" else q.stem)]
     for i, o in enumerate(q.options, start=1):
         if o.correct:  # a distractor states nothing as true
@@ -105,34 +110,43 @@ def seen_texts(q: Question) -> list[Seen]:
         fields.append((f"options[{i}].why", o.why))
     fields += [("model_answer", q.model_answer), ("steps", "\n".join(q.steps))]
     fields.append(("explanation", q.explanation))
-    return [Seen(f, content_words(text)) for f, text in fields if text]
+    return [(f, text) for f, text in fields if text]
 
 
-def _candidate_runs(key: KeyPhrase) -> list[tuple[Gram, str]]:
-    """The runs of a key phrase that would give it away, each with its original text."""
-    toks = key.tokens
-    words = tuple(t.word for t in toks)
+def seen_texts(q: Question) -> list[Seen]:
+    return [Seen(f, content_words(text)) for f, text in seen_fields(q)]
+
+
+Run = tuple[Gram, KeyPhrase, int, int]  # the words, their key phrase, token span [i, j)
+
+
+def _candidate_runs(key: KeyPhrase) -> list[Run]:
+    """The runs of a key phrase that would give it away (see ``_shown`` for their text)."""
+    words = key.words
     k = key.run
-
-    def shown(i: int, j: int) -> str:
-        text = key.text[toks[i].start : toks[j - 1].end]
-        closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
-        return text + closing if closing == ")" and text.count("(") > text.count(")") else text
-
-    runs = [
-        (words[i : i + k], shown(i, i + k))
-        for i in range(len(toks) - k + 1)
-        if not key.must_include or key.must_include & set(words[i : i + k])
+    must = key.must_include
+    runs: list[Run] = [
+        (words[i : i + k], key, i, i + k)
+        for i in range(len(words) - k + 1)
+        if not must or not must.isdisjoint(words[i : i + k])
     ]
-    if key.must_include:
-        n = len(key.must_include)
-        starts = [i for i, t in enumerate(toks) if t.word in key.must_include]
-        if 2 <= n < k and starts and set(words[starts[0] : starts[0] + n]) == key.must_include:
+    if must:
+        n = len(must)
+        starts = [i for i, w in enumerate(words) if w in must]
+        if 2 <= n < k and starts and set(words[starts[0] : starts[0] + n]) == must:
             # a multi-word answer on its own ("anaesthesia dolorosa")
-            runs.append((words[starts[0] : starts[0] + n], shown(starts[0], starts[0] + n)))
-    elif 2 <= len(toks) < k:
-        runs.append((words, shown(0, len(toks))))
+            runs.append((words[starts[0] : starts[0] + n], key, starts[0], starts[0] + n))
+    elif 2 <= len(words) < k:
+        runs.append((words, key, 0, len(words)))
     return runs
+
+
+def _shown(key: KeyPhrase, i: int, j: int) -> str:
+    """The original text of tokens [i, j) of a key phrase (with a closing bracket it opened)."""
+    toks = content_tokens(key.text)  # the same tokens as key.words, with their offsets
+    text = key.text[toks[i].start : toks[j - 1].end]
+    closing = key.text[toks[j - 1].end : toks[j - 1].end + 1]
+    return text + closing if closing == ")" and text.count("(") > text.count(")") else text
 
 
 @dataclass(frozen=True)
@@ -146,8 +160,20 @@ class Cue:
 
 def find_cues(bank: Bank) -> list[Cue]:
     active = bank.active_questions
-    seen = {q.id: seen_texts(q) for q in active}
-    vocabulary = {q.id: set().union(*(s.words for s in seen[q.id])) for q in active}
+    # Every question's vocabulary (one pass over all its text); its texts word by word only for a
+    # question whose vocabulary holds a sibling's run (about one in ten at 10,000 questions).
+    vocabulary = {
+        q.id: content_vocabulary("\n".join(text for _, text in seen_fields(q))) for q in active
+    }
+    seen_made: dict[str, list[Seen]] = {}
+    by_id = {q.id: q for q in active}
+
+    def seen_of(qid: str) -> list[Seen]:
+        found = seen_made.get(qid)
+        if found is None:
+            found = seen_made[qid] = seen_texts(by_id[qid])
+        return found
+
     postings: dict[str, set[str]] = {}  # word -> ids of the questions using it (made when needed)
     df: dict[Gram, int] = {}
 
@@ -159,7 +185,7 @@ def find_cues(bank: Bank) -> list[Cue]:
                     postings.setdefault(w, set()).add(qid)
         if run not in df:
             ids = set.intersection(*sorted((postings[w] for w in set(run)), key=len))
-            df[run] = sum(1 for qid in ids if any(s.holds(run) for s in seen[qid]))
+            df[run] = sum(1 for qid in ids if any(s.holds(run) for s in seen_of(qid)))
         return df[run] > COMMON_DF
 
     by_objective: dict[str, list[Question]] = defaultdict(list)
@@ -168,14 +194,14 @@ def find_cues(bank: Bank) -> list[Cue]:
             by_objective[oid].append(q)
     cues: list[Cue] = []
     for b in active:
-        runs = [(key, run, text) for key in key_phrases(b) for run, text in _candidate_runs(key)]
+        runs = [run for key in key_phrases(b) for run in _candidate_runs(key)]
         if not runs:
             continue
         siblings = {a.id: a for oid in b.objectives for a in by_objective[oid] if a.id != b.id}
         for a in siblings.values():
             words = vocabulary[a.id]
-            found = [r for r in runs if words.issuperset(r[1])]
-            cue = _first_cue(a, b, seen[a.id], found, common) if found else None
+            found = [r for r in runs if words.issuperset(r[0])]
+            cue = _first_cue(a, b, seen_of(a.id), found, common) if found else None
             if cue is not None:
                 cues.append(cue)
     return cues
@@ -185,13 +211,13 @@ def _first_cue(
     a: Question,
     b: Question,
     texts: list[Seen],
-    runs: list[tuple[KeyPhrase, Gram, str]],
+    runs: list[Run],
     common: Callable[[Gram], bool],
 ) -> Cue | None:
     for s in texts:
-        for key, run, text in runs:
+        for run, key, i, j in runs:
             if s.holds(run) and not common(run):
-                return Cue(a, s.field, b, key.label, text)
+                return Cue(a, s.field, b, key.label, _shown(key, i, j))
     return None
 
 

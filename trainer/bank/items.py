@@ -42,6 +42,7 @@ TYPE_KEYS: dict[str, set[str]] = {
     "recall": {"model_answer"},
 }
 ALL_QUESTION_KEYS = COMMON_KEYS.union(*TYPE_KEYS.values())
+NOT_FOR_TYPE = {t: ALL_QUESTION_KEYS - COMMON_KEYS - keys for t, keys in TYPE_KEYS.items()}
 OPTION_KEYS = {"text", "correct", "why"}
 IGNORE_KEYS = {"code", "reason", "other"}
 
@@ -115,9 +116,11 @@ def _read_question(doc: Document, block: Block, table: dict[str, Any]) -> Questi
         )
         qtype = None
     block.unknown_keys(table, ALL_QUESTION_KEYS, "a question")
-    for key in table:
-        if qtype is not None and key in ALL_QUESTION_KEYS - COMMON_KEYS - TYPE_KEYS[qtype]:
-            block.error("field-not-for-type", key, f"{key!r} is not used by {qtype} questions")
+    if qtype is not None:
+        not_for_type = NOT_FOR_TYPE[qtype]
+        for key in table:
+            if key in not_for_type:
+                block.error("field-not-for-type", key, f"{key!r} is not used by {qtype} questions")
     qid = block.text(table, "id")
     objectives = block.texts(table, "objectives")
     stem = block.text(table, "stem")

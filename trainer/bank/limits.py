@@ -8,11 +8,12 @@ checked for characters a terminal would act on or that hide text (trainer.safete
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from trainer.safetext import describe, forbidden
+from trainer.safetext import FORBIDDEN, describe, forbidden
 
 if TYPE_CHECKING:
     from trainer.bank.fields import Sink
@@ -35,9 +36,52 @@ def fold(text: str) -> str:
 Where = Callable[[], int | None]
 
 
+def _strings(data: Any) -> list[str]:
+    """Every string of parsed TOML, keys included (tomllib makes plain dicts, lists and str)."""
+    out: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            out.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return out
+
+
+# TOML escapes that can make a character the text does not show (\t and \n are allowed).
+_RISKY_ESCAPE = re.compile(r"\\[bfruU]")
+
+
+def _plainly_clean(text: str) -> bool:
+    """True when no string parsed from ``text`` can hold a forbidden character or be longer than
+    MAX_TEXT: none is in the text, no escape could make one, and no string can be longer than its
+    line (no multi-line strings; an escape only ever shortens a string)."""
+    return (
+        FORBIDDEN.search(text) is None
+        and _RISKY_ESCAPE.search(text) is None
+        and '"""' not in text
+        and "'''" not in text
+        and max(map(len, text.split("\n"))) <= MAX_TEXT
+    )
+
+
 def check_strings(doc: Document, sink: Sink) -> None:
     """Report each string (value or key) of ``doc`` that holds a forbidden character or is longer
-    than MAX_TEXT, with its line, id and field. Lines are looked up only for a problem."""
+    than MAX_TEXT, with its line, id and field. Lines are looked up only for a problem.
+
+    The usual case, a file with no such string, is settled at C speed: from the file's text when
+    it has no multi-line string and no escape that could make a forbidden character, else in one
+    pass over all its strings together (joined by line breaks, which are allowed). Only a file
+    with a problem is walked field by field to name it."""
+    if doc.text and _plainly_clean(doc.text):
+        return
+    every = _strings(doc.data)
+    if FORBIDDEN.search("\n".join(every)) is None and max(map(len, every), default=0) <= MAX_TEXT:
+        return
     lines = doc.lines
 
     def report(text: str, field: str, ident: str, where: Where) -> None:

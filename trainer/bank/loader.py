@@ -4,7 +4,8 @@
 message ending with a ``[code]``). It returns the Bank when there are no errors (warnings allowed).
 
 Every file is read once, then parsed and scanned once. The whole result is cached (see
-trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not parsed again.
+trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not parsed again; a warm
+start whose files' stats match the entry's stamp does not even read them.
 """
 
 from __future__ import annotations
@@ -75,7 +76,18 @@ def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
     files: list[tuple[str, bytes | None, list[Problem]]] = []
     read: list[tuple[Path, bytes | None]] = []
     total = 0
-    for file in discover(path, sink):
+    found = discover(path, sink)
+    names = [display(path), str(path), *(display(file) for file in found)]
+    resolved = os.path.realpath(path)
+    current = None
+    if use_cache and found and not sink.problems:
+        # A warm start: the files' stats alone, matching the entry's stamp, serve the cache.
+        current = cache.stamp(resolved, found)
+        if current is not None:
+            cached = cache.load_stamped(str(path), current, names)
+            if cached is not None:
+                return cached
+    for file in found:
         own = Sink()  # kept apart so that problems stay in file order, reading then parsing
         shown = display(file)
         bad = forbidden(file.name)
@@ -100,19 +112,17 @@ def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
         files.append((shown, raw, own.problems))
         read.append((file, raw))
     key = None
-    names = [display(path), str(path), *(name for name, _, _ in files)]
     if use_cache and files and not sink.problems and all(raw is not None for _, raw, _ in files):
-        resolved = os.path.realpath(path)
         key = cache.key(
             resolved,
             [(os.path.relpath(os.path.realpath(f), resolved), raw or b"") for f, raw in read],
         )
-        cached = cache.load(str(path), key, names)
+        cached = cache.load(str(path), key, names, current)
         if cached is not None:
             return cached
     result = _parse(path, files, sink)
     if key is not None:
-        cache.store(str(path), key, result, names)
+        cache.store(str(path), key, result, names, current)
     return result
 
 

@@ -84,6 +84,11 @@ def content_tokens(text: str) -> list[Token]:
     return out
 
 
+def content_token_words(text: str) -> tuple[str, ...]:
+    """The words of ``content_tokens(text)``, without their offsets (made at C speed)."""
+    return tuple(w for w in map(fold, _TOKEN.findall(text)) if w not in STOPWORDS)
+
+
 _CONTENT: dict[str, str] = {}  # lower-case word -> its folded form, or "" for a function word
 _CONTENT_MAX = 1 << 17
 
@@ -101,6 +106,22 @@ def content_words(text: str) -> tuple[str, ...]:
         if w:
             out.append(w)
     return tuple(out)
+
+
+def content_vocabulary(text: str) -> set[str]:
+    """The set of ``content_words(text)``, made without building the sequence."""
+    if len(_CONTENT) > _CONTENT_MAX:
+        _CONTENT.clear()
+    raws = set(_TOKEN.findall(text.lower()))
+    try:  # the usual case, every word met before: the loop runs in C
+        out = set(map(_CONTENT.__getitem__, raws))
+    except KeyError:
+        for raw in raws.difference(_CONTENT):
+            folded = fold(raw)
+            _CONTENT[raw] = "" if folded in STOPWORDS else folded
+        out = set(map(_CONTENT.__getitem__, raws))
+    out.discard("")
+    return out
 
 
 def is_common_word(answer: str) -> bool:
