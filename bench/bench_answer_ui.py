@@ -26,23 +26,11 @@ from typing import Any
 
 import harness
 from harness import Result
+from support import rate_current, rating_bar, settle, submit_current
 
 from trainer.bank import load_bank
 from trainer.engine import Engine, Settings
 from trainer.paths import bundled_bank
-
-
-async def _settle(pilot: Any) -> None:
-    """Every pending message of the screen processed, then one refresh."""
-    await pilot._wait_for_screen()
-    done = asyncio.get_running_loop().create_future()
-
-    def mark() -> None:
-        if not done.done():
-            done.set_result(None)
-
-    pilot.app.screen.call_after_refresh(mark)
-    await done
 
 
 def _bare_app() -> Any:
@@ -72,38 +60,9 @@ def _bare_app() -> Any:
     return app
 
 
-async def _submit(pilot: Any) -> bool:
-    """Answer the current question through its widget (untimed). False if no question is shown."""
-    from trainer.tui.screens.question import QuestionScreen
-    from trainer.tui.widgets.rating_bar import RatingBar
-
-    screen = pilot.app.screen
-    if not isinstance(screen, QuestionScreen) or screen.question is None:
-        return False
-    widget: Any = screen._answer_widget()  # the concrete widget of this question type
-    kind = screen.question.type
-    with pilot.app._context():  # two apps share this task: act as this one
-        if kind in ("single", "multiple", "true_false"):
-            widget.action_press_letter(widget.keys[0])
-            widget.action_submit()
-        elif kind == "order":
-            widget.action_submit()
-        elif kind == "cloze":
-            for inp in widget._inputs():
-                inp.value = "x"
-            from trainer.tui.messages import AnswerSubmitted
-
-            widget.post_message(AnswerSubmitted())
-        else:
-            widget.action_reveal()
-    await _settle(pilot)
-    return bool(screen.query(RatingBar))
-
-
 async def measure(rounds: int) -> tuple[list[float], list[float]]:
     from trainer.tui.run import make_app
     from trainer.tui.screens.question import QuestionScreen
-    from trainer.tui.widgets.rating_bar import RatingBar
 
     bank, problems = load_bank(bundled_bank())
     assert bank is not None, problems
@@ -122,34 +81,28 @@ async def measure(rounds: int) -> tuple[list[float], list[float]]:
         ):
             with app._context():
                 app.action_study()
-            await _settle(pilot)
+            await settle(pilot)
             i = 0
             while len(subj) < rounds:
-                if not await _submit(pilot):
+                if not await submit_current(app, pilot):
                     now[0] += timedelta(days=1)
                     with app._context():
                         app.action_study()
-                    await _settle(pilot)
+                    await settle(pilot)
                     if not isinstance(app.screen, QuestionScreen):
                         raise RuntimeError(f"study did not start: {type(app.screen).__name__}")
                     continue
-                bar = app.screen.query_one(RatingBar)
+                bar = rating_bar(app)
 
                 async def subject(bar: Any = bar) -> float:
                     t = time.perf_counter()
-                    with app._context():
-                        bar.action_rate_suggested()
-                    await _settle(pilot)
-                    elapsed = time.perf_counter() - t
-                    screen = app.screen
-                    if isinstance(screen, QuestionScreen) and screen.submitted:
-                        raise RuntimeError("the rating did not lead to the next question")
-                    return elapsed
+                    await rate_current(app, pilot, bar)
+                    return time.perf_counter() - t
 
                 async def baseline() -> float:
                     t = time.perf_counter()
                     bare.post_message(bare.next_message())
-                    await _settle(bare_pilot)
+                    await settle(bare_pilot)
                     return time.perf_counter() - t
 
                 if i % 2 == 0:

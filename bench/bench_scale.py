@@ -6,7 +6,8 @@ Each operation is timed on both in alternation and reported as large / small:
 * bank load (parse): ``load_bank(path)`` with the parsed-bank cache off (``TRAINER_CACHE=0``):
   TOML parsing, validation, lint;
 * bank load (cached): ``load_bank(path)`` hitting the parsed-bank cache (trainer/bank/cache.py:
-  hashing the files, unpickling the entry), the usual start once a bank has been read;
+  the files' stats checked against the entry's stamp, the JSON entry read), the usual start once a
+  bank has been read;
 * engine open: ``Engine.open`` on the existing database (inspection, migration check, sync), closed;
 * start to first question (in process): load_bank (cached) + Engine.open + next_question;
 * the due query: ``Store.due_cards`` (the SQL behind the review queue), and ``counts()`` (the whole

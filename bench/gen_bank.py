@@ -19,6 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import support  # noqa: F401  (puts the repo on sys.path)
+
+from trainer.bank.words import is_common_word
+
 TOPICS = (
     "indications",
     "patient-selection",
@@ -47,6 +51,8 @@ _WORD_TEXT = (
     "oblique view tip shaft curve gauge length "
 )
 WORDS = tuple(_WORD_TEXT.split())
+# Cloze answers: no everyday word a trainee may write in another form (cloze-common-word).
+CLOZE_WORDS = tuple(w for w in WORDS if not is_common_word(w))
 
 
 def _words(rng: random.Random, n: int) -> str:
@@ -81,6 +87,7 @@ def _question(i: int, obj: str, qtype: str, rng: random.Random) -> list[str]:
         f"id = {_q(qid)}",
         f"type = {_q(qtype)}",
         f"objectives = [{_q(obj)}]",
+        f"kind = {_q('recall' if qtype in ('true_false', 'recall') else 'application')}",
         f"difficulty = {1 + i % 3}",
         f'tags = ["generated", "set-{i % 7}"]',
     ]
@@ -129,7 +136,7 @@ def _question(i: int, obj: str, qtype: str, rng: random.Random) -> list[str]:
         out.append("steps = [" + ", ".join(_q(s) for s in steps) + "]")
         out.append(f"explanation = {_q(explanation)}")
     elif qtype == "cloze":
-        a1, a2 = rng.choice(WORDS), rng.choice(WORDS)
+        a1, a2 = rng.choice(CLOZE_WORDS), rng.choice(CLOZE_WORDS)
         stem = (
             f"Case {i}. {_sentence(rng, 8)} The probe is placed under {{{{{a1}|{a1}s}}}} "
             f"guidance near the {{{{{a2}}}}} before heating."

@@ -12,7 +12,8 @@ Two ways:
   ``Engine.open`` (so the schema, the migrations and the cards are the engine's own), then writes
   the review log straight into the storage layer's schema with sqlite3, in batches of 50,000 per
   transaction, and sets each card's final FSRS-like state (review/relearning, stability,
-  difficulty, due, reps, lapses) consistently with its log. The column lists are checked against
+  difficulty, due, reps, lapses, and a learning step on (re)learning cards, which py-fsrs
+  requires) consistently with its log. The column lists are checked against
   the live schema first, so a schema change fails loudly here instead of producing a wrong file.
 
 Reviews are spread over the three years before "now" (the real time when the module is imported,
@@ -33,15 +34,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import harness  # noqa: F401  (puts the repo on sys.path)
+from support import respond
 
-from trainer.bank.models import Bank, Question
+from trainer.bank.models import Bank
 
 # "Now" is the real time at import: the app, started as a process, runs on the real clock, so the
 # history must end in its past (reviews dated in its future would all count as "today").
 NOW = datetime.now(UTC).replace(microsecond=0)
 DIRECT_FROM = 20_000
 BATCH = 50_000
+LEARNING_GAP_US = 10 * 60 * 1_000_000  # a (re)learning card: due 10 minutes after its answer
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 LOG_COLUMNS = (
@@ -58,24 +60,7 @@ LOG_COLUMNS = (
     "card_before",
     "card_after",
 )
-CARD_COLUMNS = ("state", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-
-
-def respond(q: Question, right: bool) -> Any:
-    """A right or wrong response to q, in the engine's Response shapes."""
-    if q.type == "single":
-        good = q.correct_indexes[0]
-        return good if right else (good + 1) % len(q.options)
-    if q.type == "multiple":
-        return frozenset(q.correct_indexes) if right else frozenset()
-    if q.type == "true_false":
-        return bool(q.answer) if right else not q.answer
-    if q.type == "order":
-        steps = tuple(range(len(q.steps)))
-        return steps if right else steps[::-1]
-    if q.type == "cloze":
-        return tuple(b[0] for b in q.blanks) if right else tuple("zzz" for _ in q.blanks)
-    return None
+CARD_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
 @dataclass
@@ -136,7 +121,7 @@ def _snapshot(st: dict[str, Any]) -> str:
     return json.dumps(
         {
             "state": st["state"],
-            "step": 0 if st["state"] in ("learning", "relearning") else None,
+            "step": st["step"],
             "stability": st["stability"],
             "difficulty": st["difficulty"],
             "due": st["due"],
@@ -185,6 +170,7 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
             cid, _q = cards[rng.randrange(len(cards))]
             st = state.get(cid) or {
                 "state": "new",
+                "step": None,
                 "stability": None,
                 "difficulty": None,
                 "due": None,
@@ -214,7 +200,14 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
                 st["stability"] = round(stab, 4)
                 st["difficulty"] = round(diff, 4)
                 st["last_review"] = t
-                st["due"] = t + int(stab * 86_400_000_000)
+                # py-fsrs needs a learning step on (re)learning cards, and none on review cards;
+                # a (re)learning card is due again within minutes, a review card in days.
+                if st["state"] == "review":
+                    st["step"] = None
+                    st["due"] = t + int(stab * 86_400_000_000)
+                else:
+                    st["step"] = 0
+                    st["due"] = t + LEARNING_GAP_US
                 st["reps"] += 1
             state[cid] = st
             right = rating > 1
@@ -246,7 +239,7 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
         # interval from how often it was actually reviewed (the mean gap between its reviews,
         # scaled log-normally), due after its last review. About a fifth end up due "now".
         for st in state.values():
-            if st["reps"] == 0 or st["state"] == "learning":
+            if st["reps"] == 0 or st["state"] != "review":
                 continue
             gap_days = 3 * 365 / st["reps"]
             stab = round(gap_days * rng.lognormvariate(0.3, 0.5), 4)
@@ -258,7 +251,7 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
             [
                 (
                     st["state"],
-                    0 if st["state"] in ("learning", "relearning") else None,  # as FSRS keeps it
+                    st["step"],
                     st["stability"],
                     st["difficulty"],
                     st["due"],

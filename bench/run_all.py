@@ -7,7 +7,10 @@
 Every figure is a ratio against a baseline measured in the same run, in paired, alternating rounds
 (see harness.py). Benchmarks: start (time to first question), answer (answer path vs fsync),
 answer_ui (the UI repaint after a rating, Pilot), scale (10,000 questions / 1,000,000 reviews vs
-the bundled bank), export (10,000 notes vs bare genanki), memory (peak RSS vs a bare Textual app).
+the bundled bank), export (10,000 notes vs bare genanki), memory (peak RSS vs a bare Textual app),
+parse (a 10,000-question bank's cold parse vs tomllib alone, its warm start vs reading the
+cache entry), tmux (the app in a real terminal: start, submit -> feedback, rating -> next, memory
+over a long session, each against a bare Textual app).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 import harness
 from harness import Result
 
-BENCHMARKS = ("start", "answer", "answer_ui", "scale", "export", "memory")
+BENCHMARKS = ("start", "answer", "answer_ui", "scale", "parse", "export", "memory", "tmux")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ BANK_ENV = "TRAINER_BANK"
 CACHE_DIR_ENV = "TRAINER_CACHE_DIR"
 CACHE_ENV = "TRAINER_CACHE"
 CACHE_OFF = ("0", "off", "false", "no")
+CONFIG_ENV = "TRAINER_CONFIG"
 
 
 def bundled_bank() -> Path:
@@ -54,3 +55,13 @@ def cache_dir() -> Path | None:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def default_config() -> Path:
+    """``--config`` wins over ``TRAINER_CONFIG``, which wins over the user config directory."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"

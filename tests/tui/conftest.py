@@ -12,7 +12,7 @@ import pytest
 
 from trainer.bank import load_bank
 from trainer.bank.models import Bank
-from trainer.engine import Settings
+from trainer.config import load_config
 from trainer.tui.app import TrainerApp
 from trainer.tui.run import make_app
 
@@ -55,7 +55,7 @@ AppFactory = Callable[..., TrainerApp]
 
 @pytest.fixture
 def new_app(mini_bank: Bank, db_path: Path, clock: Clock, tmp_path: Path) -> AppFactory:
-    """Build a fresh app on the same database (call again for a 'restart')."""
+    """Build a fresh app on the same database and config file (call again for a 'restart')."""
 
     def factory(bank: Bank | None = None) -> TrainerApp:
         return make_app(
@@ -63,7 +63,7 @@ def new_app(mini_bank: Bank, db_path: Path, clock: Clock, tmp_path: Path) -> App
             db_path,
             clock=clock,
             seed=SEED,
-            settings=Settings(tz=UTC),
+            config=load_config(tmp_path / "config.toml", tz=UTC),
             export_dir=tmp_path / "exports",
             cursor_blink=False,
         )

@@ -93,8 +93,7 @@ async def test_browse_filters_and_opens_a_question(app: TrainerApp) -> None:
         search.value = ""
         await settle(pilot)
         assert table.row_count == 6
-        await pilot.press("enter")  # search Enter moves to the table
-        await pilot.press("enter")  # open the first row
+        await pilot.press("enter")  # search Enter opens the highlighted (first) row
         await settle(pilot)
         assert isinstance(app.screen, QuestionDetailScreen)
         assert "Never answered" in screen_text(pilot)
@@ -109,7 +108,10 @@ async def test_stats_and_help_open(app: TrainerApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
         assert "6 new" in text_of(pilot, "#stats-summary")
-        assert len(app.screen.query(".plot")) == 3
+        assert len(app.screen.query(".plot")) == 5  # 3 of the history, 2 of the workload
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "answers a day over the next year" in text_of(pilot, "#stats-workload")
         await pilot.press("escape", "question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

@@ -144,4 +144,20 @@ def test_stats(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["t"])
+
+    async def open_stats(pilot: Pilot[None]) -> None:
+        await pilot.press("t")
+        await pilot.app.workers.wait_for_complete()  # the workload simulation
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_stats)
+
+
+@SIZES
+def test_settings(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
+    async def open_settings(pilot: Pilot[None]) -> None:
+        await pilot.press("comma")
+        await pilot.app.workers.wait_for_complete()  # the workload beside the retention
+        await pilot.pause()
+
+    assert snap_compare(new_app(), terminal_size=size, run_before=open_settings)

@@ -8,9 +8,11 @@ TRAINER_CACHE_DIR). Whether a load was a hit is seen by counting calls of the lo
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +49,12 @@ def bank_dir(mini_2files_path: Path, tmp_path: Path) -> Path:
 def _entries(cache_root: Path) -> list[Path]:
     folder = cache_root / cache.SUBDIR
     return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _unstamped(data: bytes) -> bytes:
+    """An entry's bytes without its stamp line (which holds the time it was taken)."""
+    head = len(cache.MAGIC) + 32
+    return data[:head] + data[data.index(b"\n", head) + 1 :]
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -140,7 +148,7 @@ def test_the_same_bank_seen_from_another_directory_shows_its_own_paths(
 
 @pytest.mark.parametrize(
     "damage",
-    ["garbage", "truncated", "empty", "wrong key", "another type", "bad pickle"],
+    ["garbage", "truncated", "empty", "wrong key", "another type", "bad json", "a pickle"],
 )
 def test_a_bad_entry_is_ignored_and_rewritten(
     bank_dir: Path, parses: list[str], _private_bank_cache: Path, damage: str
@@ -158,12 +166,14 @@ def test_a_bad_entry_is_ignored_and_rewritten(
     elif damage == "wrong key":
         entry.write_bytes(data[: len(cache.MAGIC)] + bytes(32) + data[header:])
     elif damage == "another type":
-        entry.write_bytes(data[:header] + pickle.dumps({"not": "a result"}))
+        entry.write_bytes(data[:header] + json.dumps({"not": "a result"}).encode())
+    elif damage == "bad json":
+        entry.write_bytes(data[:header] + b"{not json at all")
     else:
-        entry.write_bytes(data[:header] + b"\x80\x05not a pickle at all")
+        entry.write_bytes(data[:header] + pickle.dumps(good))
     assert read_bank(bank_dir) == good
     assert len(parses) == 2  # the bad entry was a miss
-    assert entry.read_bytes() == data  # and it was rewritten
+    assert _unstamped(entry.read_bytes()) == _unstamped(data)  # and it was rewritten
     assert read_bank(bank_dir) == good
     assert len(parses) == 2
 
@@ -285,3 +295,240 @@ def test_a_bank_that_cannot_be_read_is_never_cached(
     empty.mkdir()
     assert read_bank(empty).errors
     assert _entries(_private_bank_cache) == []
+
+
+class Planted:
+    """A pickle that runs code when loaded: it writes a file, then builds a harmless dict."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.write_text, (self.marker, "pwned"))
+
+
+def test_a_planted_pickle_with_the_right_key_runs_nothing(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, tmp_path: Path
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    data = entry.read_bytes()
+    marker = tmp_path / "pwned.txt"
+    entry.write_bytes(data[: len(cache.MAGIC) + 32] + pickle.dumps(Planted(marker)))
+    assert read_bank(bank_dir) == good
+    assert not marker.exists()
+    assert len(parses) == 2  # a miss: the entry is JSON or nothing
+    assert entry.read_bytes()[len(cache.MAGIC) + 32 :].startswith(b"{")
+
+
+def test_the_entries_folder_is_private_and_entries_are_0600(
+    bank_dir: Path, _private_bank_cache: Path
+) -> None:
+    read_bank(bank_dir)
+    folder = _private_bank_cache / cache.SUBDIR
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    [entry] = _entries(_private_bank_cache)
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o666])
+def test_an_entry_open_to_others_is_ignored(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, mode: int
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    entry.chmod(mode)
+    assert read_bank(bank_dir) == good
+    assert len(parses) == 2  # ignored, then rewritten privately
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    read_bank(bank_dir)
+    assert len(parses) == 2
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o770, 0o1777])
+def test_an_entries_folder_of_ours_open_to_others_is_closed_again(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, mode: int
+) -> None:
+    read_bank(bank_dir)
+    folder = _private_bank_cache / cache.SUBDIR
+    folder.chmod(mode)
+    read_bank(bank_dir)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert len(parses) == 1  # our own 0600 entry, still trusted
+
+
+def test_old_pickle_entries_are_removed_never_read(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, tmp_path: Path
+) -> None:
+    read_bank(bank_dir)
+    folder = _private_bank_cache / cache.SUBDIR
+    marker = tmp_path / "pwned.txt"
+    old = folder / "0123456789abcdef0123456789abcdef.pickle"
+    old.write_bytes(pickle.dumps(Planted(marker)))
+    _edit(bank_dir / "20-questions.toml", "difficulty = 2", "difficulty = 3")
+    read_bank(bank_dir)  # a miss: writes, then prunes
+    assert not old.exists() and not marker.exists()
+
+
+def test_an_entries_folder_that_is_a_symlink_turns_the_cache_off(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (_private_bank_cache / cache.SUBDIR).symlink_to(elsewhere)
+    read_bank(bank_dir)
+    read_bank(bank_dir)
+    assert len(parses) == 2
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
+@pytest.mark.parametrize("what", ["entry", "folder"])
+def test_an_entry_or_folder_of_another_owner_is_ignored(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, what: str
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    os.chown(entry if what == "entry" else entry.parent, 65534, 65534)
+    assert read_bank(bank_dir) == good
+    assert len(parses) == 2
+
+
+def test_relative_and_absolute_spellings_share_one_entry(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit(bank_dir / "20-questions.toml", 'id = "mini-q-order"', 'id = "mini-q-single"')
+    monkeypatch.chdir(bank_dir.parent)
+    relative = read_bank(Path("bank"))
+    absolute = read_bank(bank_dir)
+    monkeypatch.chdir(bank_dir)
+    here = read_bank(Path("."))
+    assert len(parses) == 1  # one parse, three spellings, two working folders
+    assert len(_entries(_private_bank_cache)) == 1
+    # each is what an uncached read shows from where it was made
+    assert here == read_bank(Path("."), use_cache=False)
+    monkeypatch.chdir(bank_dir.parent)
+    assert relative == read_bank(Path("bank"), use_cache=False)
+    assert absolute == read_bank(bank_dir, use_cache=False)
+    assert any(p.path == "bank/20-questions.toml" for p in relative.errors)
+    assert any(p.path == "20-questions.toml" for p in here.errors)
+
+
+# ----------------------------------------------------------------------------- the stamp
+# A warm start validates the entry by each file's stat (path, size, mtime, ctime, inode) and reads
+# or hashes the files only when those differ.
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bank roots whose files were read and hashed into a cache key, in order."""
+    seen: list[str] = []
+    real = cache.key
+
+    def counting(root: str, files: object) -> bytes:
+        seen.append(root)
+        return real(root, files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "key", counting)
+    return seen
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The bank files whose bytes were read, in order."""
+    seen: list[Path] = []
+    real = loader.read_bytes
+
+    def counting(path: Path, sink: object) -> bytes | None:
+        seen.append(path)
+        return real(path, sink)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_bytes", counting)
+    return seen
+
+
+def _age(folder: Path, seconds: float = 3600) -> None:
+    """Date every file of the folder back (older than the stamp's racy window)."""
+    for file in folder.iterdir():
+        st = file.stat()
+        os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
+
+
+def _age_ctime(monkeypatch: pytest.MonkeyPatch, seconds: float = 3600) -> None:
+    """The stamps see their clock ``seconds`` ahead: every file's ctime (which utime cannot set
+    back) is then old enough for the stamp to vouch for it."""
+    real = cache._now_ns
+    monkeypatch.setattr(cache, "_now_ns", lambda: real() + int(seconds * 1e9))
+
+
+def test_a_warm_start_neither_reads_nor_hashes_the_bank(
+    bank_dir: Path,
+    parses: list[str],
+    hashes: list[str],
+    reads: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)
+    first = read_bank(bank_dir)
+    assert (len(parses), len(hashes), len(reads)) == (1, 1, 2)
+    assert read_bank(bank_dir) == first
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 1, 2)  # no read, no hash since
+
+
+def test_a_touched_file_is_read_and_hashed_again_then_the_stamp_is_renewed(
+    bank_dir: Path,
+    parses: list[str],
+    hashes: list[str],
+    reads: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _age(bank_dir, 7200)
+    _age_ctime(monkeypatch)
+    first = read_bank(bank_dir)
+    os.utime(
+        bank_dir / "20-questions.toml",
+        ns=(0, (bank_dir / "20-questions.toml").stat().st_mtime_ns + 10**9),
+    )
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 2, 4)  # re-read and hashed: same bytes
+    assert read_bank(bank_dir) == first
+    assert (len(parses), len(hashes), len(reads)) == (1, 2, 4)  # the renewed stamp vouches
+
+
+def test_an_edit_keeping_size_and_mtime_is_still_seen(
+    bank_dir: Path, parses: list[str], hashes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)  # the edit's new ctime is then outside the racy window: stat decides
+    read_bank(bank_dir)
+    questions = bank_dir / "20-questions.toml"
+    old = questions.stat()
+    _edit(questions, "difficulty = 2", "difficulty = 3")
+    os.utime(questions, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert questions.stat().st_size == old.st_size
+    after = read_bank(bank_dir)
+    assert len(parses) == 2 and len(hashes) == 2
+    assert after == read_bank(bank_dir, use_cache=False)
+
+
+def test_files_changed_just_before_the_stamp_are_always_hashed(
+    bank_dir: Path, parses: list[str], hashes: list[str]
+) -> None:
+    first = read_bank(bank_dir)  # the copies were just written: within the racy window
+    assert read_bank(bank_dir) == first
+    assert read_bank(bank_dir) == first
+    assert len(parses) == 1
+    assert len(hashes) == 3  # a hit each time, but by content
+
+
+def test_a_stamp_never_vouches_across_a_loader_change(
+    bank_dir: Path, parses: list[str], hashes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)
+    read_bank(bank_dir)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    read_bank(bank_dir)
+    assert len(parses) == 2 and len(hashes) == 2

@@ -46,8 +46,10 @@ def test_valid_bank_json(mini_bank_path: Path) -> None:
         "bank": "tests/data/mini/bank.toml",
         "id": "mini",
         "questions": 6,
+        "active": 6,
         "retired": 0,
         "objectives": 3,
+        "retired_objectives": 0,
         "by_type": {
             "single": 1,
             "multiple": 1,
@@ -57,6 +59,8 @@ def test_valid_bank_json(mini_bank_path: Path) -> None:
             "recall": 1,
         },
         "by_topic": {"procedure": 4, "risks": 2},
+        "by_kind": {"application": 1, "recall": 5},
+        "application_share": 0.167,
         "sources_cited": [
             "clinical-notes:N18",
             "clinical-notes:N8",
@@ -89,6 +93,47 @@ def test_warnings_only_exit_zero(mini_bank_path: Path, tmp_path: Path) -> None:
     report = json.loads(cli("--bank", str(path), "--json").stdout)
     assert (report["errors"], report["warnings"]) == (0, 1)
     assert report["problems"][0]["code"] == "empty-topic"
+
+
+def test_json_counts_active_questions_by_type_topic_and_kind(
+    mini_bank_path: Path, tmp_path: Path
+) -> None:
+    # the recall question is retired; the order and cloze questions lose their kind
+    text = (
+        mini_bank_path.read_text()
+        .replace('id = "mini-q-recall"\n', 'id = "mini-q-recall"\nretired = true\n', 1)
+        .replace('type = "order"\nkind = "recall"\n', 'type = "order"\n', 1)
+        .replace('type = "cloze"\nkind = "recall"\n', 'type = "cloze"\n', 1)
+        .replace(
+            'type = "true_false"\nkind = "recall"', 'type = "true_false"\nkind = "application"'
+        )
+    )
+    path = tmp_path / "bank.toml"
+    path.write_text(text)
+    run = cli("--bank", str(path), "--json")
+    assert run.returncode == 0
+    report = json.loads(run.stdout)
+    assert (report["questions"], report["active"], report["retired"]) == (6, 5, 1)
+    assert report["by_type"] == {
+        "single": 1,
+        "multiple": 1,
+        "true_false": 1,
+        "order": 1,
+        "cloze": 1,
+    }
+    assert report["by_topic"] == {"procedure": 3, "risks": 2}
+    assert report["by_kind"] == {"application": 2, "recall": 1, "missing": 2}
+    assert report["application_share"] == 0.4  # 2 of 5 active questions
+    missing = [p for p in report["problems"] if p["code"] == "missing-kind"]
+    assert [(p["id"], p["field"]) for p in missing] == [
+        ("mini-q-order", "kind"),
+        ("mini-q-cloze", "kind"),
+    ]
+    lines = path.read_text().splitlines()
+    assert all(lines[p["line"] - 1] == "[[questions]]" for p in missing)
+    text_run = cli("--bank", str(path))
+    assert f"{path}: 6 questions, 3 objectives, 0 errors, " in text_run.stdout.splitlines()[-1]
+    assert sum(line.endswith("[missing-kind]") for line in text_run.stdout.splitlines()) == 2
 
 
 def test_paths_are_relative_to_the_working_directory(data_dir: Path) -> None:

@@ -68,6 +68,7 @@ def test_only_one_question_type(mini_bank_path: Path, tmp_path: Path) -> None:
 [[questions]]
 id = "mini-q-recall-2"
 type = "recall"
+kind = "recall"
 objectives = ["mini-o-steps"]
 stem = "What is checked before heating?"
 model_answer = "Sensory and motor stimulation."

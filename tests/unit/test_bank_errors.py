@@ -135,6 +135,9 @@ CASES: dict[str, list[Expected]] = {
     "unknown-objective": [
         Expected("unknown-objective", "b-q-orphan", "objectives", 20, "'b-o-missing'")
     ],
+    "retired-objective": [
+        Expected("retired-objective", "b-q-stale", "objectives", 28, "'b-o-old' is retired")
+    ],
     "unknown-source": [
         Expected("unknown-reference", "thermal-rhizotomy", "sections", 9, "'R-MISSING'"),
         Expected("unknown-section", "b-o-cites", "sources", 15, "has no section 'P7'"),
@@ -155,6 +158,25 @@ CASES: dict[str, list[Expected]] = {
     ],
     "lint-code": [
         Expected("unknown-lint-code", "b-q-ignore", "lint_ignore", 23, "'absolute-terms'")
+    ],
+    "lint-ignore": [
+        Expected("missing-field", "b-q-ignores", "lint_ignore", 25, "item 1 has no reason"),
+        Expected("missing-field", "b-q-ignores", "lint_ignore", 25, "item 2 has no other"),
+        Expected("bad-value", "b-q-ignores", "lint_ignore", 25, "item 3: other is only for code"),
+        Expected("unknown-key", "b-q-ignores", "lint_ignore", 25, "'note' in lint_ignore item 5"),
+        Expected("wrong-type", "b-q-ignores", "lint_ignore", 25, "item 6 must be a table"),
+        Expected("unknown-question", "b-q-ignores", "lint_ignore", 25, "question 'b-q-missing'"),
+    ],
+    "control-char": [
+        Expected("control-char", "broken", "title", 3, "U+001B (escape (ESC)"),
+        Expected("control-char", "b-q-chars", "options[2].text", 30, "U+202E (right-to-left"),
+        Expected("control-char", "b-q-chars", "options[2].why", 32, "U+0085 (a C1 control"),
+    ],
+    "over-limit": [
+        Expected("over-limit", "b-q-long", "explanation", 23, "5,001 characters"),
+        Expected("over-limit", "b-q-cloze", "stem", 49, "11 blanks; the limit is 8"),
+        Expected("over-limit", "b-q-alternatives", "stem", 56, "11 answers; the limit is 10"),
+        Expected("over-limit", "b-q-tags", "tags", 66, "101 items; the limit is 100"),
     ],
 }
 

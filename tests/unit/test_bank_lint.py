@@ -13,8 +13,15 @@ from bank_kit import variant
 
 from trainer.bank import load_bank
 from trainer.bank.codes import code_of
-from trainer.bank.lint import KEY_SHARE_MIN_QUESTIONS, LONG_KEY_RATIO, lead_in
+from trainer.bank.lint import (
+    KEY_SHARE_MIN_QUESTIONS,
+    LONG_KEY_RATIO,
+    UNFOCUSED,
+    absolute_terms,
+    lead_in,
+)
 from trainer.bank.models import Problem
+from trainer.bank.words import is_common_word
 
 KEY = "Motor stimulation at about 2 Hz, watching for a leg twitch"
 LONGEST_DISTRACTOR = "A contrast injection to outline the epidural space"  # 50 characters
@@ -59,9 +66,32 @@ def test_long_key_can_be_accepted_with_lint_ignore(mini_bank_path: Path, tmp_pat
         mini_bank_path,
         tmp_path,
         (KEY, "y" * 90),
-        ('difficulty = 2\ntags = ["stimulation"]', 'difficulty = 2\nlint_ignore = ["long-key"]'),
+        (
+            'difficulty = 2\ntags = ["stimulation"]',
+            'difficulty = 2\nlint_ignore = [{ code = "long-key", reason = "must be long" }]',
+        ),
     )
     assert problems == []
+
+
+def test_old_string_lint_ignore_still_accepts_but_asks_for_a_reason(
+    mini_bank_path: Path, tmp_path: Path
+) -> None:
+    path, problems = variant(
+        mini_bank_path,
+        tmp_path,
+        (KEY, "y" * 90),
+        ('difficulty = 2\ntags = ["stimulation"]', 'difficulty = 2\nlint_ignore = ["long-key"]'),
+    )
+    assert codes(problems) == ["lint-ignore-reason"]
+    p = problems[0]
+    assert (p.id, p.field, p.severity) == ("mini-q-single", "lint_ignore", "warning")
+    assert "lint_ignore entry 'long-key' gives no reason" in p.message
+    assert p.line is not None
+    assert path.read_text().splitlines()[p.line - 1].startswith("lint_ignore = ")
+    bank = load_bank(path)[0]
+    assert bank is not None
+    assert bank.question("mini-q-single").lint_ignore == ("long-key",)
 
 
 @pytest.mark.parametrize(
@@ -97,9 +127,8 @@ def test_absolute_term_accepted_with_lint_ignore(mini_bank_path: Path, tmp_path:
         tmp_path,
         ("Loss of hearing on the treated side", "Loss of all hearing"),
         (
-            'id = "mini-q-multiple"\n',
-            '# "all" is the point of this distractor\n'
-            'id = "mini-q-multiple"\nlint_ignore = ["absolute-term"]\n',
+            '  { code = "keys-first",',
+            '  { code = "absolute-term", reason = "all is the point" },\n  { code = "keys-first",',
         ),
     )
     assert problems == []
@@ -169,6 +198,7 @@ SINGLE = """
 [[questions]]
 id = "kb-{n}"
 type = "single"
+kind = "recall"
 objectives = ["mini-o-guidance"]
 stem = "Which option is right in case {n}?"
 explanation = "Because."
@@ -195,12 +225,13 @@ def test_key_balance_one_letter_over_40_percent(mini_bank_path: Path, tmp_path: 
     bank, problems = load_bank(path)
     assert bank is not None
     assert codes(problems) == ["key-balance"]
-    assert "option A is the key of 3 of 6 single questions" in problems[0].message
+    assert "option A is the key of 3 of 6 4-option single questions" in problems[0].message
     assert problems[0].id == "mini"
 
 
 def test_key_balance_needs_enough_questions(mini_bank_path: Path, tmp_path: Path) -> None:
-    extra = _singles([0] * (KEY_SHARE_MIN_QUESTIONS - 2))  # 4 singles, all key A
+    # with the mini bank's single: 4 singles, keys A A A B (75% A, but too few to judge)
+    extra = _singles([0] * (KEY_SHARE_MIN_QUESTIONS - 3) + [1])
     path = tmp_path / "bank.toml"
     path.write_text(mini_bank_path.read_text() + extra)
     assert load_bank(path)[1] == []
@@ -214,4 +245,108 @@ def test_key_balance_letter_never_the_key(mini_bank_path: Path, tmp_path: Path) 
     bank, problems = load_bank(path)
     assert bank is not None
     assert codes(problems) == ["key-balance"]
-    assert "option D is never the key of the 10 single questions" in problems[0].message
+    assert "option D is never the key of the 10 4-option single questions" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("The pain is gone for good", ["for good"]),
+        ("Relief lasts for good, and then fades", ["for good"]),
+        ("Good relief for good reasons", []),  # "for good" only at the end of a clause
+        ("A fixed six-month course", ["fixed"]),
+        ("There is no need for review", ["no need"]),
+        ("There is no chance of recurrence", ["no chance"]),
+        ("It cannot return; you can't drive", ["can't", "cannot"]),
+        ("It must be repeated", ["must"]),
+        ("Imaging alone decides", ["alone"]),
+        ("Guidance agrees on it, and the societies agree", ["agree", "agrees"]),
+        ("The same relief in each patient", ["same ... each"]),
+        ("The same relief. Each patient differs", []),  # not within one clause
+        ("It only works completely", ["completely", "only"]),
+        ("It carries no risk", ["no risk"]),
+        ("Blocks are no longer used", ["no longer"]),
+        ("Nothing is felt, whatever the level", ["nothing", "whatever"]),
+        ("Mustard, aloneness and fixedness", []),
+    ],
+)
+def test_absolute_term_list(text: str, terms: list[str]) -> None:
+    assert absolute_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("stem", "unfocused"),
+    [
+        ("A man asks about it. Which statement is most accurate?", True),
+        ("Which statement is most appropriate?", True),
+        ("Which of the following is true?", True),
+        ("Which of these statements is correct?", True),
+        ("Which is correct?", True),
+        ("Which reply is most accurate?", True),
+        ("Which answer is most accurate?", True),
+        ("Under ASRA guidance, which statement about a repeat ablation is most accurate?", True),
+        ("Which statement about his pacemaker is most accurate?", True),
+        ("What is the most appropriate next step?", False),
+        ("Which is the most appropriate next step?", False),
+        ("Which is the most likely explanation?", False),
+        ("Which explanation is most accurate?", False),  # names what the options explain
+        ("Which advice is most appropriate?", False),
+        ("Which imaging does the guideline recommend?", False),
+    ],
+)
+def test_unfocused_lead_ins(stem: str, unfocused: bool) -> None:
+    assert bool(UNFOCUSED.search(lead_in(stem))) is unfocused
+
+
+@pytest.mark.parametrize(
+    ("answer", "common"),
+    [
+        ("pain", True),
+        ("Heat", True),
+        ("weeks", True),
+        ("same", True),
+        ("three", True),
+        ("fluoroscopy", False),
+        ("parallel", False),
+        ("medial branch", False),
+        ("24", False),
+        ("non-surgical", False),
+    ],
+)
+def test_common_cloze_words(answer: str, common: bool) -> None:
+    assert is_common_word(answer) is common
+
+
+def test_cloze_blank_with_alternatives_or_a_term_is_fine(
+    mini_bank_path: Path, tmp_path: Path
+) -> None:
+    stem = "then tested with {{stimulation}}."
+    _, problems = variant(mini_bank_path, tmp_path, (stem, "then tested with {{pain|ache}}."))
+    assert problems == []
+    _, problems = variant(mini_bank_path, tmp_path, (stem, "then tested with {{pain}}."))
+    assert codes(problems) == ["cloze-common-word"]
+    assert (problems[0].id, problems[0].field) == ("mini-q-cloze", "stem")
+    assert "blank 2 accepts only 'pain'" in problems[0].message
+
+
+def test_keys_first_and_hedged_key_on_a_multiple(mini_bank_path: Path, tmp_path: Path) -> None:
+    # the mini multiple accepts keys-first (its options are A, B right, C, D wrong); without that
+    # entry it warns; with the correct options interleaved it does not
+    ignore = (
+        '  { code = "keys-first", reason = "tests across the project address options A and B as'
+        ' the correct ones; the app shuffles options" },\n'
+    )
+    _, problems = variant(mini_bank_path, tmp_path, (ignore, ""))
+    assert codes(problems) == ["keys-first"]
+    assert "(A, B) all come before the wrong ones (C, D)" in problems[0].message
+    _, problems = variant(
+        mini_bank_path,
+        tmp_path,
+        (ignore, ""),
+        ("Permanent paralysis of the legs", "Paralysis that lasts for good"),
+        ("Loss of hearing on the treated side", "Loss of hearing that must be treated"),
+    )
+    assert codes(problems) == ["absolute-term", "absolute-term", "hedged-key", "keys-first"]
+    hedged = problems[2]
+    assert (hedged.id, hedged.field) == ("mini-q-multiple", "options[1].text")
+    assert "the key (A, B) has none" in hedged.message

@@ -227,7 +227,7 @@ def _lapse_until(engine: object, qid: str, lapses: int) -> None:
 
 
 def test_leech_at_8_lapses_is_tagged_and_suspended(tmp_path: Path) -> None:
-    engine = open_engine(make_bank({"A": {"a": 1}}), tmp_path / "t.db")
+    engine = open_engine(make_bank({"A": {"a": 1}}), tmp_path / "t.db", leech_action="suspend")
     _lapse_until(engine, "a-1", 7)
     info = engine.card_info("a-1")
     assert info.lapses == 7 and not info.leech and not info.suspended

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import T0, TZ, Clock, answer, make_bank, open_engine
 
 from trainer.engine import Counts, Engine, Rating
+from trainer.engine.queue import Queue, QueueCard, build_queue
 
 # Five questions, each with its own objective (no siblings): topic A has three, topic B two.
 SOLO = make_bank({"A": {"a1": 1, "a2": 1, "a3": 1}, "B": {"b1": 1, "b2": 1}})
@@ -205,3 +206,44 @@ def test_suspended_cards_are_not_studied(tmp_path: Path) -> None:
     engine.set_suspended("a1-1", False)
     assert next_id(engine) == "a1-1"
     engine.close()
+
+
+def _cards(review_keys: list[str], new_keys: list[str]) -> list[QueueCard]:
+    due = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    out = [QueueCard(f"r{i}", "A", k, "review", due, i) for i, k in enumerate(review_keys)]
+    out += [QueueCard(f"n{i}", "A", k, "new", None, 100 + i) for i, k in enumerate(new_keys)]
+    return out
+
+
+def _build(cards: list[QueueCard], **kw: object) -> Queue:
+    now = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    args: dict[str, object] = {
+        "now": now,
+        "day_end": now + timedelta(hours=18),
+        "learn_ahead": timedelta(minutes=20),
+        "new_left": 20,
+        "reviews_left": 200,
+        "buried": frozenset(),
+    }
+    args.update(kw)
+    return build_queue(cards, **args)  # type: ignore[arg-type]
+
+
+def test_burying_never_delays_a_due_review_unless_asked() -> None:
+    cards = _cards(["x", "y"], ["x", "z"])
+    q = _build(cards, buried=frozenset({"x"}))
+    assert [c.qid for c in q.review] == ["r0", "r1"]  # Anki's default: reviews are not buried
+    assert [c.qid for c in q.new] == ["n1"]  # a new sibling of a card studied today is
+    q = _build(cards, buried=frozenset({"x"}), bury_reviews=True, bury_new=False)
+    assert [c.qid for c in q.review] == ["r1"]
+    assert [c.qid for c in q.new] == ["n0", "n1"]
+
+
+def test_the_review_limit_caps_new_cards_too() -> None:
+    cards = _cards([f"r{i}" for i in range(190)], [f"n{i}" for i in range(20)])
+    q = _build(cards)
+    assert (len(q.review), len(q.new)) == (190, 10)  # 200 - 190 reviews leaves room for 10 new
+    q = _build(cards, reviews_left=150)
+    assert (len(q.review), len(q.new)) == (150, 0)
+    q = _build(cards[190:], reviews_left=5)
+    assert len(q.new) == 5

@@ -23,7 +23,9 @@ from trainer.bank import load_bank
 from trainer.bank.models import TYPE_TITLES, Bank, topic_title
 from trainer.export import export_bank
 from trainer.export.anki import topic_deck_name
+from trainer.export.card_script import SCRIPT
 from trainer.export.escape import tag_component
+from trainer.export.templates import SCRIPTED
 from trainer.paths import bundled_bank
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -33,11 +35,13 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MINI = DATA / "mini"
 HOSTILE = DATA / "export" / "hostile"
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+CARD_SCRIPT = SCRIPT.removeprefix("<script>").removesuffix("</script>")
 
 # The only markup that may reach a rendered card: what our templates and fields write.
-OUR_TAGS = {"div", "span", "ol", "li", "hr", "br", "style"}
-# Markup inside a field: only these elements, with at most a class attribute.
-OUR_MARKUP = re.compile(r'</?(div|span|ol|li|br)( class="[a-z -]+")?>')
+OUR_TAGS = {"div", "span", "ol", "li", "hr", "br", "style", "button", "script"}
+# Markup inside a field: only these elements, with at most a class attribute (and the position of
+# an ordering step in the shown list).
+OUR_MARKUP = re.compile(r'</?(div|span|ol|li|br)( class="[a-z -]+")?( data-shown="\d+")?>')
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -49,21 +53,26 @@ class _Html(HTMLParser):
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.text: list[str] = []
         self._in_style = False
+        self.scripts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
-        self._in_style = tag == "style"
+        self._in_style = tag in ("style", "script")
+        if tag == "script":
+            self.scripts.append("")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
+        if tag in ("style", "script"):
             self._in_style = False
 
     def handle_data(self, data: str) -> None:
         if not self._in_style:
             self.text.append(data)
+        elif self.scripts and self.tags[-1][0] == "script":
+            self.scripts[-1] += data
 
 
 def parse(rendered: str) -> _Html:
@@ -144,9 +153,13 @@ def check_collection_matches(col: Any, bank: Bank) -> None:
             front, back = card.question(), card.answer()
             assert visible(front), f"{q.id}: blank front"
             assert visible(back), f"{q.id}: blank back"
-            for tag, attrs in parse(front).tags + parse(back).tags:
-                assert tag in OUR_TAGS, (q.id, tag)
-                assert not any(name.startswith("on") for name, _ in attrs), (q.id, tag)
+            for side in (parse(front), parse(back)):
+                for tag, attrs in side.tags:
+                    assert tag in OUR_TAGS, (q.id, tag)
+                    assert not any(name.startswith("on") for name, _ in attrs), (q.id, tag)
+                # The only script is ours, whole, and only on the kinds that have one.
+                ours = [CARD_SCRIPT] if q.type in SCRIPTED else []
+                assert side.scripts == ours, q.id
             if q.type == "cloze":
                 assert "[...]" in visible(front)
                 assert "[...]" not in visible(back)

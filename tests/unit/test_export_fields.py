@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from trainer.bank import load_bank
 from trainer.bank.models import QUESTION_TYPES, Bank, Question
+from trainer.export.card_script import SCRIPT
 from trainer.export.errors import ExportError
 from trainer.export.escape import (
     cloze_html,
@@ -25,7 +26,7 @@ from trainer.export.escape import (
 from trainer.export.fields import NoteMaker, note_content, step_order
 from trainer.export.ids import deck_id, model_id, note_guid, stable_id
 from trainer.export.selection import select_questions
-from trainer.export.templates import NOTE_TYPES, SHARED_FIELDS
+from trainer.export.templates import CSS, NOTE_TYPES, SCRIPTED, SHARED_FIELDS
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "mini"
 
@@ -178,7 +179,13 @@ def test_note_types_share_trailing_fields() -> None:
     for spec in NOTE_TYPES.values():
         assert spec.fields[-len(SHARED_FIELDS) :] == SHARED_FIELDS
         assert spec.name.startswith("trainer: ")
-        assert "<script" not in spec.front + spec.back
+        # The one script is ours (no field is ever inside it) and on the kinds that need it.
+        scripted = spec.kind in SCRIPTED
+        for side in (spec.front, spec.back):
+            assert side.count("<script") == (1 if scripted else 0), spec.kind
+            assert side.endswith(SCRIPT) if scripted else True
+        assert "{{" not in SCRIPT and "}}" not in SCRIPT and "{{" not in CSS
+        assert SCRIPT.count("</script") == 1
         # Every field the templates name exists.
         used = set(re.findall(r"\{\{[#/]?(?:cloze:)?(\w+)\}\}", spec.front + spec.back))
         assert used - {"FrontSide"} <= set(spec.fields), spec.kind

@@ -164,3 +164,57 @@ def test_an_empty_cloze_answer_is_never_right() -> None:
     for given_text in ("", "   ", "..", "!"):
         g = grade(q, (given_text, "stimulation"))
         assert g.blank_results == (False, True) and not g.correct
+
+
+def test_one_edit_of_a_long_answer_is_accepted_as_spelling() -> None:
+    q = Q["mini-q-cloze"]  # {{fluoroscopic|fluoroscopy|x-ray}} ... {{stimulation}}
+    for typo in (
+        "flouroscopy",
+        "fluoroscpy",
+        "fluoroscopyy",
+        "fluorascopy",
+    ):  # swap, drop, add, sub
+        g = grade(q, (typo, "stimulation"))
+        assert g.correct and g.blank_results == (True, True), typo
+        assert g.spelling == (True, False) and g.accepted_spelling
+        assert g.detail == "2 of 2 blanks right; blank 1 accepted (spelling)"
+    g = grade(q, ("fluoroscopy", "stimulation"))
+    assert g.spelling == () and not g.accepted_spelling and g.detail == "2 of 2 blanks right"
+
+
+def test_two_edits_or_a_short_answer_are_not_spelling() -> None:
+    q = Q["mini-q-cloze"]
+    assert not grade(q, ("flouroscpy", "stimulation")).correct  # two edits
+    assert not grade(q, ("fluoroscopy", "simulaton")).correct  # two edits
+    assert grade(q, ("fluoroscopy", "stimualtion")).spelling == (False, True)
+    short = replace(q, stem="The {{facet}} joint and the {{disc}}.")
+    assert grade(short, ("facett", "disc")).correct  # "facet": five letters
+    assert not grade(short, ("facet", "dsic")).correct  # "disc": four letters, a swap
+    assert not grade(short, ("facet", "disk")).correct
+    assert not grade(short, ("", "disc")).correct
+    xray = replace(q, stem="Under {{x-ray}} then {{stimulation}}.")
+    assert not grade(xray, ("x-raw", "stimulation")).correct  # "x-ray": four letters
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [
+        ("facet", "facet", True),
+        ("facet", "faect", True),
+        ("facet", "afcet", True),
+        ("facet", "facte", True),
+        ("facet", "facets", True),
+        ("facet", "acet", True),
+        ("facet", "fxcet", True),
+        ("facet", "fcaet", True),
+        ("facet", "tecaf", False),
+        ("facet", "fac", False),
+        ("facet", "faxxt", False),
+        ("abc", "bca", False),
+    ],
+)
+def test_within_one_edit(a: str, b: str, close: bool) -> None:
+    from trainer.engine.grading import within_one_edit
+
+    assert within_one_edit(a, b) is close
+    assert within_one_edit(b, a) is close

@@ -15,6 +15,8 @@ from engine_kit import Clock, answer, make_bank, open_engine
 from trainer.engine import Rating, Settings, SettingsError
 from trainer.engine.scheduler import (
     CardSchedule,
+    constrain_interval,
+    fuzz_bounds,
     fuzz_interval,
     is_leech_lapse,
     preview,
@@ -93,21 +95,46 @@ def test_engine_intervals_preview_exactly_what_answer_schedules(tmp_path: Path) 
     engine.close()
 
 
-def test_fuzz_is_seeded_and_equals_py_fsrs_fuzz(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("interval", "minimum", "maximum", "lower", "middle", "upper"),
+    [
+        # Anki's own expectations for with_review_fuzz (rslib/src/scheduler/states/fuzz.rs)
+        (1.0, 1, 1000, 1, 1, 1),
+        (2.49, 1, 1000, 2, 2, 2),
+        (2.5, 1, 1000, 2, 3, 4),
+        (7.0, 1, 1000, 5, 7, 9),
+        (17.0, 1, 1000, 14, 17, 20),
+        (37.0, 1, 1000, 33, 37, 41),
+        (2.0, 2, 1000, 2, 2, 2),
+        (2.0, 3, 1000, 3, 4, 4),
+        (2.0, 3, 3, 3, 3, 3),
+        (6.9, 3, 1000, 5, 7, 9),
+        (19.9, 3, 1000, 17, 20, 23),
+        (20.1, 3, 1000, 17, 20, 23),
+        (100.0, 101, 1000, 101, 105, 108),
+        (100.0, 1, 99, 92, 96, 99),
+        (100.0, 97, 103, 97, 100, 103),
+    ],
+)
+def test_fuzz_matches_anki_bounds_and_rounding(
+    interval: float, minimum: int, maximum: int, lower: int, middle: int, upper: int
+) -> None:
+    assert constrain_interval(interval, minimum, maximum, 0.0) == lower
+    assert constrain_interval(interval, minimum, maximum, 0.5) == middle
+    assert constrain_interval(interval, minimum, maximum, 0.99) == upper
+
+
+def test_fuzz_never_leaves_ankis_range() -> None:
     import random
 
-    import fsrs.scheduler as fsrs_scheduler
-
-    plain = fsrs.Scheduler(enable_fuzzing=True)
-    for days in (3, 7, 20, 100, 1000):
-        for seed in range(30):
-            theirs_rng = random.Random(seed)
-            monkeypatch.setattr(fsrs_scheduler, "random", theirs_rng.random)
-            theirs = plain._get_fuzzed_interval(interval=timedelta(days=days))
-            assert fuzz_interval(timedelta(days=days), 36500, random.Random(seed)) == theirs
+    for days in (3, 4, 7, 20, 100, 1000):
+        low, high = fuzz_bounds(float(days), 1, 36500)
+        seen = {
+            fuzz_interval(timedelta(days=days), 36500, random.Random(i)).days for i in range(300)
+        }
+        assert min(seen) == low and max(seen) == high  # every value reachable, none outside
     a = fuzz_interval(timedelta(days=100), 36500, random.Random("x"))
     assert a == fuzz_interval(timedelta(days=100), 36500, random.Random("x"))
-    assert fuzz_interval(timedelta(days=2), 36500, random.Random(1)) == timedelta(days=2)
     assert fuzz_interval(timedelta(days=100), 100, random.Random(1)) <= timedelta(days=100)
 
 
@@ -160,7 +187,7 @@ def test_settings_defaults_are_ankis() -> None:
     assert s.relearning_steps == (timedelta(minutes=10),)
     assert (s.maximum_interval, s.enable_fuzzing) == (36500, True)
     assert (s.new_per_day, s.reviews_per_day, s.day_starts_hour) == (20, 200, 4)
-    assert (s.leech_threshold, s.leech_action) == (8, "suspend")
+    assert (s.leech_threshold, s.leech_action) == (8, "tag")  # Anki: tag only
 
 
 @pytest.mark.parametrize(
@@ -193,3 +220,34 @@ def test_settings_json_round_trip() -> None:
 def test_leech_rule() -> None:
     assert [n for n in range(1, 20) if is_leech_lapse(n, 8)] == [8, 12, 16]
     assert [n for n in range(1, 5) if is_leech_lapse(n, 1)] == [1, 2, 3, 4]
+
+
+def test_replay_counts_study_days_a_review_at_0500_and_at_2300_get_the_same_interval() -> None:
+    """A recorded history replayed (replay.py) with the last review at 05:00 or at 23:00 of the
+    same study day (the day turns at 04:00 London time): same elapsed days, same interval."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from trainer.engine.days import study_day
+    from trainer.engine.records import CardRow
+    from trainer.engine.replay import Answer, replay
+
+    london = ZoneInfo("Europe/London")
+    settings = Settings(enable_fuzzing=False, tz=london)
+    learned = datetime(2026, 3, 2, 20, 0, tzinfo=london)
+    history = [
+        Answer(1, learned, Rating.GOOD),
+        Answer(2, learned + timedelta(minutes=1), Rating.GOOD),
+        Answer(3, learned + timedelta(minutes=12), Rating.GOOD),
+        Answer(4, datetime(2026, 3, 5, 9, 0, tzinfo=london), Rating.GOOD),
+    ]
+    row = CardRow(id=1, question_id="q", schedule=CardSchedule())
+    results = {}
+    for hour in (5, 23):
+        last = Answer(5, datetime(2026, 3, 16, hour, 0, tzinfo=london), Rating.GOOD)
+        card, steps = replay(row, [*history, last], settings, seed="s", bank_id="b")
+        assert len(steps) == 5 and card.schedule.due is not None
+        interval = study_day(card.schedule.due, 4, london) - study_day(last.time, 4, london)
+        results[hour] = (card.schedule.stability, interval.days)
+    assert results[5] == results[23]
+    assert results[5][1] > 1

@@ -109,10 +109,12 @@ def test_stats_on_a_bad_database_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_stats_on_a_bank_with_errors_prints_the_problems(tmp_path: Path) -> None:
+    db = _db_with_history(tmp_path)
+    before = db.read_bytes()
     broken = tmp_path / "bank.toml"
     broken.write_text('[bank]\nid = "x"\ntitle = \n')
-    proc = run("stats", "--db", str(tmp_path / "t.db"), "--bank", str(broken), cwd=tmp_path)
+    proc = run("stats", "--db", str(db), "--bank", str(broken), cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "bank.toml" in proc.stderr and "error" in proc.stderr
-    assert not (tmp_path / "t.db").exists()
+    assert db.read_bytes() == before

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from trainer.bank.fields import Block
+from trainer.bank.limits import MAX_ALTERNATIVES, MAX_BLANKS
 from trainer.bank.models import CLOZE_BLANK, Question
 
 OPTION_RANGE = {"single": (4, 5), "multiple": (4, 6)}
@@ -147,7 +148,22 @@ def _check_cloze(question: Question, block: Block) -> None:
             "cloze-no-blank", "stem", "a cloze stem needs at least one {{blank}}, e.g. {{answer}}"
         )
         return
+    if len(blanks) > MAX_BLANKS:
+        block.error(
+            "over-limit",
+            "stem",
+            f"the cloze has {len(blanks):,} blanks; the limit is {MAX_BLANKS}",
+        )
+        return
     for i, m in enumerate(blanks, start=1):
+        if m.group(1).count("|") >= MAX_ALTERNATIVES:
+            block.error(
+                "over-limit",
+                "stem",
+                f"blank {i} has {m.group(1).count('|') + 1:,} answers; "
+                f"the limit is {MAX_ALTERNATIVES}",
+            )
+            continue
         answers = [a for a in m.group(1).split("|") if not _is_empty_answer(a)]
         if not answers:
             block.error(

@@ -3,50 +3,78 @@
 An entry holds the whole result of reading a bank (the Bank and every problem, warnings included)
 and is valid only for the key it was made for: a hash of the trainer version, FORMAT, the source of
 the loader itself (trainer/bank/*.py, so that a changed check or model never meets an entry made
-by the old code), the bank's path as given and as shown, and every file's shown name and bytes.
-Any edit, added or removed file gives a new key, hence a miss. Each bank location has one entry
-file (named from its absolute path), and only the MAX_ENTRIES most recently used are kept.
+by the old code), the bank's resolved path, and every file's name and bytes. Any edit, added or
+removed file gives a new key, hence a miss. ``--bank rel`` and ``--bank /abs/rel``, or the same bank
+from another working folder, share one entry: paths as shown (relative to the working folder) are
+put back in place when an entry is read. Each bank location has one entry file (named from its
+resolved path), and only the MAX_ENTRIES most recently used are kept.
+
+A warm start does not read or hash the bank: an entry also holds a *stamp*, each file's path
+within the bank, size, modification and change times (ns), inode and device, with the same
+version/FORMAT/code/path metadata as the key. When every file's stat matches the stamp, the entry
+is used without reading a byte of the bank. Any difference (a touch, an edit, a file added,
+removed, renamed or replaced) falls back to reading and hashing the files: the content key stays
+the last resort, so an edit is always seen, and an entry whose content still matches gets its
+stamp refreshed. A stamp is trusted only for files last modified at least RACY_NS before it was
+taken (as git does for its index): a file changed again within the same timestamp tick, with the
+same size, could otherwise look unchanged.
+
+Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
+pickle, which runs code when loaded). They live in ``<cache dir>/banks``, a folder the user owns
+with mode 0700 (closed again if found open); a folder owned by someone else, or a symlink, turns the
+cache off, and an entry owned by someone else or readable or writable by others is ignored.
 
 The cache lives in ``trainer.paths.cache_dir()`` (``TRAINER_CACHE_DIR``, else the user cache
 directory; ``TRAINER_CACHE=0`` turns it off). It can never break loading: an entry that is
-missing, unreadable, corrupt or made for another key is a miss (and is rewritten), writes are
-atomic (a temporary file, then os.replace), and a cache directory that cannot be written is simply
-not used. Entries are pickles: they are read only from the user's own cache directory, and only
-after the key stored in front of the pickle matches.
+missing, unreadable, corrupt, untrusted or made for another key is a miss (and is rewritten), writes
+are atomic (a temporary file, then os.replace), and a cache directory that cannot be written is
+simply not used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
+import re
+import stat
 import time
 from collections.abc import Sequence
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainer import __version__
+from trainer.bank.models import Bank, LintIgnore, Objective, Option, Problem, Question, Source
 from trainer.paths import cache_dir
 
 if TYPE_CHECKING:
     from trainer.bank.loader import LoadResult
 
 # Bump when the loader's output changes for the same files (new checks, new model fields...).
-FORMAT = 1
-MAGIC = b"trainer-bank-cache\n"
+FORMAT = 3
+MAGIC = b"trainer-bank-cache-json\n"
+RACY_NS = 2_000_000_000  # a stamp vouches only for files modified this long before it was taken
+_now_ns = time.time_ns  # the stamps' clock (the file system's times are wall-clock times)
 SUBDIR = "banks"
-MAX_ENTRIES = 8  # one per bank location; a 10,000-question entry is about 8 MB
+SUFFIX = ".json"
+MAX_ENTRIES = 8  # one per bank location
 STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a writer that died
 _DIGEST = 32
+_QUESTION_FIELDS = tuple(f.name for f in fields(Question))
+_OPTIONS_AT = _QUESTION_FIELDS.index("options")
+_IGNORES_AT = _QUESTION_FIELDS.index("ignores")
+_TUPLE_FIELDS = ("objectives", "tags", "steps", "lint_ignore")
 
 
 @cache
 def code_fingerprint() -> bytes:
     """A hash of the loader's own source files (read once per process)."""
     h = hashlib.blake2b(digest_size=_DIGEST)
-    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    here = Path(__file__).resolve().parent
+    for source in [*sorted(here.glob("*.py")), here.parent / "safetext.py"]:
         h.update(source.name.encode())
         try:
             h.update(source.read_bytes())
@@ -55,15 +83,12 @@ def code_fingerprint() -> bytes:
     return h.digest()
 
 
-def key(root: str, shown_root: str, files: Sequence[tuple[str, bytes]]) -> bytes:
-    """The key of a bank: version, FORMAT, loader code, its path, each file's name and bytes."""
+def key(root: str, files: Sequence[tuple[str, bytes]]) -> bytes:
+    """The key of a bank: version, FORMAT, loader code, its resolved path, each file's name (within
+    the bank) and bytes."""
     h = hashlib.blake2b(digest_size=_DIGEST)
     meta = (__version__.encode(), str(FORMAT).encode(), code_fingerprint())
-    for part in (
-        *meta,
-        root.encode("utf-8", "surrogateescape"),
-        shown_root.encode("utf-8", "surrogateescape"),
-    ):
+    for part in (*meta, root.encode("utf-8", "surrogateescape")):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     h.update(len(files).to_bytes(8, "little"))
@@ -76,77 +101,324 @@ def key(root: str, shown_root: str, files: Sequence[tuple[str, bytes]]) -> bytes
     return h.digest()
 
 
-def entry_path(root: str) -> Path | None:
-    """The entry file for the bank at ``root``; None when the cache is off."""
-    folder = cache_dir()
-    if folder is None:
+def _owned(st: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
+def _mine(st: os.stat_result) -> bool:
+    """Owned by this user and closed to group and others."""
+    return _owned(st) and not st.st_mode & 0o077
+
+
+def folder() -> Path | None:
+    """The entries' folder, made 0700 if missing; None when the cache is off or not trusted.
+
+    A folder of this user's that is open to others (made by an older trainer, or by hand) is
+    closed (chmod 0700) and used: any entry someone else put there is theirs, so it is ignored.
+    A folder of another user's, or a symlink, turns the cache off."""
+    root = cache_dir()
+    if root is None:
         return None
-    where = os.path.abspath(root).encode("utf-8", "surrogateescape")
-    name = hashlib.blake2b(where, digest_size=16).hexdigest()
-    return folder / SUBDIR / f"{name}.pickle"
-
-
-def load(root: str, want: bytes) -> LoadResult | None:
-    """The cached result for key ``want``, or None (a miss) for any reason at all."""
-    from trainer.bank.loader import LoadResult
-
-    path = entry_path(root)
-    if path is None:
-        return None
+    where = root / SUBDIR
     try:
-        with path.open("rb") as f:
-            if f.read(len(MAGIC) + _DIGEST) != MAGIC + want:
-                return None
-            data = f.read()
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            where.mkdir(mode=0o700)
+        st = where.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or not _owned(st):
+        return None  # someone else's, or a symlink: nothing there can be trusted
+    if st.st_mode & 0o077:
+        try:
+            os.chmod(where, 0o700)
+        except OSError:
+            return None
+    return where
+
+
+def entry_path(root: str) -> Path | None:
+    """The entry file for the bank at ``root`` (any spelling); None when the cache is off."""
+    where = folder()
+    if where is None:
+        return None
+    resolved = os.path.realpath(root).encode("utf-8", "surrogateescape")
+    name = hashlib.blake2b(resolved, digest_size=16).hexdigest()
+    return where / f"{name}{SUFFIX}"
+
+
+def _read_trusted(path: Path) -> bytes | None:
+    """The entry's bytes, if it is a regular file of this user closed to everyone else."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        result = pickle.loads(data)
-    except Exception:  # a corrupt entry may raise anything: it is only a miss
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _mine(st):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    except OSError:
         return None
-    if not isinstance(result, LoadResult):
+    finally:
+        os.close(fd)
+
+
+Stamp = dict[str, Any]  # {"meta": hex, "files": [[name, size, mtime_ns, ctime_ns, ino, dev]...],
+# "taken": ns}: the bank's files as stat sees them, taken before they are read
+
+
+def _meta(resolved: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (__version__.encode(), str(FORMAT).encode(), code_fingerprint()):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    h.update(resolved.encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def stamp(resolved: str, files: Sequence[Path]) -> Stamp | None:
+    """The stamp of the bank at ``resolved`` (its real path) made of ``files``, or None when a file
+    cannot be stat'ed or is not a regular file (then the files are read, which reports it)."""
+    taken = _now_ns()  # before the stats: a file changed after this is never vouched for
+    rows: list[list[Any]] = []
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        name = os.path.relpath(os.path.realpath(file), resolved)
+        rows.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev])
+    return {"meta": _meta(resolved), "files": rows, "taken": taken}
+
+
+def vouches(old: Stamp | None, new: Stamp) -> bool:
+    """Whether the stored stamp ``old`` shows the files as they are now (``new``), every file having
+    been last modified at least RACY_NS before ``old`` was taken."""
+    if not isinstance(old, dict) or old.get("meta") != new["meta"]:
+        return False
+    taken = old.get("taken")
+    if old.get("files") != new["files"] or not isinstance(taken, int):
+        return False
+    return all(row[2] <= taken - RACY_NS and row[3] <= taken - RACY_NS for row in new["files"])
+
+
+def _stamp_line(current: Stamp | None) -> bytes:
+    return json.dumps(current, separators=(",", ":")).encode() + b"\n"
+
+
+def _split(data: bytes) -> tuple[bytes, Stamp | None, bytes] | None:
+    """(key, stamp, body) of an entry's bytes, or None when they are not an entry."""
+    head = len(MAGIC) + _DIGEST
+    if len(data) < head or not data.startswith(MAGIC):
         return None
+    end = data.find(b"\n", head)
+    if end < 0:
+        return None
+    try:
+        found = json.loads(data[head:end])
+    except ValueError:
+        return None
+    return data[len(MAGIC) : head], found if isinstance(found, dict) else None, data[end + 1 :]
+
+
+def _decode_entry(path: Path, body: bytes, shown: Sequence[str]) -> LoadResult | None:
+    try:
+        result = decode(json.loads(body), shown)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None  # a corrupt entry is only a miss
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when older entries are pruned
     return result
 
 
-def store(root: str, have: bytes, result: LoadResult) -> bool:
-    """Write the entry for key ``have``; False (and nothing written) when it cannot be."""
-    import tempfile  # only a miss writes (and tempfile costs the start a few ms to import)
+def load_stamped(root: str, current: Stamp, shown: Sequence[str]) -> LoadResult | None:
+    """The cached result when the entry's stamp vouches for the files as ``current`` shows them,
+    else None: the bank's files are neither read nor hashed."""
+    path = entry_path(root)
+    if path is None:
+        return None
+    data = _read_trusted(path)
+    parts = None if data is None else _split(data)
+    if parts is None or not vouches(parts[1], current):
+        return None
+    return _decode_entry(path, parts[2], shown)
 
+
+def load(
+    root: str, want: bytes, shown: Sequence[str], current: Stamp | None = None
+) -> LoadResult | None:
+    """The cached result for key ``want``, or None (a miss) for any reason at all.
+
+    ``shown`` lists the paths as this run shows them (see ``_shown``): they replace the ones the
+    entry was written with. A hit whose stamp no longer vouches for the files gets ``current``.
+    """
+    path = entry_path(root)
+    if path is None:
+        return None
+    data = _read_trusted(path)
+    parts = None if data is None else _split(data)
+    if parts is None or parts[0] != want:
+        return None
+    result = _decode_entry(path, parts[2], shown)
+    if result is not None and current is not None and not vouches(parts[1], current):
+        _write(path, MAGIC + want + _stamp_line(current) + parts[2])
+    return result
+
+
+def store(
+    root: str,
+    have: bytes,
+    result: LoadResult,
+    shown: Sequence[str],
+    current: Stamp | None = None,
+) -> bool:
+    """Write the entry for key ``have`` (and stamp ``current``); False (and nothing written) when
+    it cannot be."""
     path = entry_path(root)
     if path is None:
         return False
     try:
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an unpicklable result is simply not cached
+        data = json.dumps(encode(result, shown), ensure_ascii=False, separators=(",", ":"))
+        body = data.encode("utf-8", "surrogateescape")
+    except (TypeError, ValueError, UnicodeError):
         return False
+    if not _write(path, MAGIC + have + _stamp_line(current) + body):
+        return False
+    prune(path.parent)
+    return True
+
+
+def _write(path: Path, payload: bytes) -> bool:
+    """Write an entry atomically (a 0600 temporary file, then os.replace)."""
+    import tempfile  # only a miss writes (and tempfile costs the start a few ms to import)
+
     tmp = ""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + have)
-            f.write(data)
+        with os.fdopen(fd, "wb") as f:  # mkstemp: mode 0600
+            f.write(payload)
         os.replace(tmp, path)
     except OSError:
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         return False
-    prune(path.parent)
     return True
 
 
-def prune(folder: Path, keep: int | None = None) -> None:
+# ----------------------------------------------------------------------------- encoding
+# A LoadResult as plain JSON values; dataclasses become lists in their field order.
+
+
+def encode(result: LoadResult, shown: Sequence[str]) -> dict[str, Any]:
+    bank = result.bank
+    return {
+        "shown": list(shown),
+        "problems": [_problem(p) for p in result.problems],
+        "bank": None if bank is None else _bank(bank),
+    }
+
+
+def _problem(p: Problem) -> list[Any]:
+    return [p.path, p.line, p.id, p.field, p.severity, p.message]
+
+
+def _question(q: Question) -> list[Any]:
+    values: list[Any] = [getattr(q, name) for name in _QUESTION_FIELDS]
+    values[_OPTIONS_AT] = [[o.text, o.correct, o.why] for o in q.options]
+    values[_IGNORES_AT] = [[i.code, i.reason, i.other] for i in q.ignores]
+    return values
+
+
+def _bank(bank: Bank) -> dict[str, Any]:
+    return {
+        "id": bank.id,
+        "title": bank.title,
+        "version": bank.version,
+        "topics": list(bank.topics),
+        "sources": [
+            [s.key, s.title, {k: list(v) for k, v in s.sections.items()}, s.must_cover]
+            for s in bank.sources.values()
+        ],
+        "references": bank.references,
+        "objectives": [
+            [o.id, o.topic, o.text, o.sources, o.path, o.line, o.retired]
+            for o in bank.objectives.values()
+        ],
+        "questions": [_question(q) for q in bank.questions],
+        "root": bank.root,
+        "files": list(bank.files),
+    }
+
+
+def decode(data: dict[str, Any], shown: Sequence[str]) -> LoadResult:
+    from trainer.bank.loader import LoadResult
+
+    old = data["shown"]
+    moved = {o: n for o, n in zip(old, shown, strict=True) if o != n}
+    # Messages name files ("already used at bank/a.toml:3"), never the root as typed.
+    renamed = {o: n for o, n in zip(old[2:], shown[2:], strict=True) if o != n}
+    names = re.compile("|".join(re.escape(o) for o in sorted(renamed, key=len, reverse=True)))
+
+    def where(path: str) -> str:
+        return moved.get(path, path) if moved else path
+
+    def text(message: str) -> str:
+        return names.sub(lambda m: renamed[m.group()], message) if renamed else message
+
+    problems = tuple(
+        Problem(where(path), line, ident, fld, severity, text(message))
+        for path, line, ident, fld, severity, message in data["problems"]
+    )
+    raw = data["bank"]
+    if raw is None:
+        return LoadResult(None, problems)
+    objectives = {}
+    for oid, topic, otext, sources, path, line, retired in raw["objectives"]:
+        objectives[oid] = Objective(
+            oid, topic, otext, tuple(sources), where(path), line, retired=bool(retired)
+        )
+    questions = []
+    for values in raw["questions"]:
+        item = dict(zip(_QUESTION_FIELDS, values, strict=True))
+        item["options"] = tuple(Option(t, bool(c), w) for t, c, w in item["options"])
+        item["ignores"] = tuple(LintIgnore(c, r, o) for c, r, o in item["ignores"])
+        for name in _TUPLE_FIELDS:
+            item[name] = tuple(item[name])
+        item["path"] = where(item["path"])
+        questions.append(Question(**item))
+    bank = Bank(
+        id=raw["id"],
+        title=raw["title"],
+        version=raw["version"],
+        topics=tuple(raw["topics"]),
+        sources={
+            k: Source(k, title, {s: tuple(r) for s, r in sections.items()}, bool(must))
+            for k, title, sections, must in raw["sources"]
+        },
+        references=dict(raw["references"]),
+        objectives=objectives,
+        questions=tuple(questions),
+        root=where(raw["root"]),
+        files=tuple(where(f) for f in raw["files"]),
+    )
+    return LoadResult(bank, problems)
+
+
+def prune(where: Path, keep: int | None = None) -> None:
     """Delete all but the ``keep`` (MAX_ENTRIES) most recently used entries, and stale temp files.
 
     Another process may be pruning or writing at the same time: a file that vanishes or cannot be
     removed is skipped.
     """
     try:
-        items = list(folder.iterdir())
+        items = list(where.iterdir())
     except OSError:
         return
     now = time.time()
@@ -157,10 +429,12 @@ def prune(folder: Path, keep: int | None = None) -> None:
             mtime = item.stat().st_mtime
         except OSError:
             continue
-        if item.suffix == ".pickle":
+        if item.suffix == SUFFIX:
             entries.append((mtime, item))
-        elif item.suffix == ".tmp" and now - mtime > STALE_TEMP_SECONDS:
-            stale.append(item)
+        elif item.suffix == ".pickle" or (
+            item.suffix == ".tmp" and now - mtime > STALE_TEMP_SECONDS
+        ):
+            stale.append(item)  # a temporary file of a writer that died, or an old-format entry
     entries.sort(reverse=True)
     for item in stale + [item for _, item in entries[MAX_ENTRIES if keep is None else keep :]]:
         with contextlib.suppress(OSError):

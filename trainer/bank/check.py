@@ -19,14 +19,17 @@ from trainer.bank import codes
 from trainer.bank.coverage import uncovered
 from trainer.bank.files import display
 from trainer.bank.loader import HasProblems, read_bank
-from trainer.bank.models import QUESTION_TYPES, Bank, Problem
+from trainer.bank.models import QUESTION_KINDS, QUESTION_TYPES, Bank, Problem
 
 
 @dataclass(frozen=True)
 class CheckReport(HasProblems):
     """The result of checking a bank.
 
-    ``bank`` is None when there are errors; ``summary`` holds the counts that ``--json`` prints.
+    ``bank`` is None when there are errors; ``summary`` holds the counts that ``--json`` prints:
+    ``questions`` counts every question, ``active`` and ``retired`` split them; ``by_type``,
+    ``by_topic`` and ``by_kind`` count active questions only; ``application_share`` is the share
+    of active questions with kind = "application".
     """
 
     bank: Bank | None
@@ -53,6 +56,14 @@ class CheckReport(HasProblems):
         }
 
 
+def application_share(bank: Bank) -> float:
+    """The share of active questions with kind = "application" (0.0 for none), to 3 places."""
+    active = bank.active_questions
+    if not active:
+        return 0.0
+    return round(sum(q.kind == "application" for q in active) / len(active), 3)
+
+
 def _sort_key(p: Problem) -> tuple[str, int]:
     return (p.path, p.line or 0)
 
@@ -65,26 +76,38 @@ def check_bank(path: Path, *, use_cache: bool = True) -> CheckReport:
         "bank": display(Path(path)),
         "id": bank.id if bank else "",
         "questions": 0,
+        "active": 0,
         "retired": 0,
         "objectives": 0,
         "by_type": {},
         "by_topic": {},
+        "by_kind": {},
+        "application_share": 0.0,
         "sources_cited": [],
         "uncovered": [],
     }
     if bank is not None:
-        by_type = Counter(q.type for q in bank.questions)
-        by_topic = Counter(bank.topic_of(q) for q in bank.questions)
+        active = bank.active_questions
+        by_type = Counter(q.type for q in active)
+        by_topic = Counter(bank.topic_of(q) for q in active)
+        by_kind: Counter[str] = Counter(q.kind or "missing" for q in active)
+        kinds: dict[str, int] = {k: by_kind[k] for k in QUESTION_KINDS}
+        if by_kind["missing"]:
+            kinds["missing"] = by_kind["missing"]
         summary.update(
             questions=len(bank.questions),
-            retired=len(bank.questions) - len(bank.active_questions),
-            objectives=len(bank.objectives),
+            active=len(active),
+            retired=len(bank.questions) - len(active),
+            objectives=len(bank.active_objectives),
+            retired_objectives=len(bank.objectives) - len(bank.active_objectives),
             by_type={t: by_type[t] for t in QUESTION_TYPES if by_type[t]},
             by_topic={
                 **{t: by_topic[t] for t in bank.topics if by_topic[t]},
                 **{t: n for t, n in sorted(by_topic.items()) if t not in bank.topics},
             },
-            sources_cited=sorted({c for o in bank.objectives.values() for c in o.sources}),
+            by_kind=kinds,
+            application_share=application_share(bank),
+            sources_cited=sorted({c for o in bank.active_objectives.values() for c in o.sources}),
             uncovered=uncovered(bank),
         )
     return CheckReport(None if result.errors else bank, problems, summary)

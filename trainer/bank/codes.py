@@ -33,7 +33,9 @@ ERRORS: dict[str, str] = {
     "unknown-section": "a citation names an unknown section of a source",
     "unknown-reference": "a source section names a reference not in [references]",
     "unknown-objective": "a question cites an unknown objective",
+    "retired-objective": "an active question cites a retired objective",
     "unknown-lint-code": "lint_ignore names a code that is not an ignorable warning",
+    "unknown-question": "a cross-cue lint_ignore names an unknown question id",
     "option-count": "wrong number of options for the question type",
     "correct-count": "wrong number of correct options for the question type",
     "duplicate-option": "two options with the same text",
@@ -44,19 +46,30 @@ ERRORS: dict[str, str] = {
     "cloze-no-blank": "a cloze stem with no {{blank}}",
     "cloze-empty-blank": "a cloze blank with no answer",
     "cloze-unclosed": "a cloze stem with an unmatched {{ or }}",
+    "control-char": "a control, bidi-override or invisible character in bank text or a file name",
+    "over-limit": "a text, list, cloze, bank or file count over a limit (questions/README.md)",
 }
 
-# Warnings that one question may silence with lint_ignore = ["code", ...].
+# Warnings that one question may silence with lint_ignore = [{ code = "...", reason = "..." }]
+# (cross-cue: for one pair, naming the other question with other = "id").
 IGNORABLE: dict[str, str] = {
     "long-key": "a correct option much longer than the longest distractor",
-    "absolute-term": "an absolute term (always, never, all, none, ...) in an option",
+    "absolute-term": "an absolute term (always, never, must, for good, ...) in an option",
+    "hedged-key": "every distractor has an absolute term and the key has none",
+    "keys-first": "a multiple-response item whose correct options all come before its wrong ones",
     "negative-lead-in": "a negative lead-in (NOT, EXCEPT, LEAST)",
     "open-lead-in": "a single-best-answer stem that does not end with a closed question ('?')",
+    "unfocused-lead-in": "a single-best-answer lead-in that asks only which statement is true",
+    "cloze-common-word": "a cloze blank whose only accepted answer is one common word",
+    "cross-cue": "a question's text gives away the key of another question on the same objective",
 }
 
 WARNINGS: dict[str, str] = {
     **IGNORABLE,
-    "key-balance": "correct-answer positions unbalanced across single-best-answer questions",
+    "key-balance": "key letters unbalanced among the single questions with one option count",
+    "key-position": "every single question with one option count has its key on the same letter",
+    "missing-kind": "a question without kind (application or recall)",
+    "lint-ignore-reason": "a lint_ignore entry in the old string form, without a reason",
     "thin-objective": "an objective with fewer than two active questions",
     "one-type": "an objective whose questions are all of one type",
     "uncited-section": "a section of a must_cover source that no objective cites",

@@ -19,7 +19,7 @@ MIN_TYPES = 2
 
 def question_types_by_objective(bank: Bank) -> dict[str, list[QuestionType]]:
     """For each objective, the types of the active questions citing it (one entry per question)."""
-    found: dict[str, list[QuestionType]] = {oid: [] for oid in bank.objectives}
+    found: dict[str, list[QuestionType]] = {oid: [] for oid in bank.active_objectives}
     for q in bank.active_questions:
         for oid in dict.fromkeys(q.objectives):
             if oid in found:
@@ -55,7 +55,7 @@ def check_coverage(
                 f"all {len(types)} questions of this objective are {types[0]}; "
                 f"use at least {MIN_TYPES} question types",
             )
-    cited = {c for o in bank.objectives.values() for c in o.sources}
+    cited = {c for o in bank.active_objectives.values() for c in o.sources}
     for key, source in bank.sources.items():
         if not source.must_cover:
             continue

@@ -8,6 +8,7 @@ from typing import TypeVar
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.header import Header, Tables
+from trainer.bank.limits import fold
 from trainer.bank.models import Objective, Question
 
 Item = TypeVar("Item", Objective, Question)
@@ -24,12 +25,13 @@ def _first_of_each(
     """The first item of each id, in order; every later one is a duplicate-id error."""
     seen: dict[str, Item] = {}
     for item in items:
-        first = seen.setdefault(item.id, item)
+        first = seen.setdefault(fold(item.id), item)
         if first is not item:
+            same = "" if first.id == item.id else f" (as {first.id!r}: ids differ only by case)"
             _block(docs, sink, item.path, item.line, item.id).error(
                 "duplicate-id",
                 "id",
-                f"{kind} id {item.id!r} is already used at {first.path}:{first.line}",
+                f"{kind} id {item.id!r} is already used{same} at {first.path}:{first.line}",
             )
     return list(seen.values())
 
@@ -103,3 +105,19 @@ def check_references(
         for oid in q.objectives:
             if oid not in objectives:
                 block.error("unknown-objective", "objectives", f"unknown objective {oid!r}")
+            elif objectives[oid].retired and not q.retired:
+                block.error(
+                    "retired-objective",
+                    "objectives",
+                    f"objective {oid!r} is retired: cite the objective that replaced it",
+                )
+    ids = {q.id for q in questions}
+    for q in questions:
+        for entry in q.ignores:
+            if entry.other and entry.other not in ids:
+                _block(docs, sink, q.path, q.line, q.id).error(
+                    "unknown-question",
+                    "lint_ignore",
+                    f"lint_ignore names unknown question {entry.other!r} as the other of a "
+                    "cross-cue pair",
+                )

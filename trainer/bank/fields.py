@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from trainer.bank import codes
+from trainer.bank.limits import MAX_ITEMS
 from trainer.bank.lines import LineIndex
 from trainer.bank.models import Problem, Severity
 
@@ -160,6 +161,11 @@ class Block:
         value = table[key]
         if not isinstance(value, list):
             self.mistyped(key, "an array of strings", value)
+            return None
+        if len(value) > MAX_ITEMS:
+            self.error(
+                "over-limit", key, f"{key} has {len(value):,} items; the limit is {MAX_ITEMS}"
+            )
             return None
         ok = True
         for i, item in enumerate(value, start=1):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from trainer.bank.fields import Block, Sink, toml_type
 from trainer.bank.files import Document
 from trainer.bank.ids import check_id
-from trainer.bank.models import Source
+from trainer.bank.limits import fold
+from trainer.bank.models import Source, topic_title
 
 BANK_KEYS = {"id", "title", "version", "topics"}
 SOURCE_KEYS = {"title", "must_cover", "sections"}
@@ -55,11 +56,22 @@ def read_header(doc: Document, sink: Sink) -> Header | None:
     )
     topics = block.texts(value, "topics")
     if topics is not None:
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for topic in topics:
-            if topic in seen:
+            title = topic_title(topic)
+            key = fold(" ".join(title.split()))
+            first = seen.get(key)
+            if first is None:
+                seen[key] = topic
+            elif first == topic:
                 block.error("duplicate-key", "topics", f"topic {topic!r} is listed twice")
-            seen.add(topic)
+            else:
+                block.error(
+                    "duplicate-key",
+                    "topics",
+                    f"topics {first!r} and {topic!r} differ only by case, Unicode form, "
+                    f"spaces, '-' or '_' (both show as {title!r})",
+                )
         header.topics = tuple(dict.fromkeys(topics))
     return header
 

@@ -1,9 +1,10 @@
 """Line numbers for TOML content.
 
-tomllib gives no positions, so this scans the raw text once: it finds table headers
-(``[bank]``, ``[[questions]]``, ``[[questions.options]]``...) and ``key =`` lines, skipping anything
-inside strings and comments. The k-th ``[[questions]]`` header is the k-th element of the parsed
-``questions`` array, so a block's lines can be found from its index.
+tomllib gives no positions, so this scans the raw text: it finds table headers
+(``[bank]``, ``[[questions]]``, ``[[questions.options]]``...) and, only when a problem needs a
+key's line, ``key =`` lines, skipping anything inside strings and comments. The k-th
+``[[questions]]`` header is the k-th element of the parsed ``questions`` array, so a block's lines
+can be found from its index.
 
 The scan is a few passes at C speed, not a Python loop per character: str.find locates the
 lines that hold three quotes (only a multi-line string can make a line start inside a string, and
@@ -25,6 +26,9 @@ _HEADER_OR_KEY = re.compile(
     r"\n[^\S\n]*(?:(\[\[?)([^\[\]\n]*)\]"
     r"""|(?:"([^"\\\n]*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))[^\S\n]*[=.])"""
 )
+
+# A header alone (the scan's eager pass: keys are found only when a key's line is asked for).
+_HEADER = re.compile(r"\n[^\S\n]*(\[\[?)([^\[\]\n]*)\]")
 
 # Outside strings: the next multi-line string opening, whole one-line string or comment, or an
 # opening quote whose string does not close on its line (the scanner then follows it).
@@ -131,27 +135,46 @@ class LineIndex:
     _subs: dict[tuple[int, str], list[int]] = field(default_factory=dict, repr=False, compare=False)
     _top_keys: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _built: tuple[int, int] = field(default=(-1, -1), repr=False, compare=False)
+    # what the key pass still needs (the text with a leading line break, the line starts)
+    _pending: tuple[str, list[bool]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def scan(cls, text: str) -> LineIndex:
+        """Headers now; ``key =`` lines on the first query that needs them (a problem's line),
+        which a clean bank never makes."""
         index = cls()
         index.last_line = text.count("\n") + 1
         starts = _starts_outside_strings(text)
         headers = index.headers
-        keys = index.keys
         text = "\n" + text
         line, at = 0, 0  # line: the number of the line after the line break at offset ``at - 1``
+        for m in _HEADER.finditer(text):
+            line += text.count("\n", at, m.start() + 1)
+            at = m.start() + 1
+            if starts[line]:
+                headers.append((line, m.group(1) == "[[", _header_name(m.group(2))))
+        index._pending = (text, starts)
+        index._build()
+        return index
+
+    def with_keys(self) -> LineIndex:
+        """This index with its ``keys`` list complete (the key pass run now); returns self."""
+        self._scan_keys()
+        return self
+
+    def _scan_keys(self) -> None:
+        """The key pass of ``scan``: every ``key =`` line outside strings, in order."""
+        if self._pending is None:
+            return
+        text, starts = self._pending
+        self._pending = None
+        keys = self.keys
+        line, at = 0, 0
         for m in _HEADER_OR_KEY.finditer(text):
             line += text.count("\n", at, m.start() + 1)
             at = m.start() + 1
-            if not starts[line]:
-                continue
-            if m.group(1):
-                headers.append((line, m.group(1) == "[[", _header_name(m.group(2))))
-            else:
+            if starts[line] and not m.group(1):
                 keys.append((line, m.group(3) or m.group(4) or m.group(5) or ""))
-        index._build()
-        return index
 
     def _build(self) -> None:
         """(Re)build the lookup tables when headers or keys changed since the last build."""
@@ -212,6 +235,7 @@ class LineIndex:
         """The line of ``key =`` in the block starting at block_line (the block's if absent)."""
         if block_line is None:
             return None
+        self._scan_keys()
         self._build()
         found = self._block_keys.get(block_line)
         if found is None:
@@ -226,6 +250,7 @@ class LineIndex:
 
     def top_key(self, key: str) -> int | None:
         """The line of a ``key =`` before the first header."""
+        self._scan_keys()
         self._build()
         if self._top_keys is None:
             end = self.headers[0][0] if self.headers else self.last_line + 1

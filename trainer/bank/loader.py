@@ -4,11 +4,13 @@
 message ending with a ``[code]``). It returns the Bank when there are no errors (warnings allowed).
 
 Every file is read once, then parsed and scanned once. The whole result is cached (see
-trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not parsed again.
+trainer.bank.cache), keyed by the files' bytes, so an unchanged bank is not parsed again; a warm
+start whose files' stats match the entry's stamp does not even read them.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +20,11 @@ from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document, discover, display, parse, read_bytes
 from trainer.bank.header import Header, Tables, read_header, read_references, read_sources
 from trainer.bank.items import read_objectives, read_questions
+from trainer.bank.limits import MAX_BANK_BYTES, MAX_QUESTIONS, check_strings
 from trainer.bank.lint import lint_bank
 from trainer.bank.models import Bank, Objective, Problem, Question
 from trainer.gcpause import gc_paused
+from trainer.safetext import describe, forbidden
 
 TOP_KEYS = {"bank", "sources", "references", "objectives", "questions"}
 
@@ -70,18 +74,55 @@ def read_bank(path: Path, *, use_cache: bool = True) -> LoadResult:
 
 def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
     files: list[tuple[str, bytes | None, list[Problem]]] = []
-    for file in discover(path, sink):
+    read: list[tuple[Path, bytes | None]] = []
+    total = 0
+    found = discover(path, sink)
+    names = [display(path), str(path), *(display(file) for file in found)]
+    resolved = os.path.realpath(path)
+    current = None
+    if use_cache and found and not sink.problems:
+        # A warm start: the files' stats alone, matching the entry's stamp, serve the cache.
+        current = cache.stamp(resolved, found)
+        if current is not None:
+            cached = cache.load_stamped(str(path), current, names)
+            if cached is not None:
+                return cached
+    for file in found:
         own = Sink()  # kept apart so that problems stay in file order, reading then parsing
-        files.append((display(file), read_bytes(file, own), own.problems))
+        shown = display(file)
+        bad = forbidden(file.name)
+        if bad is not None:
+            own.add(
+                "error",
+                "control-char",
+                f"the file name contains {describe(bad)}; rename the file",
+                path=shown,
+            )
+        raw = read_bytes(file, own)
+        total += len(raw or b"")
+        if total > MAX_BANK_BYTES:
+            sink.add(
+                "error",
+                "over-limit",
+                f"the bank's files hold more than {MAX_BANK_BYTES // 1_000_000} MB together; "
+                "split it into several banks",
+                path=display(path),
+            )
+            return LoadResult(None, tuple(sink.problems))
+        files.append((shown, raw, own.problems))
+        read.append((file, raw))
     key = None
     if use_cache and files and not sink.problems and all(raw is not None for _, raw, _ in files):
-        key = cache.key(str(path), display(path), [(shown, raw or b"") for shown, raw, _ in files])
-        cached = cache.load(str(path), key)
+        key = cache.key(
+            resolved,
+            [(os.path.relpath(os.path.realpath(f), resolved), raw or b"") for f, raw in read],
+        )
+        cached = cache.load(str(path), key, names, current)
         if cached is not None:
             return cached
     result = _parse(path, files, sink)
     if key is not None:
-        cache.store(str(path), key, result)
+        cache.store(str(path), key, result, names, current)
     return result
 
 
@@ -93,6 +134,7 @@ def _parse(
         sink.problems.extend(problems)
         doc = None if raw is None else parse(shown, raw, sink)
         if doc is not None:
+            check_strings(doc, sink)
             docs[doc.path] = doc
     if not docs:
         return LoadResult(None, tuple(sink.problems))
@@ -149,6 +191,14 @@ def _parse(
         )
     objective_map = crossref.unique_objectives(objectives, docs, sink)
     unique = crossref.unique_questions(questions, docs, sink)
+    if len(unique) > MAX_QUESTIONS:
+        sink.add(
+            "error",
+            "over-limit",
+            f"the bank has {len(unique):,} questions; the limit is {MAX_QUESTIONS:,} "
+            "(split it into several banks)",
+            path=display(path),
+        )
     crossref.check_references(header, tables, objective_map, unique, docs, sink)
 
     head = header or Header()

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trainer.safetext import visible
+
 QuestionType = Literal["single", "multiple", "true_false", "order", "cloze", "recall"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
     "single",
@@ -50,8 +52,11 @@ class Problem:
     message: str
 
     def format(self) -> str:
+        """One line: ``file:line: id: field: severity: message``, any control character in it
+        escaped (a file name, key or id from a bank is untrusted text)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.id or '-'}: {self.field or '-'}: {self.severity}: {self.message}"
+        line = f"{where}: {self.id or '-'}: {self.field or '-'}: {self.severity}: {self.message}"
+        return visible(line, one_line=True)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -84,6 +89,8 @@ class Objective:
     sources: tuple[str, ...]  # citation keys such as "thermal-rhizotomy:P2"
     path: str = ""
     line: int | None = None
+    # withdrawn (merged into another, say): kept so retired questions still cite it; never reused
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,19 @@ class Option:
     text: str
     correct: bool
     why: str
+
+
+@dataclass(frozen=True)
+class LintIgnore:
+    """One ``lint_ignore`` entry: a warning code accepted for a question, and why.
+
+    ``reason`` is "" for the old string form; ``other`` names the other question of a
+    ``cross-cue`` pair (only that pair is accepted).
+    """
+
+    code: str
+    reason: str = ""
+    other: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,8 +134,11 @@ class Question:
     # where it was read from
     path: str = ""
     line: int | None = None
-    # warning codes accepted for this question (see trainer.bank.codes.IGNORABLE)
+    # warning codes accepted for the whole question (see trainer.bank.codes.IGNORABLE): the codes
+    # of the lint_ignore entries that name no other question
     lint_ignore: tuple[str, ...] = ()
+    # every lint_ignore entry, with its reason and (for a cross-cue pair) the other question
+    ignores: tuple[LintIgnore, ...] = ()
     # "application" (decide from clinical data) or "recall" (a fact); None when not given
     kind: QuestionKind | None = None
     # single / multiple: False when the options have a natural order that must be kept
@@ -148,6 +171,10 @@ class Bank:
     questions: tuple[Question, ...]
     root: str = ""
     files: tuple[str, ...] = field(default=())
+
+    @property
+    def active_objectives(self) -> dict[str, Objective]:
+        return {oid: o for oid, o in self.objectives.items() if not o.retired}
 
     @property
     def active_questions(self) -> tuple[Question, ...]:

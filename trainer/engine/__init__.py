@@ -39,7 +39,11 @@ scheduler.py (thin, pure layer over `fsrs` 6.3): Rating (our IntEnum AGAIN=1, HA
   (0.70-0.99 validated), learning_steps (1m, 10m), relearning_steps (10m,), maximum_interval 36500,
   enable_fuzzing True, new_per_day 20, reviews_per_day 200, day_starts_hour 4, leech_threshold 8,
   leech_action "suspend"|"tag", [added] learn_ahead 20 min, [added] tz: tzinfo | None = None (the
-  trainee's time zone for the 4 am rollover; None = the computer's local zone; not persisted)).
+  trainee's time zone for the 4 am rollover; None = the computer's local zone; not persisted),
+  [added] bury_new True, bury_reviews False (sibling burying, passed to queue.build_queue),
+  parameters: tuple[float, ...] | None (fitted FSRS-6 weights; None = py-fsrs's defaults)).
+  [added] The trainee's settings live in a TOML config file (trainer/config.py, no Textual);
+  clients pass them to Engine.open(settings=...).
   Bad values raise SettingsError (a ValueError) with a clear message.
   review(schedule, rating, now, settings, *, card_id, fuzz_seed) -> CardSchedule and
   preview(schedule, now, settings, *, card_id, fuzz_seed) -> dict[Rating, timedelta];
@@ -155,7 +159,16 @@ engine.py (was session.py): class Engine:
       another connection committed (PRAGMA data_version); its own writes update the cache.
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)
-      # the UI persists the theme here ("theme")
+      # [note] the theme moved to the config file; an old "theme" value is read once by the UI
+  [added] engine.reload()   # forget cached cards after a bulk rewrite (import, rescheduling)
+
+[added] replay.py: recompute(engine, settings=None, *, only=None, seed="replay") -> int: each card
+  with a history recomputed from its rescheduling answers (review_log.scheduled = 1), one
+  transaction. revlog.py: export_revlog / read_revlog / import_revlog (the revlog CSV).
+  fsrs_fit.py: training_items, evaluate, optimize (fsrs-rs-python, the [fsrs] extra).
+  workload.py: deck_of, simulate, workload_curve. commands.py: `trainer reviews`, `trainer fsrs`.
+  storage.Store [added]: review_rows(bank_id), insert_review(card_id, entry),
+  rewrite_history(card, steps) (within the caller's write()).
 
 stats_command.py: run_stats(db_path: Path, bank_path: Path, as_json: bool) -> int
   (``trainer stats``). [added] its JSON is Stats.to_dict() plus "left_today" {new, learning,

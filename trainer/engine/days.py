@@ -25,3 +25,19 @@ def day_bounds(t: datetime, hour: int, tz: tzinfo | None) -> tuple[datetime, dat
     """(start, end) of the study day containing ``t``, in UTC."""
     day = study_day(t, hour, tz)
     return day_start(day, hour, tz), day_start(day + timedelta(days=1), hour, tz)
+
+
+DAY = timedelta(days=1)
+
+
+def elapsed_days(last: datetime, now: datetime, hour: int, tz: tzinfo | None) -> int:
+    """Study days from ``last`` to ``now``, counted as Anki counts them: 0 within one study day,
+    otherwise how many day starts (today's, then 24-hour steps back from it) lie after ``last``.
+
+    A review at 20:00 and the next at 08:00 the morning after are one day apart; one at 05:00 and
+    one at 23:00 the same day are 0 days apart, although 18 hours passed.
+    """
+    start, _ = day_bounds(now, hour, tz)
+    if last >= start:
+        return 0
+    return (start - last - timedelta(microseconds=1)) // DAY + 1

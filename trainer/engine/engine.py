@@ -181,6 +181,10 @@ class Engine:
         self.store.set_setting(SETTINGS_KEY, settings.to_json())
         self.settings = settings
 
+    def reload(self) -> None:
+        """Forget the cached cards (after a bulk rewrite such as an import or a rescheduling)."""
+        self._cache.invalidate()
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _question(self, qid: str) -> Question:
@@ -249,6 +253,8 @@ class Engine:
             reviews_left=self.settings.reviews_per_day - day.reviews_done,
             buried=frozenset(day.buried),
             last_topic=last_topic,
+            bury_new=self.settings.bury_new,
+            bury_reviews=self.settings.bury_reviews,
         )
 
     def counts(self) -> Counts:
@@ -484,6 +490,14 @@ class Engine:
         self.store.set_suspended(self.bank.id, qid, suspended)
         self._refresh_card(qid)
 
+    def reset_card(self, qid: str) -> None:
+        """Forget a card: back to new, its answer history kept (Store.reset_card). This engine's
+        undo history is dropped: undoing an earlier answer would bring the old schedule back."""
+        self._question(qid)
+        self.store.reset_card(self.bank.id, qid)
+        self._undo.clear()
+        self._refresh_card(qid)
+
     def _refresh_card(self, qid: str) -> None:
         """After this engine changed a card: put the stored row into the cache."""
         row = self.store.card(self.bank.id, qid)
@@ -636,6 +650,13 @@ class Engine:
                 streak=self._streak(now, [n > 0 for n in per_day]),
             )
         return stats_mod.compute(self.bank, cards, facts, now, self.settings)
+
+    def correct_by_topic(self) -> dict[str, tuple[int, int]]:
+        """Per topic, in bank order: (right, answered) over every answer logged, in any mode, as
+        a QBank's "percent correct" (stats.correct_by_topic; Store.correct_counts)."""
+        from trainer.engine import stats as stats_mod
+
+        return stats_mod.correct_by_topic(self.bank, self.store.correct_counts(self.bank.id))
 
     def overview(self) -> Overview:
         """What the home screen shows: what is left today, mastery per topic and the streak.

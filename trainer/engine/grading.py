@@ -27,7 +27,9 @@ class Grade:
     ``correct`` decides the rating (all-or-nothing for multiple and order); ``score`` is partial
     credit in 0..1; ``detail`` is a short sentence for the trainee. ``blank_results`` (cloze) says
     per blank whether it was right; ``option_results`` per option (single, multiple) or per step
-    position (order) whether the trainee got it right.
+    position (order) whether the trainee got it right. ``spelling`` (cloze) says per blank whether
+    it was accepted only as a misspelling (one edit from an accepted answer of five or more
+    letters): such a blank counts as right, and the detail says "accepted (spelling)".
     """
 
     correct: bool
@@ -35,6 +37,12 @@ class Grade:
     detail: str
     blank_results: tuple[bool, ...] = ()
     option_results: tuple[bool, ...] = ()
+    spelling: tuple[bool, ...] = ()
+
+    @property
+    def accepted_spelling(self) -> bool:
+        """Whether some blank was accepted only as a misspelling."""
+        return any(self.spelling)
 
 
 class GradingError(ValueError):
@@ -123,6 +131,38 @@ def _grade_order(q: Question, response: Response) -> Grade:
     return Grade(placed == n, score, detail, option_results=results)
 
 
+SPELLING_MIN_LETTERS = 5
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by at most one insertion, deletion, substitution or
+    transposition of two neighbouring characters (Damerau-Levenshtein distance <= 1)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):  # one insertion into a
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:  # one substitution
+        return True
+    return (  # one transposition
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    )
+
+
+def _close_spelling(given: str, accepted: set[str]) -> bool:
+    """Whether ``given`` (normalised) is one edit from an accepted answer of 5+ letters."""
+    return bool(given) and any(
+        sum(ch.isalpha() for ch in a) >= SPELLING_MIN_LETTERS and within_one_edit(given, a)
+        for a in accepted
+    )
+
+
 def _grade_cloze(q: Question, response: Response) -> Grade:
     blanks = q.blanks
     if not isinstance(response, tuple) or not all(isinstance(s, str) for s in response):
@@ -132,14 +172,28 @@ def _grade_cloze(q: Question, response: Response) -> Grade:
             f"{q.id}: expected {_plural(len(blanks), 'answer')}, got {len(response)}"
         )
     # An empty (or punctuation-only) answer is never right, whatever the bank accepts.
-    results = tuple(
-        normalise_answer(str(given)) in {normalise_answer(a) for a in accepted} - {""}
-        for given, accepted in zip(response, blanks, strict=True)
-    )
+    exact: list[bool] = []
+    spelling: list[bool] = []
+    for given, accepted in zip(response, blanks, strict=True):
+        answer = normalise_answer(str(given))
+        keys = {normalise_answer(a) for a in accepted} - {""}
+        exact.append(answer in keys)
+        spelling.append(not exact[-1] and _close_spelling(answer, keys))
+    results = tuple(e or s for e, s in zip(exact, spelling, strict=True))
     right = sum(results)
     score = right / len(blanks) if blanks else 0.0
     detail = f"{right} of {_plural(len(blanks), 'blank')} right"
-    return Grade(right == len(blanks), score, detail, blank_results=results)
+    misspelt = [str(i + 1) for i, s in enumerate(spelling) if s]
+    if misspelt:
+        which = "blank" if len(misspelt) == 1 else "blanks"
+        detail += f"; {which} {', '.join(misspelt)} accepted (spelling)"
+    return Grade(
+        right == len(blanks),
+        score,
+        detail,
+        blank_results=results,
+        spelling=tuple(spelling) if misspelt else (),
+    )
 
 
 def grade(question: Question, response: Response) -> Grade:

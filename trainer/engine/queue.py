@@ -1,9 +1,11 @@
 """Building today's study queue. Pure: no database, no clock.
 
 Order: learning cards due now (soonest first), then reviews due today, then new cards; reviews and
-new cards interleave topics; a new or review card is buried (hidden until tomorrow) once a sibling
-(a question with the same primary objective) was studied today. If nothing else is left, a learning
-card due within the learn-ahead window is shown rather than ending the session.
+new cards interleave topics. As in Anki: a new card is buried (hidden until tomorrow) once a
+sibling (a question with the same primary objective) was studied today, a due review only if
+``bury_reviews`` is set (off by default: burying never delays a due review), and new cards are
+capped by what is left of the review limit after today's reviews. If nothing else is left, a
+learning card due within the learn-ahead window is shown rather than ending the session.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def build_queue(
     reviews_left: int,
     buried: frozenset[str],
     last_topic: str | None = None,
+    bury_new: bool = True,
+    bury_reviews: bool = False,
 ) -> Queue:
     """``cards`` are the active, unsuspended cards; ``buried`` the sibling keys studied today;
     ``last_topic`` the topic of the last answer today (reviews and new cards start elsewhere)."""
@@ -90,22 +94,23 @@ def build_queue(
                 learning.append(c)
             elif c.due <= now + learn_ahead:
                 ahead.append(c)
-        elif c.sibling_key in buried:
-            continue
         elif c.state == "review":
             assert c.due is not None
-            if c.due < day_end:
+            if c.due < day_end and not (bury_reviews and c.sibling_key in buried):
                 review.append(c)
-        else:
+        elif not (bury_new and c.sibling_key in buried):
             new.append(c)
     by_due: Callable[[QueueCard], tuple[datetime, str]] = lambda c: (c.due or now, c.qid)  # noqa: E731
     learning.sort(key=by_due)
     ahead.sort(key=by_due)
     review.sort(key=by_due)
     new.sort(key=lambda c: c.order)
+    reviews = interleave(review, lambda c: c.topic, last_topic)[: max(0, reviews_left)]
+    # Anki's default: the review limit caps new cards too (200 reviews left, 190 due: 10 new)
+    new_cap = max(0, min(new_left, reviews_left - len(reviews)))
     return Queue(
         learning=tuple(learning),
-        review=tuple(interleave(review, lambda c: c.topic, last_topic)[: max(0, reviews_left)]),
-        new=tuple(interleave(new, lambda c: c.topic, last_topic)[: max(0, new_left)]),
+        review=tuple(reviews),
+        new=tuple(interleave(new, lambda c: c.topic, last_topic)[:new_cap]),
         ahead=tuple(ahead),
     )

@@ -1,10 +1,18 @@
-"""A thin, pure layer over the ``fsrs`` package (py-fsrs 6.3).
+"""A thin, pure layer over the ``fsrs`` package (py-fsrs 6.3) that schedules as Anki does.
 
 Our cards have four states: ``new`` (never answered: our state, unknown to fsrs), ``learning``,
-``review`` and ``relearning``. A card enters fsrs with its first review. Fuzz is applied here with
-an injected ``random.Random`` (py-fsrs fuzzes with the global ``random`` module, which we cannot
-seed per card), using py-fsrs's own fuzz ranges, so a preview and the answer that follows it
-agree exactly.
+``review`` and ``relearning``. A card enters fsrs with its first review.
+
+py-fsrs computes the memory state (stability, difficulty) and the learning steps. Three things are
+done here as Anki does them, not as py-fsrs does:
+
+- elapsed time is counted in study days (the day turns at ``day_starts_hour`` local time), so a
+  card answered at 20:00 and again at 08:00 next morning is one day old, as in Anki;
+- review intervals come from the unrounded FSRS interval, and on a review card Hard < Good < Easy
+  by at least a day each (Anki's ``passing_fsrs_review_intervals``); Easy on a learning card is at
+  least a day longer than Good;
+- fuzz uses Anki's bounds and rounding (floor over ``[lower, upper]``), drawn from an injected
+  ``random.Random`` so a preview and the answer that follows it agree exactly.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from typing import Literal
 
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
+
+from trainer.engine.days import day_bounds, elapsed_days, study_day
 
 CardStateName = Literal["new", "learning", "review", "relearning"]
 CARD_STATES: tuple[CardStateName, ...] = ("new", "learning", "review", "relearning")
@@ -59,6 +69,10 @@ def _minutes(steps: tuple[timedelta, ...]) -> list[float]:
 class Settings:
     """Scheduling and session settings. The defaults are Anki's.
 
+    ``bury_new`` / ``bury_reviews``: hide new (reviews) until tomorrow once a sibling was studied
+    today. ``parameters``: the trainee's fitted FSRS-6 weights (21 numbers), None for py-fsrs's
+    defaults.
+
     ``tz`` is the time zone of the trainee's day (the day rolls over at ``day_starts_hour`` local
     time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted.
     """
@@ -72,8 +86,11 @@ class Settings:
     reviews_per_day: int = 200
     day_starts_hour: int = 4
     leech_threshold: int = 8
-    leech_action: LeechAction = "suspend"
+    leech_action: LeechAction = "tag"
     learn_ahead: timedelta = timedelta(minutes=20)
+    bury_new: bool = True
+    bury_reviews: bool = False
+    parameters: tuple[float, ...] | None = None
     tz: tzinfo | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +116,8 @@ class Settings:
             raise SettingsError('the leech action must be "suspend" or "tag"')
         if self.learn_ahead < timedelta(0):
             raise SettingsError("learn ahead cannot be negative")
+        if self.parameters is not None:
+            check_parameters(self.parameters)
 
     def to_json(self) -> str:
         """Everything but ``tz``, as JSON (steps in minutes)."""
@@ -115,6 +134,9 @@ class Settings:
                 "leech_threshold": self.leech_threshold,
                 "leech_action": self.leech_action,
                 "learn_ahead": self.learn_ahead.total_seconds() / 60,
+                "bury_new": self.bury_new,
+                "bury_reviews": self.bury_reviews,
+                "parameters": None if self.parameters is None else list(self.parameters),
             },
             sort_keys=True,
         )
@@ -146,13 +168,33 @@ class Settings:
             ):
                 if key in data:
                     kwargs[key] = int(data[key])
-            if "enable_fuzzing" in data:
-                kwargs["enable_fuzzing"] = bool(data["enable_fuzzing"])
+            for key in ("enable_fuzzing", "bury_new", "bury_reviews"):
+                if key in data:
+                    kwargs[key] = bool(data[key])
+            if data.get("parameters") is not None:
+                kwargs["parameters"] = tuple(float(w) for w in data["parameters"])
             if "leech_action" in data:
                 kwargs["leech_action"] = str(data["leech_action"])
         except (ValueError, TypeError) as exc:
             raise SettingsError(f"stored settings are not valid: {exc}") from exc
         return cls(tz=tz, **kwargs)  # type: ignore[arg-type]
+
+
+FSRS6_PARAMETERS = 21
+
+
+def check_parameters(parameters: tuple[float, ...]) -> None:
+    """Raise SettingsError unless ``parameters`` are 21 finite FSRS-6 weights py-fsrs accepts."""
+    if len(parameters) != FSRS6_PARAMETERS:
+        raise SettingsError(
+            f"FSRS parameters are {FSRS6_PARAMETERS} numbers (FSRS-6), not {len(parameters)}"
+        )
+    if not all(isinstance(w, float) and math.isfinite(w) for w in parameters):
+        raise SettingsError("FSRS parameters must be finite numbers")
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as exc:
+        raise SettingsError(f"FSRS parameters are out of range: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -175,9 +217,12 @@ def _fsrs_scheduler(
     learning_steps: tuple[timedelta, ...],
     relearning_steps: tuple[timedelta, ...],
     maximum_interval: int,
+    parameters: tuple[float, ...] | None,
 ) -> fsrs.Scheduler:
     # Fuzz is ours (seeded); py-fsrs's own would use the global random module.
+    extra: dict[str, tuple[float, ...]] = {} if parameters is None else {"parameters": parameters}
     return fsrs.Scheduler(
+        **extra,
         desired_retention=desired_retention,
         learning_steps=learning_steps,
         relearning_steps=relearning_steps,
@@ -192,6 +237,7 @@ def fsrs_scheduler(settings: Settings) -> fsrs.Scheduler:
         settings.learning_steps,
         settings.relearning_steps,
         settings.maximum_interval,
+        settings.parameters,
     )
 
 
@@ -217,19 +263,78 @@ def to_fsrs(schedule: CardSchedule, card_id: int, now: datetime) -> fsrs.Card:
     )
 
 
-def fuzz_interval(interval: timedelta, maximum_interval: int, rng: random.Random) -> timedelta:
-    """py-fsrs's fuzz (same ranges and rounding) drawn from ``rng``."""
-    days = interval.days
-    if days < 2.5:
-        return interval
+def fuzz_delta(interval: float) -> float:
+    """How far fuzz may move ``interval`` (days) either way: Anki's and py-fsrs's ranges."""
+    if interval < 2.5:
+        return 0.0
     delta = 1.0
     for r in FUZZ_RANGES:
-        delta += r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
-    min_ivl = max(2, round(days - delta))
-    max_ivl = min(round(days + delta), maximum_interval)
-    min_ivl = min(min_ivl, max_ivl)
-    fuzzed = rng.random() * (max_ivl - min_ivl + 1) + min_ivl
-    return timedelta(days=min(round(fuzzed), maximum_interval))
+        delta += r["factor"] * max(min(interval, r["end"]) - r["start"], 0.0)
+    return delta
+
+
+def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
+    """Anki's ``constrained_fuzz_bounds``: the fuzz range kept within [minimum, maximum]."""
+    minimum = min(minimum, maximum)
+    interval = min(max(interval, float(minimum)), float(maximum))
+    delta = fuzz_delta(interval)
+    lower = min(max(_round_half_up(interval - delta), minimum), maximum)
+    upper = min(max(_round_half_up(interval + delta), minimum), maximum)
+    if upper == lower and 2 < upper < maximum:
+        upper = lower + 1
+    return lower, upper
+
+
+def _round_half_up(x: float) -> int:
+    """Rust's ``f32::round`` (half away from zero; our values are positive)."""
+    return math.floor(x + 0.5)
+
+
+def constrain_interval(
+    interval: float, minimum: int, maximum: int, fuzz_factor: float | None
+) -> int:
+    """Anki's ``with_review_fuzz``: whole days within [minimum, maximum], fuzzed if a factor."""
+    minimum = max(1, minimum)
+    if fuzz_factor is None:
+        return min(max(_round_half_up(interval), minimum), max(minimum, maximum))
+    lower, upper = fuzz_bounds(interval, minimum, maximum)
+    return math.floor(lower + fuzz_factor * (1 + upper - lower))
+
+
+def fuzz_interval(interval: timedelta, maximum_interval: int, rng: random.Random) -> timedelta:
+    """An interval of whole days fuzzed within Anki's bounds (kept for callers and tests)."""
+    days = constrain_interval(interval.total_seconds() / 86400, 1, maximum_interval, rng.random())
+    return timedelta(days=days)
+
+
+def _interval_days(sched: fsrs.Scheduler, stability: float) -> float:
+    """The unrounded FSRS interval for ``stability`` at the scheduler's desired retention."""
+    return float(stability / sched._FACTOR * (sched.desired_retention ** (1 / sched._DECAY) - 1))
+
+
+def _fsrs_review(
+    schedule: CardSchedule, rating: Rating, now: datetime, settings: Settings, card_id: int
+) -> fsrs.Card:
+    """py-fsrs's answer, with the time since the last review given in whole study days."""
+    card = to_fsrs(schedule, card_id, now)
+    if card.last_review is not None:
+        days = elapsed_days(card.last_review, now, settings.day_starts_hour, settings.tz)
+        card.last_review = now - timedelta(days=days)
+    after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(int(rating)), now)
+    return after
+
+
+def _due_in_days(now: datetime, days: int, settings: Settings) -> datetime:
+    """``days`` study days after ``now``, at the same time of day where the clock allows."""
+    hour, tz = settings.day_starts_hour, settings.tz
+    due = now + timedelta(days=days)
+    target = study_day(now, hour, tz) + timedelta(days=days)
+    if study_day(due, hour, tz) != target:
+        # a daylight-saving change moved now + N x 24 h into a neighbouring study day
+        due = day_bounds(due, hour, tz)[0]
+        if study_day(due, hour, tz) != target:
+            due = day_bounds(now + timedelta(days=days + 1), hour, tz)[0]
+    return due
 
 
 def review(
@@ -243,16 +348,16 @@ def review(
 ) -> CardSchedule:
     """The schedule after answering with ``rating`` at ``now``. Pure: ``schedule`` is not changed.
 
-    When ``settings.enable_fuzzing``, the fuzz is drawn from ``random.Random(fuzz_seed)`` (unseeded
-    if None), so the same seed gives the same interval in :func:`preview` and here.
+    When ``settings.enable_fuzzing``, the fuzz factor is ``random.Random(fuzz_seed).random()``
+    (unseeded if None), one factor for Hard, Good and Easy as in Anki, so the same seed gives the
+    same interval in :func:`preview` and here.
     """
     now = utc(now)
-    card, _ = fsrs_scheduler(settings).review_card(
-        to_fsrs(schedule, card_id, now), fsrs.Rating(int(rating)), now
-    )
+    card = _fsrs_review(schedule, rating, now, settings, card_id)
     due = card.due
-    if settings.enable_fuzzing and card.state == fsrs.State.Review:
-        due = now + fuzz_interval(due - now, settings.maximum_interval, random.Random(fuzz_seed))
+    if card.state == fsrs.State.Review:
+        days = _review_days(schedule, rating, card, now, settings, card_id, fuzz_seed)
+        due = _due_in_days(now, days, settings)
     lapsed = schedule.state == "review" and rating == Rating.AGAIN
     return CardSchedule(
         state=_OUR_STATE[card.state],
@@ -264,6 +369,45 @@ def review(
         reps=schedule.reps + 1,
         lapses=schedule.lapses + (1 if lapsed else 0),
     )
+
+
+def _review_days(
+    schedule: CardSchedule,
+    rating: Rating,
+    card: fsrs.Card,
+    now: datetime,
+    settings: Settings,
+    card_id: int,
+    fuzz_seed: str | None,
+) -> int:
+    """Whole days until a card that ``card`` (the fsrs answer) put in review is due again."""
+    sched = fsrs_scheduler(settings)
+    maximum = settings.maximum_interval
+    factor = random.Random(fuzz_seed).random() if settings.enable_fuzzing else None
+
+    def interval(r: Rating) -> float:
+        if r == rating:
+            stability = card.stability
+        else:
+            stability = _fsrs_review(schedule, r, now, settings, card_id).stability
+        assert stability is not None
+        return _interval_days(sched, stability)
+
+    if schedule.state == "review":
+        # Anki: hard >= 1, good >= hard + 1, easy >= good + 1 (each fuzzed)
+        days = constrain_interval(interval(Rating.HARD), 1, maximum, factor)
+        if rating == Rating.HARD:
+            return days
+        days = constrain_interval(interval(Rating.GOOD), days + 1, maximum, factor)
+        if rating == Rating.GOOD:
+            return days
+        return constrain_interval(interval(Rating.EASY), days + 1, maximum, factor)
+    # graduating from (re)learning: Easy is at least a day longer than Good
+    if rating == Rating.EASY:
+        good = constrain_interval(interval(Rating.GOOD), 1, maximum, factor)
+        easy = max(1.0, float(_round_half_up(interval(Rating.EASY))))
+        return constrain_interval(easy, good + 1, maximum, factor)
+    return constrain_interval(max(1.0, float(_round_half_up(interval(rating)))), 1, maximum, factor)
 
 
 def preview(
@@ -301,15 +445,16 @@ def retrievability_fn(settings: Settings) -> Callable[[float, int], float | None
 
 
 def retrievability(schedule: CardSchedule, now: datetime, settings: Settings) -> float | None:
-    """Predicted probability of recall at ``now``; None for a new card."""
+    """Predicted probability of recall at ``now`` (elapsed time in study days, as Anki counts it);
+    None for a new card."""
     if schedule.state == "new" or schedule.stability is None or schedule.last_review is None:
         return None
-    elapsed_days = (utc(now) - utc(schedule.last_review)).days
-    return retrievability_fn(settings)(schedule.stability, elapsed_days)
+    days = elapsed_days(utc(schedule.last_review), utc(now), settings.day_starts_hour, settings.tz)
+    return retrievability_fn(settings)(schedule.stability, days)
 
 
 def is_leech_lapse(lapses: int, threshold: int) -> bool:
-    """Anki's rule: a leech at ``threshold`` lapses, then again every half threshold."""
-    if lapses < threshold:
+    """Anki's rule: a leech at ``threshold`` lapses, then every half threshold (rounded up)."""
+    if threshold <= 0 or lapses < threshold:
         return False
-    return (lapses - threshold) % max(1, threshold // 2) == 0
+    return (lapses - threshold) % max(1, math.ceil(threshold / 2)) == 0

@@ -12,6 +12,9 @@ Definitions:
   review state (learnt: graduated from learning and not lapsed) divided by the number of its cards.
   New, learning and relearning cards count as 0, so a topic is mastered only when all of it has been
   learnt and is still remembered; a question just failed is not counted as known.
+- correct_by_topic (Engine.correct_by_topic, apart from Stats): per topic, (right, answered) over
+  every answer logged in any mode, as a QBank's "percent correct" (self-rated recall: right unless
+  rated Again). Unlike retention it counts practice, exam and new-card answers too.
 - streak: consecutive study days, ending today (or yesterday if nothing was done yet today), with at
   least one answer logged.
 
@@ -48,6 +51,7 @@ __all__ = [
     "Stats",
     "TopicStats",
     "compute",
+    "correct_by_topic",
     "day_edges",
     "history_edges",
     "mastery_by_topic",
@@ -215,3 +219,20 @@ def compute(
         streak=log.streak,
         mastery={name: s.mastery for name, s in by_topic.items()},
     )
+
+
+def correct_by_topic(
+    bank: Bank, counts: Mapping[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Per topic of ``bank`` (bank order): the (right, answered) of ``counts`` (question id ->
+    (right, answered)) summed over its questions; questions no longer in the bank are left out."""
+    topic_of = {q.id: bank.topic_of(q) for q in bank.questions}
+    totals = {t: [0, 0] for t in bank.topics}
+    for qid, (right, answered) in counts.items():
+        topic = topic_of.get(qid)
+        if topic is None:
+            continue
+        total = totals.setdefault(topic, [0, 0])
+        total[0] += right
+        total[1] += answered
+    return {t: (right, answered) for t, (right, answered) in totals.items()}

@@ -11,11 +11,14 @@ import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from trainer.bank.models import topic_title
 from trainer.engine.records import Counts
 from trainer.engine.stats import Stats
+
+if TYPE_CHECKING:
+    from trainer.engine.scheduler import Settings
 
 
 def _pct(x: float | None) -> str:
@@ -56,7 +59,33 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None = None) -> int:
+def db_missing(db_path: Path) -> bool:
+    """Whether the database file does not exist. A path that cannot even be looked at (a folder
+    the user cannot enter) is not "missing": opening it says what is wrong."""
+    try:
+        Path(db_path).stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def missing_db(db_path: Path) -> str:
+    """What a read-only command says when its database does not exist."""
+    return (
+        f"the database {db_path} does not exist (nothing has been studied with it yet); "
+        "give an existing one with --db or $TRAINER_DB"
+    )
+
+
+def run_stats(
+    db_path: Path,
+    bank_path: Path,
+    as_json: bool,
+    out: TextIO | None = None,
+    settings: Settings | None = None,
+) -> int:
     """Print the statistics; 0 on success, 1 on a bank with errors or an unusable database."""
     from trainer.bank.check import check_bank
     from trainer.engine.engine import Engine
@@ -70,8 +99,11 @@ def run_stats(db_path: Path, bank_path: Path, as_json: bool, out: TextIO | None 
             sys.stderr.write(problem.format() + "\n")
         sys.stderr.write(f"trainer: the bank at {bank_path} has errors; fix them first.\n")
         return 1
+    if db_missing(db_path):  # a read-only command never creates a database
+        sys.stderr.write(f"trainer: {missing_db(db_path)}\n")
+        return 1
     try:
-        engine = Engine.open(bank, Path(db_path))
+        engine = Engine.open(bank, Path(db_path), settings=settings)
     except TrainerDBError as exc:
         sys.stderr.write(f"trainer: {exc}\n")
         return 1

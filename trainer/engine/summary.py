@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from trainer.bank.models import Bank
-from trainer.engine.days import day_start, study_day
+from trainer.engine.days import day_bounds, day_start, study_day
 from trainer.engine.records import CardCols
 from trainer.engine.scheduler import DAY_US, Settings, retrievability_fn
 from trainer.engine.store.codec import to_us
@@ -77,7 +77,8 @@ def mastery_by_topic(
     if topic_of is None:
         topic_of = {q.id: bank.topic_of(q) for q in bank.questions}
     r_of = retrievability_fn(settings)
-    now_us = to_us(now)
+    # elapsed study days (as days.elapsed_days): 0 after today's start, else day starts crossed
+    start_us = to_us(day_bounds(now, settings.day_starts_hour, settings.tz)[0])
     r_sum: dict[str, float] = {t: 0.0 for t in bank.topics}
     n: dict[str, int] = {t: 0 for t in bank.topics}
     for t in cards:
@@ -86,7 +87,7 @@ def mastery_by_topic(
         n[topic] = n.get(topic, 0) + 1
         r_sum.setdefault(topic, 0.0)
         if state == "review" and stability is not None and last is not None:
-            r = r_of(stability, (now_us - last) // DAY_US)
+            r = r_of(stability, 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1)
             if r is not None:
                 r_sum[topic] += r
     return {t: r_sum[t] / n[t] if n[t] else 0.0 for t in n}

@@ -14,6 +14,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from trainer.bank.limits import fold
 from trainer.bank.models import TYPE_TITLES, Bank, topic_title
 from trainer.export.collection import CollectionNote, card_rule, collection_bytes
 from trainer.export.errors import ExportError
@@ -70,7 +71,39 @@ def bank_deck_name(bank: Bank) -> str:
 
 
 def topic_deck_name(bank: Bank, topic: str) -> str:
-    return f"{bank_deck_name(bank)}::{deck_component(topic_title(topic), topic)}"
+    """The deck name of a topic (unique among the bank's topics: see DeckNames)."""
+    return DeckNames(bank).name(topic)
+
+
+class DeckNames:
+    """Topic deck names, unique by construction as Anki compares them (case-insensitive).
+
+    ``trainer check`` already refuses topics that differ only by case, Unicode form, spaces,
+    '-' or '_'; names can still meet when ':' is collapsed ("a::b" and "a:b"). A later topic whose
+    name is taken gets its key, then a number, appended. The bank's topics are named first, in
+    bank order, so a name never depends on which topics an export selects.
+    """
+
+    def __init__(self, bank: Bank) -> None:
+        self.parent = bank_deck_name(bank)
+        self.names: dict[str, str] = {}
+        self.used: set[str] = set()
+        for topic in bank.topics:
+            self.name(topic)
+
+    def name(self, topic: str) -> str:
+        known = self.names.get(topic)
+        if known is not None:
+            return known
+        base = f"{self.parent}::{deck_component(topic_title(topic), topic)}"
+        name, n = base, 1
+        while fold(name) in self.used:
+            n += 1
+            suffix = deck_component(topic, "topic") if n == 2 else f"{n}"
+            name = f"{base} ({suffix})"
+        self.used.add(fold(name))
+        self.names[topic] = name
+        return name
 
 
 def genanki_model(kind: str) -> Any:
@@ -109,12 +142,11 @@ def plan_decks(
         description=text_html(f"{bank.title} (version {bank.version}), exported by trainer"),
     )
     groups: dict[str, tuple[Any, list[CollectionNote]]] = {}
+    names = DeckNames(bank)
     for content in contents:
         group = groups.get(content.topic)
         if group is None:
-            deck = genanki.Deck(
-                deck_id(bank.id, content.topic), topic_deck_name(bank, content.topic)
-            )
+            deck = genanki.Deck(deck_id(bank.id, content.topic), names.name(content.topic))
             group = groups[content.topic] = (deck, [])
         model = models[content.kind]
         ords = rules[content.kind](content.fields)

@@ -77,7 +77,11 @@ def _choice_fields(
     question: Question, texts: Sequence[str], whys: Sequence[str]
 ) -> tuple[str, str]:
     """(Options, Answer) HTML for single, multiple and true_false, from the escaped option texts
-    and whys (True/False and no whys for true_false)."""
+    and whys (True/False and no whys for true_false).
+
+    Both lists hold the options in the bank's order; the card script shuffles the front per review
+    (unless the list is ``fixed``) and puts the back in the same order. The back's ``correct`` and
+    ``incorrect`` classes are what the script marks the choice by."""
     if question.type == "true_false":
         correct = [question.answer is True, question.answer is False]
         key = f'<div class="key">The statement is {"true" if question.answer else "false"}.</div>'
@@ -85,8 +89,10 @@ def _choice_fields(
         correct = [o.correct for o in question.options]
         keys = [_letter(i) for i, ok in enumerate(correct) if ok]
         label = "Correct answer" if len(keys) == 1 else "Correct answers"
-        key = f'<div class="key">{label}: {", ".join(keys)}</div>'
-    front = ['<ol class="options">']
+        key = f'<div class="key">{label}: <span class="keys">{", ".join(keys)}</span></div>'
+    # True stays before False; a question with ``shuffle = false`` keeps its options' order.
+    fixed = question.type == "true_false" or not question.shuffle
+    front = ['<ol class="options fixed">' if fixed else '<ol class="options">']
     back = [key, '<ol class="options answers">']
     for i, (text, ok, why) in enumerate(zip(texts, correct, whys, strict=True)):
         letter = _letter_span(i)
@@ -108,9 +114,12 @@ def _choice_fields(
 
 
 def _order_fields(question: Question, steps: Sequence[str]) -> tuple[str, str]:
-    """(Steps shown shuffled, the right Order) HTML, from the escaped steps."""
+    """(Steps shown shuffled, the right Order) HTML, from the escaped steps.
+
+    Each step of the Order list says (``data-shown``) where it is in the Steps list, so the card
+    script can mark the numbers the student gave the steps on the front."""
     shown = step_order(question)
-    letter_of = {step: _letter(pos) for pos, step in enumerate(shown)}
+    letter_pos = {step: pos for pos, step in enumerate(shown)}
     front = ['<ol class="steps shuffled">']
     for pos, step in enumerate(shown):
         front.append(f"<li>{_letter_span(pos)}{steps[step]}</li>")
@@ -118,8 +127,8 @@ def _order_fields(question: Question, steps: Sequence[str]) -> tuple[str, str]:
     back = ['<ol class="steps">']
     for step, text in enumerate(steps):
         back.append(
-            f'<li><span class="number">{step + 1}.</span> {text} '
-            f'<span class="was">(shown as {letter_of[step]})</span></li>'
+            f'<li data-shown="{letter_pos[step]}"><span class="number">{step + 1}.</span> {text} '
+            f'<span class="was">(shown as {_letter(letter_pos[step])})</span></li>'
         )
     back.append("</ol>")
     return "\n".join(front), "\n".join(back)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
 
 from trainer.export.errors import ExportError
+from trainer.safetext import file_kind
 
 ZIP_MAGIC = b"PK\x03\x04"
 COLLECTION_MEMBERS = ("collection.anki2", "collection.anki21", "collection.anki21b")
@@ -25,6 +27,8 @@ COMPRESS_LEVEL = 1
 def is_apkg(path: Path) -> bool:
     """True for a zip file holding an Anki collection."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a FIFO would block the open below
         with path.open("rb") as fh:
             if fh.read(4) != ZIP_MAGIC:
                 return False
@@ -37,9 +41,16 @@ def is_apkg(path: Path) -> bool:
 
 def check_target(out: Path, *, force: bool) -> None:
     """Raise ExportError unless ``out`` may be written: its folder exists, it is not a folder, and
-    it is new, an .apkg, or ``force`` is set."""
+    it is new, an .apkg, or ``force`` is set; and its name ends in .apkg (Anki's File > Import
+    knows packages by that name), or ``force`` is set."""
     if out.is_dir():
         raise ExportError(f"{out} is a folder; give a file name such as {out / 'deck.apkg'}")
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ExportError(f"{out} is {file_kind(mode)}, not a file; give a file name")
     parent = out.parent
     if not parent.is_dir():
         raise ExportError(f"the folder {parent} does not exist")
@@ -47,6 +58,11 @@ def check_target(out: Path, *, force: bool) -> None:
         raise ExportError(
             f"{out} exists and is not an Anki .apkg; refusing to overwrite it "
             "(use --force to overwrite it anyway)"
+        )
+    if out.suffix.lower() != ".apkg" and not force:
+        raise ExportError(
+            f"{out} does not end in .apkg, so Anki would not recognise it as a deck package; "
+            f"name it {out.with_suffix('.apkg').name}, or use --force to write it anyway"
         )
 
 
@@ -83,4 +99,28 @@ def write_apkg(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    remove_stale_temporaries(out)
     return out.stat().st_size
+
+
+STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by an export that was killed
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Remove the hidden ``.OUT.apkg.*.tmp`` files that killed exports to ``out`` left behind
+    (older than an hour, so a concurrent export's file is never touched)."""
+    import time
+
+    prefix, now = f".{out.name}.", time.time()
+    try:
+        items = list(out.parent.iterdir())
+    except OSError:
+        return
+    for item in items:
+        name = item.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        with contextlib.suppress(OSError):
+            st = item.lstat()
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+                item.unlink()

@@ -33,7 +33,10 @@ class ProgressBar:
         self._active = True
         filled = self.width * percent // 100
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} notes")
+        # The line is redrawn with a carriage return, which the CLI's guarded stream would escape:
+        # it is written raw there (trainer.output.SafeStream.write_raw); the text is our own.
+        write = getattr(self.stream, "write_raw", self.stream.write)
+        write(f"\r{self.label} [{bar}] {done}/{total} notes")
         self.stream.flush()
 
     def close(self) -> None:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.safetext import visible
 from trainer.sessions import (
     KINDS,
     DeckSession,
@@ -30,12 +32,15 @@ from trainer.sessions import (
 )
 from trainer.tui.dbwork import LOCK_WAIT, DbRunner
 from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
+from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from trainer.bank.models import Question
+    from trainer.config import Config
     from trainer.engine import Engine
 
+# Where the theme was kept before the config file: read once when the config has none.
 THEME_SETTING = "theme"
 AnySession = DeckSession | ExamSession
 T = TypeVar("T")
@@ -66,30 +71,33 @@ class TrainerApp(App[None]):
         seed: int | None = None,
         export_dir: Path | None = None,
         cursor_blink: bool = True,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        from trainer.config import Config
+
+        # The settings file (path None: nothing is saved, as in tests that pass no config).
+        self.config = config if config is not None else Config(settings=engine.settings)
         self.engine = engine  # reads on the UI thread
         self.db = DbRunner(self, engine.twin(lock_wait=LOCK_WAIT))  # the sessions' writes
         self.seed = seed
         self.rng = random.Random(seed)
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
         self.cursor_blink_enabled = cursor_blink
-        self.sub_title = engine.bank.title
+        self.sub_title = one_line(engine.bank.title)
         # Sessions in progress but not on screen, oldest first (`r` resumes the last one).
         self.paused: dict[Kind, AnySession] = {}
         self.active: AnySession | None = None  # the session on screen
         self.startup_notes: list[str] = []
         self.recent_notices: list[str] = []
         self._load_saved_sessions()
-        saved = engine.get_setting(THEME_SETTING)
-        if saved and saved in self.available_themes:
-            self.theme = saved
-
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
-        """As App.notify; the last notices are kept in ``recent_notices`` (help and tests)."""
-        self.recent_notices.append(message)
-        del self.recent_notices[:-20]
-        super().notify(message, *args, **kwargs)
+        theme = self.config.theme
+        if theme is None:  # an older version kept the theme in the review database
+            theme = engine.get_setting(THEME_SETTING)
+        if theme and theme in self.available_themes:
+            self.theme = theme  # saved to the config file by watch_theme if it came from the db
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
 
     def _load_saved_sessions(self) -> None:
         """Sessions kept in the database by an earlier run (quit, crash or power cut)."""
@@ -126,6 +134,16 @@ class TrainerApp(App[None]):
             )
         for note in self.startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
+        from trainer.tui.keys import unknown_binding_ids
+
+        problems = list(self.config.problems)
+        unknown = unknown_binding_ids(self.config.keys)
+        if unknown:
+            problems.append(
+                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}"
+            )
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         self.db.call_now(self.db.engine.close) if self.db.engine is not self.engine else None
@@ -136,9 +154,9 @@ class TrainerApp(App[None]):
         from trainer.engine import TrainerDBError
 
         if isinstance(error, TrainerDBError):
-            self.exit(return_code=1, message=f"trainer: {error}")
+            self.exit(return_code=1, message=plain(f"trainer: {error}"))
         else:
-            self.exit(return_code=1, message=f"trainer: unexpected error: {error!r}")
+            self.exit(return_code=1, message=plain(f"trainer: unexpected error: {error!r}"))
 
     def read(self, call: Callable[[], T]) -> T | None:
         """A read on the UI thread (statistics, browse, home): damage found there ends the app
@@ -167,16 +185,60 @@ class TrainerApp(App[None]):
     def on_db_failed(self, message: DbFailed) -> None:
         self.notify(f"Not saved: {message.error}", severity="error", timeout=12, markup=False)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: messages name paths and bank ids ("Saved 80 cards to
+        /home/me/notes[/]x.apkg", "Not saved: ..."), which must show as they are, never as markup.
+        Screens and widgets notify through here too. The last notices are kept in
+        ``recent_notices`` (help and tests)."""
+        self.recent_notices.append(message)
+        del self.recent_notices[:-20]
+        super().notify(
+            visible(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return bool(self.paused)
         return True
 
     def watch_theme(self, theme: str) -> None:
-        """Persist the chosen theme so the next start looks the same."""
-        if self.engine.get_setting(THEME_SETTING) != theme:
-            writer = self.db.engine
-            self.db.run(self, "theme", lambda: writer.set_setting(THEME_SETTING, theme))
+        """Persist the chosen theme (in the config file) so the next start looks the same."""
+        if self.config.theme != theme:
+            from dataclasses import replace
+
+            self.save_config(replace(self.config, theme=theme))
+
+    def save_config(self, config: Config) -> bool:
+        """Use ``config`` from now on and write it to its file; False (and a notice) if that
+        failed. The engine's settings, key bindings and theme change at once."""
+        from trainer.config import ConfigError, save_config
+
+        self.config = config
+        self.engine.settings = config.settings
+        self.db.engine.settings = config.settings  # the sessions' engine (worker thread)
+        self.set_keymap(dict(config.keys))
+        if config.theme and config.theme != self.theme and config.theme in self.available_themes:
+            self.theme = config.theme
+        if config.path is None:
+            return True
+        try:
+            save_config(config)
+        except ConfigError as exc:
+            self.notify(str(exc), title="Settings", severity="error", markup=False)
+            return False
+        return True
 
     def next_seed(self) -> int:
         """A seed for one shuffle: repeatable when the app was given a seed."""
@@ -342,6 +404,11 @@ class TrainerApp(App[None]):
 
         self._open(StatsScreen())
 
+    def action_settings(self) -> None:
+        from trainer.tui.screens.settings import SettingsScreen
+
+        self._open(SettingsScreen())
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
@@ -387,13 +454,18 @@ class TrainerApp(App[None]):
         yield SystemCommand(
             "Stats", "Reviews, retention and the due forecast (t)", self.action_stats
         )
+        yield SystemCommand(
+            "Settings",
+            "Daily limits, retention, steps, theme, keys, FSRS (,)",
+            self.action_settings,
+        )
         yield SystemCommand("Help", "Keys, question types and scheduling (?)", self.action_help)
         if self.paused:
             yield SystemCommand("Resume", "Resume the paused session (r)", self.action_resume)
         yield SystemCommand("Home", "Go to the home screen", self.action_home)
         yield SystemCommand(
             "Export to Anki",
-            f"Write {self.engine.bank.id}.apkg to {self.export_dir}",
+            plain_markup(f"Write {self.engine.bank.id}.apkg to {self.export_dir}"),
             self.action_export_anki,
         )
         yield from super().get_system_commands(screen)

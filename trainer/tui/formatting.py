@@ -32,6 +32,16 @@ def format_interval(delta: timedelta) -> str:
     return f"{years:.1f}y".replace(".0y", "y")
 
 
+def local(t: datetime) -> datetime:
+    """``t`` in the trainee's local time zone (times are stored and computed in UTC)."""
+    return t.astimezone()
+
+
+def format_when(t: datetime) -> str:
+    """A moment as the trainee reads it: local date and time, '2026-11-29 14:05'."""
+    return f"{local(t):%Y-%m-%d %H:%M}"
+
+
 def format_due(due: datetime | None, now: datetime) -> str:
     """When a card is due relative to now: 'new', 'now', 'in 3h', 'in 4d', or a date."""
     if due is None:
@@ -41,7 +51,7 @@ def format_due(due: datetime | None, now: datetime) -> str:
     delta = due - now
     if delta < timedelta(days=31):
         return "in " + format_interval(delta)
-    return due.date().isoformat()
+    return local(due).date().isoformat()
 
 
 def format_duration(seconds: int) -> str:

@@ -12,6 +12,7 @@ UI_LOCK_WAIT = 2.0  # seconds
 
 if TYPE_CHECKING:
     from trainer.bank.models import Bank
+    from trainer.config import Config
     from trainer.engine import Settings
     from trainer.tui.app import TrainerApp
 
@@ -25,24 +26,39 @@ def make_app(
     settings: Settings | None = None,
     export_dir: Path | None = None,
     cursor_blink: bool = True,
+    config: Config | None = None,
 ) -> TrainerApp:
     """Open the engine on ``db_path`` and build the app around it.
 
-    Raises TrainerDBError when the database cannot be used. Tests pass a fixed clock and seed (and
-    turn the cursor blink off) so that every run and every snapshot is the same.
+    ``config``: the settings file (its settings are used unless ``settings`` is given; the
+    Settings screen saves to its path). Raises TrainerDBError when the database cannot be used.
+    Tests pass a fixed clock and seed (and turn the cursor blink off) so that every run and every
+    snapshot is the same.
     """
     from trainer.engine import Engine
     from trainer.tui.app import TrainerApp
 
+    if settings is None and config is not None:
+        settings = config.settings
     engine = Engine.open(
         bank, db_path, clock=clock, seed=seed, settings=settings, read_only_fallback=True
     )
     # the few writes made on the UI thread (browse's flag) wait briefly; sessions use workers
     engine.store.lock_wait = UI_LOCK_WAIT
-    return TrainerApp(engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink)
+    if config is not None and not engine.read_only:
+        from trainer.engine.replay import reschedule_if_changed
+
+        try:  # the desired retention or the FSRS parameters were edited in the file
+            reschedule_if_changed(engine)
+        except BaseException:
+            engine.close()
+            raise
+    return TrainerApp(
+        engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink, config=config
+    )
 
 
-def run_app(bank_path: Path, db_path: Path) -> int:
+def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int:
     """``trainer`` with no command: returns the process exit code."""
     from trainer.bank import load_bank
     from trainer.engine import TrainerDBError
@@ -57,7 +73,7 @@ def run_app(bank_path: Path, db_path: Path) -> int:
         print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
         return 1
     try:
-        app = make_app(bank, db_path)
+        app = make_app(bank, db_path, config=config)
     except TrainerDBError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1

@@ -2,8 +2,9 @@
 
 ``Store`` composes the parts: ``connection`` (opening, creating, migrating, backups, transactions,
 the one retry and the one error translation), ``inspect`` (refusing what is not ours, read-only),
-``cards``, ``log`` (answers and undo), ``aggregates`` (statistics), ``exams``, ``kv`` (settings)
-and ``sessions`` (sessions in progress). ``schema`` holds the migration scripts and ``codec`` the
+``cards``, ``log`` (answers and undo), ``history`` (whole histories: export, import,
+rescheduling), ``aggregates`` (statistics), ``exams``, ``kv`` (settings) and ``sessions`` (sessions
+in progress). ``schema`` holds the migration scripts and ``codec`` the
 stored forms of records (engine/records.py).
 """
 
@@ -14,12 +15,13 @@ from trainer.engine.store.cards import Cards
 from trainer.engine.store.codec import from_us, to_us
 from trainer.engine.store.connection import LOCK_WAIT, backup_path
 from trainer.engine.store.exams import Exams
+from trainer.engine.store.history import History
 from trainer.engine.store.kv import KeyValues
 from trainer.engine.store.log import Log
 from trainer.engine.store.sessions import Sessions
 
 
-class Store(Cards, Log, Aggregates, Exams, KeyValues, Sessions):
+class Store(Cards, Log, History, Aggregates, Exams, KeyValues, Sessions):
     """An open review database. One thread at a time; one per Engine."""
 
 

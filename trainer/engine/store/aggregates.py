@@ -47,6 +47,16 @@ class Aggregates(Connection):
         )
         return {r[0]: (int(r[2]), int(r[1])) for r in self._q(sql, (bank_id,))}
 
+    def correct_counts(self, bank_id: str) -> dict[str, tuple[int, int]]:
+        """Per question id: (right, answered) over every answer logged, in any mode (a QBank's
+        "percent correct"); a self-rated answer (recall) is right unless rated Again."""
+        sql = (
+            "SELECT c.question_id, count(*) AS answered, sum(CASE WHEN l.correct IS NULL "
+            "THEN l.rating > 1 ELSE l.correct END) AS right FROM review_log l "
+            "JOIN cards c ON c.id = l.card_id WHERE c.bank_id = ? GROUP BY c.question_id"
+        )
+        return {r[0]: (int(r[2]), int(r[1])) for r in self._q(sql, (bank_id,))}
+
     def log_per_period(
         self, bank_id: str, bounds: Sequence[datetime], *, any_only: bool = False
     ) -> list[int]:

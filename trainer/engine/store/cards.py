@@ -110,3 +110,15 @@ class Cards(Connection):
                 (int(suspended), bank_id, qid),
             )
         return cur.rowcount > 0
+
+    def reset_card(self, bank_id: str, qid: str) -> bool:
+        """Forget a card: back to new (no schedule, no reps or lapses, not a leech), as Anki's
+        "Forget". Its review log, flag and suspension are kept. Whether the card exists."""
+        with self.write():
+            cur = self._x(
+                "UPDATE cards SET state = 'new', step = NULL, stability = NULL, "
+                "difficulty = NULL, due = NULL, last_review = NULL, reps = 0, lapses = 0, "
+                "leech = 0 WHERE bank_id = ? AND question_id = ?",
+                (bank_id, qid),
+            )
+        return cur.rowcount > 0

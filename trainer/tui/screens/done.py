@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.sessions import Summary
-from trainer.tui.formatting import format_due
+from trainer.tui.formatting import format_due, format_when
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -29,7 +29,7 @@ def next_due_text(app: TrainerApp) -> str:
     if not future:
         return "Nothing is scheduled yet."
     nxt = min(future)
-    return f"Next review due {format_due(nxt, now)} ({nxt:%Y-%m-%d %H:%M} UTC)."
+    return f"Next review due {format_due(nxt, now)} ({format_when(nxt)})."
 
 
 class DoneScreen(Screen[None]):

@@ -15,13 +15,16 @@ from trainer.bank.models import TYPE_TITLES
 
 KEYS = (
     ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
+    ("", ", settings: daily limits, retention, steps, burying, theme, keys, FSRS"),
     ("Anywhere", "Ctrl+P command palette (themes, export to Anki) · Escape goes back"),
+    ("", "Ctrl+Q quits from any screen"),
     ("", "PgUp/PgDn scroll a long question, the feedback or a review"),
     ("Answering", "a letter chooses (T/F for true or false) · x then a letter rules an option out"),
     ("", "↑/↓ and Shift+↑/↓ order steps · Tab moves between blanks · Enter submits"),
     ("", "Space reveals a recall answer · u undoes the last answer · f flags the question"),
     ("", "(in a true/false question F answers False: flag it after submitting)"),
     ("Rating", "1 Again · 2 Hard · 3 Good · 4 Easy · Enter or Space takes the suggestion"),
+    ("Browse", "Enter opens · / searches · o sorts · f flags · s suspends · r resets to new"),
     ("Exam", "Enter keeps an answer and goes on · →/n next · ←/p previous · m marks for review"),
     ("", "recall: Space reveals, then k (I knew it) or d (I did not) · Ctrl+S submits the exam"),
 )
@@ -31,7 +34,8 @@ TYPES = {
     "multiple": "tick every option that applies; all must be right to count as right.",
     "true_false": "decide whether the statement is true.",
     "order": "put the steps of a procedure in order.",
-    "cloze": "type the missing words; case and punctuation are ignored.",
+    "cloze": "type the missing words; case and punctuation are ignored, and one slip in a word "
+    "of five or more letters is accepted (marked 'accepted (spelling)').",
     "recall": "answer in your head, reveal the model answer and rate yourself honestly.",
 }
 
@@ -40,9 +44,10 @@ SCHEDULING = (
     "(Again, Hard, Good or Easy) updates how stable the memory is, and the card comes back just "
     "before you are likely to forget it: minutes for new or missed cards, then days, weeks and "
     "months as it sticks. A wrong answer is always rated Again.",
-    "Study shows what is due today, new questions limited per day, and never two questions on the "
-    "same objective on the same day. Practice and exams do not push cards later: practice only "
-    "counts for cards that were due anyway, and exam answers are only logged.",
+    "Study shows what is due today, new questions limited per day; a new question waits until "
+    "tomorrow once a question on the same objective was studied today (Settings, key ',', changes "
+    "the limits, the desired retention and the burying). Practice and exams do not push cards "
+    "later: practice only counts for cards that were due anyway, and exam answers are only logged.",
 )
 
 

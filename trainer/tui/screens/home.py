@@ -23,6 +23,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("e", "Exam", "timed, marked at end"),
     ("b", "Browse", "every question"),
     ("t", "Stats", "reviews, forecast"),
+    (",", "Settings", "limits, retention, keys"),
     ("?", "Help", "keys, scheduling"),
     ("q", "Quit", ""),
 )
@@ -39,6 +40,14 @@ class HomeScreen(Screen[None]):
         _binding("e", "app.exam", "Exam", "A timed exam, marked at the end"),
         _binding("b", "app.browse", "Browse", "Search every question"),
         _binding("t", "app.stats", "Stats", "Reviews, retention and forecast"),
+        Binding(
+            "comma",
+            "app.settings",
+            "Settings",
+            id="home-settings",
+            tooltip="Daily limits, retention, steps, theme, keys and FSRS",
+            show=False,
+        ),
         _binding("question_mark", "app.help", "Help", "Keys, question types and scheduling"),
         _binding("r", "app.resume", "Resume", "Resume the paused session"),
         _binding("q", "app.quit", "Quit", "Quit (answers and paused sessions are kept)"),

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList, Static
 
 from trainer.bank.models import topic_title
+from trainer.tui.plain import plain_content
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -42,7 +43,11 @@ class PracticeSetupScreen(Screen[None]):
             )
             with Horizontal(id="practice-columns"):
                 yield SelectionList[str](
-                    *((topic_title(t), t, True) for t in bank.topics if t in present),
+                    *(
+                        (plain_content(topic_title(t)), t, True)
+                        for t in bank.topics
+                        if t in present
+                    ),
                     id="practice-topics",
                 )
                 with RadioSet(id="practice-filter"):

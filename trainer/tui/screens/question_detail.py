@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.bank.models import TYPE_TITLES, topic_title
-from trainer.engine import Rating, TrainerDBError
+from trainer.engine import Rating
 from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
-from trainer.tui.formatting import format_due, letter, percent
+from trainer.tui.formatting import format_due, format_when, letter, percent
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.rating_bar import RATING_NAMES
 
@@ -34,6 +34,20 @@ class QuestionDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail-back", tooltip="Back to browse"),
         Binding("f", "flag", "Flag", id="detail-flag", tooltip="Flag or unflag this question"),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="detail-suspend",
+            tooltip="Suspend this question (no longer studied) or unsuspend it",
+        ),
+        Binding(
+            "r",
+            "reset",
+            "Reset",
+            id="detail-reset",
+            tooltip="Forget this question: back to new, its history kept",
+        ),
     ]
 
     app: TrainerApp
@@ -108,18 +122,26 @@ class QuestionDetailScreen(Screen[None]):
             except ValueError:
                 answer = entry.response
             history.append(
-                f"  {entry.time:%Y-%m-%d %H:%M}  {entry.mode:<8} {verdict:<10} "
+                f"  {format_when(entry.time)}  {entry.mode:<8} {verdict:<10} "
                 f"{rating_name(entry.rating):<6} {answer}\n"
             )
         self.query_one("#detail-history", Static).update(history)
 
-    def action_flag(self) -> None:
-        engine = self.app.engine
-        flagged = not engine.is_flagged(self.qid)
-        try:
-            engine.set_flag(self.qid, flagged)
-        except TrainerDBError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
-            return
-        self.notify(f"{self.qid} {'flagged' if flagged else 'unflagged'}.")
+    def _changed(self, message: str) -> None:
+        self.notify(message, timeout=3, markup=False)
         self.refresh_card()
+
+    def action_flag(self) -> None:
+        from trainer.tui.screens.browse import toggle_flag
+
+        self._changed(toggle_flag(self.app, self.qid))
+
+    def action_suspend(self) -> None:
+        from trainer.tui.screens.browse import toggle_suspended
+
+        self._changed(toggle_suspended(self.app, self.qid))
+
+    def action_reset(self) -> None:
+        from trainer.tui.screens.browse import confirm_reset
+
+        confirm_reset(self.app, self.qid, self._changed)
