@@ -62,6 +62,7 @@ class QuestionScreen(SessionScreen):
         # removed answer widget alive (up to 1024 of them) over a long session.
         self._answer: AnswerWidget | None = None
         self._bar: RatingBar | None = None
+        self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
 
     @property
     def question(self) -> Question | None:
@@ -128,18 +129,26 @@ class QuestionScreen(SessionScreen):
         question = view.question
         assert question is not None
         body = self.query_one("#body", VerticalScroll)
-        self._answer = self._bar = None
-        await body.remove_children()
-        await self.query_one("#rating-slot").remove_children()
         marking = view.marking
-        widget = make_answer_widget(
-            question,
-            order=view.order,
-            initial=marking.response if marking is not None else None,
-            revealed=marking is not None,
-        )
-        await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
-        self._answer = widget
+        widget = self._answer
+        if (  # just submitted: keep the stem and the answer as typed, add the feedback
+            marking is None
+            or widget is None
+            or not widget.is_attached
+            or widget.locked
+            or self._shown != (question.id, view.order)
+        ):
+            self._answer = self._bar = None
+            await body.remove_children()
+            await self.query_one("#rating-slot").remove_children()
+            widget = make_answer_widget(
+                question,
+                order=view.order,
+                initial=marking.response if marking is not None else None,
+                revealed=marking is not None,
+            )
+            await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
+            self._answer, self._shown = widget, (question.id, view.order)
         self._update_header()
         self._update_progress()
         if marking is None:
