@@ -11,7 +11,8 @@ the bundled bank), export (10,000 notes vs bare genanki), memory (peak RSS vs a 
 parse (a 10,000-question bank's cold parse vs tomllib alone, its warm start vs reading the
 cache entry), tmux (the app in a real terminal: start, submit -> feedback, rating -> next, memory
 over a long session, each against a bare Textual app), anki (open, next card, counts and commit
-against Anki's Rust backend on the same collection).
+against Anki's Rust backend on the same collection), queue (next question + counts after an
+answer at 50,000 questions against the bundled bank).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ BENCHMARKS = (
     "memory",
     "tmux",
     "anki",
+    "queue",
 )
 
 
