@@ -105,9 +105,12 @@ async def submit_current(app: Any, pilot: Any) -> bool:
 
 
 def rating_bar(app: Any) -> Any:
-    from trainer.tui.widgets.rating_bar import RatingBar
-
-    return app.screen.query_one(RatingBar)
+    """The study screen's rating bar (its own reference: a query_one here would keep every
+    removed bar alive in the screen's query cache)."""
+    bar = getattr(app.screen, "_bar", None)
+    if bar is None:
+        raise RuntimeError("no rating bar on screen")
+    return bar
 
 
 async def rate_current(app: Any, pilot: Any, bar: Any = None) -> None:
