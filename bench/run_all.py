@@ -10,7 +10,9 @@ answer_ui (the UI repaint after a rating, Pilot), scale (10,000 questions / 1,00
 the bundled bank), export (10,000 notes vs bare genanki), memory (peak RSS vs a bare Textual app),
 parse (a 10,000-question bank's cold parse vs tomllib alone, its warm start vs reading the
 cache entry), tmux (the app in a real terminal: start, submit -> feedback, rating -> next, memory
-over a long session, each against a bare Textual app).
+over a long session, each against a bare Textual app), anki (open, next card, counts and commit
+against Anki's Rust backend on the same collection), queue (next question + counts after an
+answer at 50,000 questions against the bundled bank).
 """
 
 from __future__ import annotations
@@ -25,7 +27,18 @@ from pathlib import Path
 import harness
 from harness import Result
 
-BENCHMARKS = ("start", "answer", "answer_ui", "scale", "parse", "export", "memory", "tmux")
+BENCHMARKS = (
+    "start",
+    "answer",
+    "answer_ui",
+    "scale",
+    "parse",
+    "export",
+    "memory",
+    "tmux",
+    "anki",
+    "queue",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,8 @@ Importable from ``bench/`` (``import support``) and from the tests (a conftest p
 the repository on ``sys.path`` (unlike ``harness``, it does not move the bank cache).
 
 - ``respond(question, right)``: a right or a wrong response in the engine's Response shapes.
-- ``settle(pilot)``: wait until the screen has processed its messages and refreshed once.
+- ``settle(pilot)``: wait until the database work started so far (the sessions' worker threads,
+  tui/dbwork.py) is shown, and the screen has processed its messages and refreshed once.
 - ``submit_current(app, pilot)`` / ``rate_current(app, pilot)``: the two halves of one answer in
   the real app under Pilot, as a trainee would do them (the answer widget's own actions, then the
   suggested rating, which is what Enter does).
@@ -48,7 +49,13 @@ def respond(q: Question, right: bool) -> Any:
 
 
 async def settle(pilot: Any) -> None:
-    """Every pending message of the screen processed, then one refresh."""
+    """The database work started so far shown, every pending message of the screen processed,
+    then one refresh."""
+    for _ in range(2000):
+        await pilot.pause()
+        if not pilot.app.db.pending and not getattr(pilot.app.screen, "busy", 0):
+            break
+        await asyncio.sleep(0.005)
     await pilot._wait_for_screen()
     done = asyncio.get_running_loop().create_future()
 
@@ -98,9 +105,12 @@ async def submit_current(app: Any, pilot: Any) -> bool:
 
 
 def rating_bar(app: Any) -> Any:
-    from trainer.tui.widgets.rating_bar import RatingBar
-
-    return app.screen.query_one(RatingBar)
+    """The study screen's rating bar (its own reference: a query_one here would keep every
+    removed bar alive in the screen's query cache)."""
+    bar = getattr(app.screen, "_bar", None)
+    if bar is None:
+        raise RuntimeError("no rating bar on screen")
+    return bar
 
 
 async def rate_current(app: Any, pilot: Any, bar: Any = None) -> None:

@@ -7,8 +7,9 @@
 Nothing in the app is modified. When ``BENCH_PROBE`` names a file, this launcher installs, before
 the app starts, a ``gc.callbacks`` hook that records every collection (generation, pause in ms),
 and a SIGUSR1 handler that writes a JSON probe to that file: the collections so far, the live
-Textual widgets (after a ``gc.collect()`` that is not reported as a pause, found with
-``gc.get_objects``, so counted outside the app's own code), VmRSS and VmHWM. bench_tmux.py sends
+Textual widgets (after a ``gc.collect()`` that is not reported as a pause; every widget created
+is put in a WeakSet by a wrapper around ``Widget.__init__``, so widgets the app moved out of the
+collector's view with ``gc.freeze()`` are still counted), VmRSS and VmHWM. bench_tmux.py sends
 SIGUSR1 between answers, never while it times one.
 
 The bare-answer app paints a question like the study screen (header, a stem, four options, a hint,
@@ -25,6 +26,7 @@ import os
 import signal
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -51,20 +53,36 @@ def _status(field: str) -> int:
     return 0
 
 
-def _probe(path: Path) -> None:
+_widgets: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _count_widgets() -> None:
     from textual.widget import Widget
 
+    init = Widget.__init__
+
+    def counted(self: Widget, *args: Any, **kwargs: Any) -> None:
+        _widgets.add(self)
+        init(self, *args, **kwargs)
+
+    Widget.__init__ = counted  # type: ignore[method-assign]
+
+
+def _probe(path: Path) -> None:
     # Widgets still alive: collect first (with the pause hook off, so that this collection is not
     # reported as one of the app's), then count what the collector tracks.
     gc.callbacks.remove(_gc_hook)
     try:
         gc.collect()
-        widgets = sum(1 for o in gc.get_objects() if isinstance(o, Widget))
+        widgets = len(_widgets)
+        tracked = len(gc.get_objects())
     finally:
         gc.callbacks.append(_gc_hook)
     doc = {
         "gc": _pauses,
         "widgets": widgets,
+        "tracked": tracked,  # objects the collector scans in a full pass (not the frozen ones)
+        "frozen": gc.get_freeze_count(),
         "rss_kib": _status("VmRSS"),
         "hwm_kib": _status("VmHWM"),
         "t": time.monotonic(),
@@ -79,6 +97,7 @@ def _install_probe() -> None:
     if not where:
         return
     path = Path(where)
+    _count_widgets()
     gc.callbacks.append(_gc_hook)
     signal.signal(signal.SIGUSR1, lambda *_: _probe(path))
 

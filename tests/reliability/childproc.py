@@ -9,16 +9,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from trainer.bank.models import Question
-    from trainer.engine.grading import Response
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 CHILD = HERE / "answer_child.py"
 MINI = REPO / "tests" / "data" / "mini" / "bank.toml"
+if str(REPO / "bench") not in sys.path:  # bench/support.py: shared with the benchmarks
+    sys.path.insert(0, str(REPO / "bench"))
+
+from support import respond  # noqa: E402
+
+__all__ = ["MINI", "REPO", "Child", "child_env", "respond", "start_child"]
 
 
 def child_env() -> dict[str, str]:
@@ -103,20 +104,3 @@ def start_child(bank: Path, db: Path, tag: int, *extra: str) -> Child:
     child = Child(proc)
     child.start_reader()
     return child
-
-
-def respond(q: Question, right: bool) -> Response:
-    """A right or a wrong response to q, in the engine's Response shapes."""
-    if q.type == "single":
-        good = q.correct_indexes[0]
-        return good if right else (good + 1) % len(q.options)
-    if q.type == "multiple":
-        return frozenset(q.correct_indexes) if right else frozenset()
-    if q.type == "true_false":
-        return bool(q.answer) if right else not q.answer
-    if q.type == "order":
-        steps = tuple(range(len(q.steps)))
-        return steps if right else steps[::-1]
-    if q.type == "cloze":
-        return tuple(b[0] for b in q.blanks) if right else tuple("zzz" for _ in q.blanks)
-    return None  # recall: self-rated

@@ -15,7 +15,12 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO / "bench") not in sys.path:  # bench/support.py: shared with the benchmarks
+    sys.path.insert(0, str(REPO / "bench"))
+
+from support import rate_current, settle, submit_current  # noqa: E402
 
 
 def say(line: str) -> None:
@@ -23,30 +28,10 @@ def say(line: str) -> None:
     os.write(1, (line + "\n").encode())
 
 
-async def settle(pilot: Any) -> None:
-    """The screen refreshed, and the database work started so far (worker threads) shown."""
-    for _ in range(2000):
-        await pilot.pause()
-        if not pilot.app.db.pending and not getattr(pilot.app.screen, "busy", 0):
-            break
-        await asyncio.sleep(0.005)
-    await pilot._wait_for_screen()
-    done = asyncio.get_running_loop().create_future()
-
-    def mark() -> None:
-        if not done.done():
-            done.set_result(None)
-
-    pilot.app.screen.call_after_refresh(mark)
-    await done
-
-
 async def run(bank_path: Path, db: Path) -> int:
     from trainer.bank import load_bank
-    from trainer.tui.messages import AnswerSubmitted
     from trainer.tui.run import make_app
     from trainer.tui.screens.question import QuestionScreen
-    from trainer.tui.widgets.rating_bar import RatingBar
 
     bank, problems = load_bank(bank_path)
     if bank is None:
@@ -72,23 +57,12 @@ async def run(bank_path: Path, db: Path) -> int:
                 continue
             idle = 0
             qid = screen.question.id
-            widget: Any = screen._answer_widget()  # the concrete widget of this question type
-            kind = screen.question.type
-            if kind in ("single", "multiple", "true_false"):
-                widget.action_press_letter(widget.keys[0])
-                widget.action_submit()
-            elif kind == "order":
-                widget.action_submit()
-            elif kind == "cloze":
-                for inp in widget._inputs():
-                    inp.value = "x"
-                widget.post_message(AnswerSubmitted())
-            else:
-                widget.action_reveal()
-            await settle(pilot)
-            screen.query_one(RatingBar).action_rate_suggested()
-            await settle(pilot)
-            if isinstance(app.screen, QuestionScreen) and app.screen.submitted:
+            if not await submit_current(app, pilot):
+                say("error: no rating bar after submitting")
+                return 3
+            try:
+                await rate_current(app, pilot)
+            except RuntimeError:
                 say("error: the rating did not move on")
                 return 3
             say(f"answered {qid}")

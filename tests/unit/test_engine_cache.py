@@ -173,3 +173,36 @@ def test_learning_cards_fall_due_as_time_passes(tmp_path: Path) -> None:
     assert engine.counts().learning == 1
     assert engine.next_question() == q
     engine.close()
+
+
+def test_the_queue_is_built_once_per_answer_and_again_when_time_brings_a_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """next_question() and counts() after an answer share one queue; the clock reaching a
+    learning card's learn-ahead window or its due time builds it again."""
+    import trainer.engine.engine as engine_module
+
+    builds = [0]
+    real = engine_module.build_queue
+
+    def counted(*args: object, **kwargs: object) -> object:
+        builds[0] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "build_queue", counted)
+    clock = Clock()
+    ahead = timedelta(minutes=5)
+    engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=1, learn_ahead=ahead)
+    q = engine.next_question()
+    assert q is not None
+    answer(engine, q.id, Rating.AGAIN)  # learning, due in a minute: already within learn-ahead
+    builds[0] = 0
+    first = view(engine)
+    assert view(engine) == first and builds[0] == 1
+    for _ in range(2):  # up to its due time (and past it) the queue changes once more
+        due = engine.card_info(q.id).due
+        assert due is not None
+        clock.t = due
+        assert view(engine) == fresh_view(engine, tmp_path / "t.db", clock, new_per_day=1)
+    assert engine.counts().learning == 1 and engine.next_question() == q
+    engine.close()

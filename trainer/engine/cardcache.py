@@ -68,8 +68,12 @@ class CardCache:
         self._queue: dict[str, tuple[CardCols, QueueCard]] = {}  # built as needed, by qid
         self._day: DayLog | None = None
         self._version: int | None = None
+        # Bumped by every change the queue can see (a load, a write, a log entry): the engine
+        # reuses its last queue while this and the day stay the same (Engine._queue).
+        self.generation = 0
 
     def invalidate(self) -> None:
+        self.generation += 1
         self._raw = None
         self._rows = None
         self._day = None
@@ -83,6 +87,7 @@ class CardCache:
             tuples = self._store.card_cols(self._bank_id)
             self._version = self._store.data_version()  # of the snapshot just read
         self._raw = {t.question_id: t for t in tuples if self._keep(t.question_id)}
+        self.generation += 1
         self._rows = None
         self._queue = {}
         self._day = None
@@ -142,11 +147,13 @@ class CardCache:
         if self._raw is None or not self._keep(row.question_id):
             return
         t = card_cols(row)
+        self.generation += 1
         self._raw[row.question_id] = t
         if self._rows is not None:
             self._rows[row.question_id] = row
 
     def logged(self, entry: LogRow) -> None:
         """This engine logged an answer (committed): count it in today's summary."""
+        self.generation += 1
         if self._day is not None and entry.time >= self._day.start:
             self._day.add(entry, self._sibling_key(entry.question_id))

@@ -86,6 +86,8 @@ class Engine:
         self._topic: dict[str, str] = {q.id: bank.topic_of(q) for q in active}
         self._sibling: dict[str, str] = {q.id: self._sibling_key(q) for q in active}
         self._undo: list[int] = []
+        # the last queue built: (cache generation, day start, settings, built at, valid until)
+        self._queue_memo: tuple[int, datetime, Settings, datetime, datetime, Queue] | None = None
         self._cache = CardCache(
             store,
             bank.id,
@@ -239,16 +241,30 @@ class Engine:
     # -- the study queue -----------------------------------------------------------------------
 
     def _queue(self) -> Queue:
+        """Today's queue. An answer's path asks for it several times (the next question, the
+        counts): it is rebuilt only when a card, the day's log, the day or the settings changed,
+        or when the clock reached a learning card's due time (or its learn-ahead window)."""
         now = self.now()
         start, end = self._day(now)
-        day = self._cache.day(start)
+        day = self._cache.day(start)  # checks that the cache is current with the file
+        memo = self._queue_memo
+        if (
+            memo is not None
+            and memo[0] == self._cache.generation
+            and memo[1] == start
+            and memo[2] is self.settings
+            and memo[3] <= now < memo[4]
+        ):
+            return memo[5]
         last_topic = self._topic[day.last_qid] if day.last_qid is not None else None
-        horizon = max(end, now + self.settings.learn_ahead)
-        return build_queue(
-            self._cache.queue_cards(to_us(horizon)),
+        ahead = self.settings.learn_ahead
+        horizon = max(end, now + ahead)
+        cards = self._cache.queue_cards(to_us(horizon))
+        queue = build_queue(
+            cards,
             now=now,
             day_end=end,
-            learn_ahead=self.settings.learn_ahead,
+            learn_ahead=ahead,
             new_left=self.settings.new_per_day - day.new_done,
             reviews_left=self.settings.reviews_per_day - day.reviews_done,
             buried=frozenset(day.buried),
@@ -256,6 +272,16 @@ class Engine:
             bury_new=self.settings.bury_new,
             bury_reviews=self.settings.bury_reviews,
         )
+        # valid until a card left out (due after the horizon) could come within learn-ahead,
+        # or a learning card becomes due or comes within learn-ahead
+        until = horizon - ahead
+        for c in cards:
+            if c.due is not None and c.state in ("learning", "relearning"):
+                for t in (c.due, c.due - ahead):
+                    if now < t < until:
+                        until = t
+        self._queue_memo = (self._cache.generation, start, self.settings, now, until, queue)
+        return queue
 
     def counts(self) -> Counts:
         """What is left today (learning includes cards due within the learn-ahead window)."""

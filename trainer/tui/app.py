@@ -8,6 +8,7 @@ resume exactly where the trainee left off. Database work of the sessions runs of
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -123,7 +124,11 @@ class TrainerApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
+    freeze_heap = False  # run_app: gc.freeze() once home is painted (never under tests)
+
     def on_mount(self) -> None:
+        if self.freeze_heap:
+            self.call_after_refresh(gc.freeze)
         if self.engine.read_only:
             self.notify(
                 self.engine.read_only,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -79,5 +80,10 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
         return 1
     if app.engine.read_only:
         print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
+    # The bank and the engine live as long as the process: move them out of the cyclic
+    # collector's way (its full passes over them were pauses of a quarter of a second), and the
+    # app's own start-up objects once home is painted (TrainerApp.freeze_heap).
+    gc.freeze()
+    app.freeze_heap = True
     app.run()
     return app.return_code or 0  # 1 when a database found damaged in use ended the app

@@ -12,11 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from trainer.bank.models import CLOZE_BLANK, QUESTION_TYPES, TYPE_TITLES, Question, topic_title
 from trainer.tui.formatting import format_due
 from trainer.tui.plain import plain
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class BrowseScreen(Screen[None]):
         yield Static("", id="browse-count", markup=False)
         table: DataTable[str] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.sessions import Summary
 from trainer.tui.formatting import format_due, format_when
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -58,4 +59,4 @@ class DoneScreen(Screen[None]):
                     markup=False,
                 )
             yield Static("Press Enter to go home.", classes="hint", markup=False)
-        yield Footer()
+        yield KeyBar()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.sessions import ExamSession, Kept
 from trainer.tui.formatting import format_duration
@@ -20,6 +20,7 @@ from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted
 from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.question_header import QuestionHeader
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class ExamScreen(SessionScreen):
         yield Static("", id="exam-status", markup=False)
         yield VerticalScroll(id="body")
         yield KeyBuffer()
-        yield Footer(compact=True, show_command_palette=False)  # every key fits in 80 columns
+        yield KeyBar(compact=True, show_command_palette=False)  # every key fits in 80 columns
 
     async def on_mount(self) -> None:
         await self.show_question()

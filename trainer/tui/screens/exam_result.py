@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.bank.models import topic_title
 from trainer.sessions import ExamAnswer
 from trainer.tui.answer_text import key_text, response_text
 from trainer.tui.formatting import format_duration, percent
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.sessions import ExamOutcome
@@ -83,7 +84,7 @@ class ExamResultScreen(Screen[None]):
                 row.add_class("-correct-item" if g.correct else "-wrong-item")
                 yield row
             yield Static("Press Escape to go home.", classes="hint", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def action_scroll(self, direction: int) -> None:
         scroll_page(self.query_one("#exam-result-body", VerticalScroll), direction)

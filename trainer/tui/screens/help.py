@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.bank.models import TYPE_TITLES
+from trainer.tui.widgets.key_bar import KeyBar
 
 KEYS = (
     ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
@@ -71,4 +72,4 @@ class HelpScreen(Screen[None]):
             yield Static(Text("\nHow scheduling works", style="bold"))
             for paragraph in SCHEDULING:
                 yield Static(paragraph, classes="help-section", markup=False)
-        yield Footer()
+        yield KeyBar()

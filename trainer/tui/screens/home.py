@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.formatting import bar, percent
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -68,7 +69,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-mastery", classes="panel"):
                 yield Static("Mastery by topic", classes="panel-title", markup=False)
                 yield Static("", id="mastery", markup=False)
-        yield Footer(compact=True)  # every key fits in 80 columns
+        yield KeyBar(compact=True)  # every key fits in 80 columns
 
     # Refreshed once per showing: at mount, and whenever the screen is resumed after that (the
     # first resume follows the mount immediately, with nothing changed in between: skipped).

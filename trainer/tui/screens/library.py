@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.tui.plain import plain, plain_content
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.bank.library import BankTarget, LibraryBank
@@ -85,7 +86,7 @@ class LibraryScreen(Screen[Path | None]):
             ),
             id="library-banks",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         banks = self.query_one("#library-banks", OptionList)

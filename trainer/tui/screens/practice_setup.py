@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, RadioButton, RadioSet, SelectionList, Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.plain import plain_content
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -55,7 +56,7 @@ class PracticeSetupScreen(Screen[None]):
                         yield RadioButton(label, value=i == 0)
             with Horizontal(id="practice-buttons"):
                 yield Button("Start (s)", id="practice-start-button", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#practice-topics", SelectionList).border_title = "Topics"

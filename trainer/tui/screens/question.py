@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import Question
 from trainer.sessions import DeckSession, DeckView, Undone
@@ -22,6 +22,7 @@ from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.feedback import Feedback
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.question_header import QuestionHeader
 from trainer.tui.widgets.rating_bar import RatingBar
 
@@ -57,6 +58,11 @@ class QuestionScreen(SessionScreen):
         super().__init__()
         self.session = session
         self.view: DeckView | None = None
+        # Direct references, not query_one: the screen's query_one cache would keep every
+        # removed answer widget alive (up to 1024 of them) over a long session.
+        self._answer: AnswerWidget | None = None
+        self._bar: RatingBar | None = None
+        self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
 
     @property
     def question(self) -> Question | None:
@@ -78,7 +84,7 @@ class QuestionScreen(SessionScreen):
         yield VerticalScroll(id="body")
         yield Horizontal(id="rating-slot")
         yield KeyBuffer()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.run_db("view", self.session.view)
@@ -123,16 +129,26 @@ class QuestionScreen(SessionScreen):
         question = view.question
         assert question is not None
         body = self.query_one("#body", VerticalScroll)
-        await body.remove_children()
-        await self.query_one("#rating-slot").remove_children()
         marking = view.marking
-        widget = make_answer_widget(
-            question,
-            order=view.order,
-            initial=marking.response if marking is not None else None,
-            revealed=marking is not None,
-        )
-        await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
+        widget = self._answer
+        if (  # just submitted: keep the stem and the answer as typed, add the feedback
+            marking is None
+            or widget is None
+            or not widget.is_attached
+            or widget.locked
+            or self._shown != (question.id, view.order)
+        ):
+            self._answer = self._bar = None
+            await body.remove_children()
+            await self.query_one("#rating-slot").remove_children()
+            widget = make_answer_widget(
+                question,
+                order=view.order,
+                initial=marking.response if marking is not None else None,
+                revealed=marking is not None,
+            )
+            await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
+            self._answer, self._shown = widget, (question.id, view.order)
         self._update_header()
         self._update_progress()
         if marking is None:
@@ -144,16 +160,16 @@ class QuestionScreen(SessionScreen):
         await body.mount(feedback)
         bar = RatingBar(marking.intervals, marking.suggested, marking.allowed)
         await self.query_one("#rating-slot").mount(bar)
+        self._bar = bar
         bar.focus()
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
 
     def input_widget(self) -> Widget | None:
-        bar = self.query(RatingBar)
-        if bar:
-            return bar.first()
-        answers = self.query("#answer")
-        return answers.first(AnswerWidget).input_widget() if answers else None
+        if self._bar is not None and self._bar.is_attached:
+            return self._bar
+        answer = self._answer
+        return answer.input_widget() if answer is not None and answer.is_attached else None
 
     def _update_header(self) -> None:
         view = self.view
@@ -180,7 +196,8 @@ class QuestionScreen(SessionScreen):
     # ------------------------------------------------------------------ answering
 
     def _answer_widget(self) -> AnswerWidget:
-        return self.query_one("#answer", AnswerWidget)
+        assert self._answer is not None
+        return self._answer
 
     def on_answer_incomplete(self, event: AnswerIncomplete) -> None:
         self.notify(event.hint, severity="warning", markup=False)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.bank.models import TYPE_TITLES, topic_title
 from trainer.engine import Rating
@@ -17,6 +17,7 @@ from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
 from trainer.tui.formatting import format_due, format_when, letter, percent
 from trainer.tui.widgets.feedback import Feedback
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.rating_bar import RATING_NAMES
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class QuestionDetailScreen(Screen[None]):
             yield Feedback(bank, q, None, verdict=False, key=False)
             yield Static("", id="detail-card", markup=False)
             yield Static("", id="detail-history", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_card()

@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from trainer.config import SETTING_KEYS, Config, format_step
+from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class SettingsScreen(Screen[None]):
                 yield Button("Evaluate FSRS", id="fsrs-evaluate", compact=True)
                 yield Button("Optimize FSRS", id="fsrs-optimize", compact=True)
             yield Static("", id="settings-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @staticmethod
     def _parameters_text(s: Settings) -> str:

@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.formatting import bar, percent
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from trainer.engine import Settings, Stats
@@ -169,7 +170,7 @@ class StatsScreen(Screen[None]):
             yield Static("Workload: simulating...", id="stats-workload", markup=False)
             for name in ("workload-year", "workload-curve"):
                 yield from self._figure(PlotextPlot, name)
-        yield Footer()
+        yield KeyBar()
 
     @staticmethod
     def _figure(plot_class: type[Any], name: str) -> ComposeResult:
