@@ -326,11 +326,15 @@ class Engine:
         duration_ms: int,
         mode: Mode,
         at: datetime | None = None,
+        override: bool = False,
     ) -> int | None:
         """Replace the answer logged as ``log_id`` by the same answer rated ``rating`` (answered
         ``at``, default now), in one transaction. None (and nothing changed) if that entry is
-        gone or the card was answered again since (by another instance)."""
-        prepared = self._prepare(qid, rating, response, duration_ms, mode)
+        gone or the card was answered again since (by another instance).
+        ``override``: the trainee says a wrong objective answer was right ("I was right"): it is
+        rated as a right one (Hard, Good or Easy) and logged with ``"override": true`` in its
+        response JSON (see grading.is_override)."""
+        prepared = self._prepare(qid, rating, response, duration_ms, mode, override=override)
         with self.transaction():
             if self.store.undo_answer(log_id) is None:
                 return None
@@ -365,7 +369,14 @@ class Engine:
             raise
 
     def _prepare(
-        self, qid: str, rating: Rating, response: Response, duration_ms: int, mode: str
+        self,
+        qid: str,
+        rating: Rating,
+        response: Response,
+        duration_ms: int,
+        mode: str,
+        *,
+        override: bool = False,
     ) -> _Prepared:
         """Check an answer and grade it (nothing written)."""
         from trainer.engine.grading import allowed_ratings, response_to_json
@@ -379,11 +390,17 @@ class Engine:
             raise ValueError(f"a rating is 1 (again) to 4 (easy), not {rating!r}") from exc
         if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 0:
             raise ValueError(f"duration_ms must be a whole number of ms >= 0, not {duration_ms!r}")
-        response_json = response_to_json(response)
+        response_json = response_to_json(response, override=override)
         if q.type == "recall":
+            if override:
+                raise ValueError(f"{qid}: a self-rated (recall) answer cannot be overridden")
             correct = rating != Rating.AGAIN
         else:
             g = _grade_of(q, response)
+            if override:
+                if g.correct:
+                    raise ValueError(f"{qid}: only a wrong answer can be overridden")
+                g = replace(g, correct=True)
             if rating not in allowed_ratings(g):
                 allowed = ", ".join(r.name for r in allowed_ratings(g))
                 raise ValueError(

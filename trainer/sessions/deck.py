@@ -29,6 +29,8 @@ from trainer.sessions.base import (
 )
 from trainer.sessions.order import option_order
 
+RIGHT_RATINGS = (Rating.HARD, Rating.GOOD, Rating.EASY)
+
 if TYPE_CHECKING:
     from trainer.engine import Engine
     from trainer.engine.grading import Response
@@ -103,6 +105,7 @@ class DeckSession:
                 if m.intervals is None
                 else {str(int(r)): d.total_seconds() for r, d in m.intervals.items()},
                 "answered_at": iso(s.answered_at) if s.answered_at else None,
+                "overridden": m.overridden,
             }
         return dump(
             self.kind,
@@ -156,6 +159,7 @@ class DeckSession:
                     None
                     if intervals is None
                     else {Rating(int(k)): timedelta(seconds=v) for k, v in intervals.items()},
+                    overridden=bool(m.get("overridden", False)),
                 )
                 s.answered_at = from_iso(m["answered_at"]) if m["answered_at"] else None
         except (KeyError, TypeError, ValueError) as exc:
@@ -289,7 +293,12 @@ class DeckSession:
         rating = Rating(int(rating))
         if rating not in m.allowed:
             raise ValueError(f"a rating of {rating.name} is not allowed here")
-        correct = m.grade.correct if m.grade is not None else rating != Rating.AGAIN
+        if m.overridden:
+            correct = True
+        elif m.grade is not None:
+            correct = m.grade.correct
+        else:
+            correct = rating != Rating.AGAIN
         engine = self.engine
         with engine.transaction():
             log_id = m.log_id
@@ -302,6 +311,7 @@ class DeckSession:
                     duration_ms=m.duration_ms,
                     mode=self.kind,
                     at=s.answered_at,
+                    override=m.overridden,
                 )
                 log_id = new_id if new_id is not None else log_id
             answered = replace(
@@ -312,6 +322,41 @@ class DeckSession:
             )
             self._advance_index(answered)
             self._save(self._show_next(answered))
+        return self.view()
+
+    def override(self) -> DeckView:
+        """ "I was right": the wrong objective answer on screen is re-graded as right for
+        scheduling (rated Good until the trainee rates it Hard, Good or Easy) and logged as an
+        override. Raises ValueError when there is no such answer, or when it was answered again
+        since in another trainer window (nothing changed)."""
+        s = self._s
+        m = s.marking
+        question = self.question
+        if m is None or question is None or not m.overridable:
+            raise ValueError("there is no wrong answer to override")
+        engine = self.engine
+        with engine.transaction():
+            new_id = engine.rerate(
+                m.log_id,
+                question.id,
+                Rating.GOOD,
+                response=m.response,
+                duration_ms=m.duration_ms,
+                mode=self.kind,
+                at=s.answered_at,
+                override=True,
+            )
+            if new_id is None:
+                raise ValueError("that question has since been answered in another trainer window")
+            marking = replace(
+                m,
+                suggested=Rating.GOOD,
+                allowed=RIGHT_RATINGS,
+                rated=Rating.GOOD,
+                log_id=new_id,
+                overridden=True,
+            )
+            self._save(replace(s, marking=marking))
         return self.view()
 
     def leave(self) -> str | None:
@@ -380,13 +425,20 @@ def _marking(
     log_id: int,
     duration_ms: int,
     intervals: dict[Rating, timedelta] | None,
+    overridden: bool = False,
 ) -> Marking:
     from trainer.engine.grading import allowed_ratings, grade, suggested_rating
 
     g = None if question.type == "recall" else grade(question, response)
     suggested = suggested_rating(g) if g is not None else Rating.GOOD
     allowed = allowed_ratings(g) if g is not None else tuple(Rating)
-    return Marking(response, g, suggested, allowed, intervals, rated, log_id, duration_ms)
+    if overridden and g is not None and not g.correct:
+        suggested, allowed = Rating.GOOD, RIGHT_RATINGS
+    else:
+        overridden = False
+    return Marking(
+        response, g, suggested, allowed, intervals, rated, log_id, duration_ms, overridden
+    )
 
 
 class StudySession(DeckSession):

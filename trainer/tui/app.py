@@ -62,6 +62,15 @@ class TrainerApp(App[None]):
             show=False,
             priority=True,
         ),
+        Binding(
+            "ctrl+c",
+            "quit_asking",
+            "Quit",
+            id="app-quit-asking",
+            tooltip="Quit trainer (asks first when a session is in progress; it is kept)",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -266,6 +275,33 @@ class TrainerApp(App[None]):
                 f"(the suggested rating). {note}"
             ).strip()
         self.exit(message=f"trainer: {note}" if note else None)
+
+    def action_quit_asking(self) -> None:
+        """ctrl+c: quit, asking first when a session is in progress (saying it is kept)."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.id == "confirm-quit":
+            self.screen.dismiss(True)  # ctrl+c again: yes
+            return
+        note = self.kept_note()
+        if not note:
+            self.run_worker(self.action_quit(), exclusive=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self.action_quit(), exclusive=False)
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit trainer?",
+                note.replace("Kept for next time", "Your session is kept for next time", 1),
+                yes="Quit",
+                no="Stay",
+                id="confirm-quit",
+            ),
+            answered,
+        )
 
     # ---------------------------------------------------------------- navigation
 

@@ -85,7 +85,7 @@ class ExamScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         yield QuestionHeader(id="question-header", markup=False)
         yield Static("", id="exam-status", markup=False)
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(id="body", can_focus=False)
         yield KeyBuffer()
         yield Footer(compact=True, show_command_palette=False)  # every key fits in 80 columns
 
