@@ -419,9 +419,15 @@ class TrainerApp(App[None]):
             return
         self._replace_or_resume("exam", ExamSetupScreen())
 
-    def start_exam(self, questions: list[Question], seed: int) -> None:
+    def start_exam(
+        self, questions: list[Question], seed: int, *, seconds: int = 0, tutor: bool = False
+    ) -> None:
+        """``seconds``: per question (0: untimed); ``tutor``: feedback after each question."""
         self.paused.pop("exam", None)
-        self.show_session(ExamSession.start(self.db.engine, questions, seed))
+        session = ExamSession.start(
+            self.db.engine, questions, seed, seconds_per_question=seconds, tutor=tutor
+        )
+        self.show_session(session)
 
     def action_resume(self) -> None:
         sessions = self.paused_sessions()

@@ -1,4 +1,7 @@
-"""The end of an exam: the score, a per-topic breakdown, and every question reviewed."""
+"""The end of an exam (a QBank block): the score, a per-topic table in bank order, the time per
+question, and every question reviewed: the trainee's answer, the key, every option's why, the
+explanation, objective and source (cloze blanks shown as blanks). Marked questions were flagged
+for later practice when the block was submitted."""
 
 from __future__ import annotations
 
@@ -7,19 +10,34 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.bank.models import topic_title
+from trainer.bank.models import Bank, topic_title
+from trainer.engine import ExamResult
 from trainer.sessions import ExamAnswer
-from trainer.tui.answer_text import key_text, response_text
+from trainer.tui.answer_text import response_text
 from trainer.tui.formatting import format_duration, percent
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.widgets.answer_factory import display_stem
+from trainer.tui.widgets.feedback import Feedback
 
 if TYPE_CHECKING:
     from trainer.sessions import ExamOutcome
     from trainer.tui.app import TrainerApp
+
+
+def by_topic_text(bank: Bank, result: ExamResult) -> Text:
+    """The per-topic table, in the bank's topic order."""
+    table = Text("\nBy topic\n", style="bold")
+    order = {t: i for i, t in enumerate(bank.topics)}
+    for topic, (ok, n) in sorted(
+        result.by_topic.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])
+    ):
+        table.append(f"  {topic_title(topic):<22.22} {ok:>3} of {n:<3} ", style="")
+        table.append(f"{percent(ok / n if n else 0.0):>5}\n", style="")
+    return table
 
 
 class ExamResultScreen(Screen[None]):
@@ -50,12 +68,20 @@ class ExamResultScreen(Screen[None]):
                 ),
                 id="exam-score",
             )
-            yield Static(f"Time taken {format_duration(elapsed)}", markup=False)
-            table = Text("\nBy topic\n", style="bold")
-            for topic, (ok, n) in sorted(result.by_topic.items()):
-                table.append(f"  {topic_title(topic):<22.22} {ok:>3} of {n:<3} ", style="")
-                table.append(f"{percent(ok / n if n else 0.0):>5}\n", style="")
-            yield Static(table, id="exam-by-topic")
+            average = elapsed // total if total else 0
+            yield Static(
+                f"Time taken {format_duration(elapsed)} ({format_duration(average)} a question)",
+                markup=False,
+            )
+            marked = [n for n, q in enumerate(outcome.questions, 1) if q.id in outcome.marked]
+            if marked:
+                yield Static(
+                    f"Marked {', '.join(map(str, marked))}: flagged for later practice "
+                    "(Practice, filter Flagged).",
+                    id="exam-marked",
+                    markup=False,
+                )
+            yield Static(by_topic_text(bank, result), id="exam-by-topic")
             yield Static(Text("Every question", style="bold"), classes="help-section")
             for number, q in enumerate(outcome.questions, start=1):
                 g = self.grades[q.id]
@@ -64,24 +90,25 @@ class ExamResultScreen(Screen[None]):
                 verdict = "Right" if g.correct else "Wrong"
                 if not answer.answered:
                     verdict = "Not answered"
-                item = Text()
-                item.append(f"{number}. {verdict}  ", style="bold")
-                item.append(f"({q.id}, {topic_title(bank.topic_of(q))})\n", style="dim")
-                item.append(q.stem.strip() + "\n")
-                item.append("Your answer: ", style="bold")
+                head = Text()
+                head.append(f"{number}. {verdict}  ", style="bold")
+                seconds = int(outcome.seconds.get(q.id, 0.0))
+                flag = ", marked" if q.id in outcome.marked else ""
+                topic = topic_title(bank.topic_of(q))
+                head.append(f"({q.id}, {topic}, {format_duration(seconds)}{flag})\n", style="dim")
+                head.append(display_stem(q).strip() + "\n")
+                head.append("Your answer: ", style="bold")
                 if q.type == "recall" and answer.answered:
                     mark = "knew it" if answer.knew_it else "did not know it"
-                    item.append(f"(self-marked: {mark})\n")
+                    head.append(f"(self-marked: {mark})")
                 else:
-                    shown = response_text(q, answer.response, answered=answer.answered, order=order)
-                    item.append(shown + "\n")
-                item.append("Key: ", style="bold")
-                item.append(key_text(q, order) + "\n")
-                item.append("Explanation: ", style="bold")
-                item.append(q.explanation.strip())
-                row = Static(item, classes="exam-item")
-                row.add_class("-correct-item" if g.correct else "-wrong-item")
-                yield row
+                    head.append(
+                        response_text(q, answer.response, answered=answer.answered, order=order)
+                    )
+                with Vertical(classes="exam-item") as item:
+                    item.add_class("-correct-item" if g.correct else "-wrong-item")
+                    yield Static(head, classes="exam-item-head")
+                    yield Feedback(bank, q, g, verdict=False, order=order)
             yield Static("Press Escape to go home.", classes="hint", markup=False)
         yield Footer()
 
