@@ -98,7 +98,7 @@ class RatingBar(Static, can_focus=True):
     def _render_text(self) -> Text:
         text = Text()
         if self.overridden:
-            text.append("Overridden: scheduled as right. ", style="italic")
+            text.append("Overridden ", style="bold italic")  # scheduled as right
         for rating, name in RATING_NAMES.items():
             if rating not in self.allowed:
                 continue

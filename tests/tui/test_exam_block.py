@@ -1,0 +1,89 @@
+"""The QBank block on screen: a countdown that submits when time is up (a confirmation left
+open is closed), tutor mode's feedback after each question, the setup's choices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, SelectionList
+
+from trainer.bank.models import Bank
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.confirm import ConfirmScreen
+from trainer.tui.screens.exam import ExamScreen
+from trainer.tui.screens.exam_result import ExamResultScreen
+
+from .conftest import Clock, logged
+from .helpers import answer, screen_text, settle, text_of
+
+QIDS = ["mini-q-single", "mini-q-true-false", "mini-q-multiple"]
+
+
+async def test_time_up_submits_the_block_even_with_a_confirmation_open(
+    app: TrainerApp, mini_bank: Bank, clock: Clock, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_exam([mini_bank.question(q) for q in QIDS], 1, seconds=20)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "Time left 01:00" in text_of(pilot, "#exam-status")
+        await answer(pilot, screen.session.current.id, True)
+        await settle(pilot)
+        clock.advance(timedelta(seconds=45))
+        screen._update_status()
+        assert "Time left 00:15" in text_of(pilot, "#exam-status")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        clock.advance(timedelta(seconds=20))
+        screen._update_status()  # the 1 s tick
+        await settle(pilot)
+        assert isinstance(app.screen, ExamResultScreen)
+        assert "Exam result: 1 of 3 right" in text_of(pilot, "#exam-score")
+        assert len(app.engine.exam_results()) == 1
+    assert len(logged(db_path)) == 1
+
+
+async def test_tutor_mode_shows_the_feedback_after_each_answer_then_goes_on(
+    app: TrainerApp, mini_bank: Bank, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_exam([mini_bank.question(q) for q in QIDS], 1, tutor=True)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen) and "Tutor" in text_of(pilot, "#exam-status")
+        first = screen.session.current
+        await answer(pilot, first.id, False)
+        await settle(pilot)
+        assert screen.session.index == 0  # still here, with the feedback
+        text = screen_text(pilot)
+        assert first.explanation in text and all(o.why in text for o in first.options)
+        assert screen.session.checked(first.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.session.index == 1 and "Why each option" not in screen_text(pilot)
+        assert logged(db_path) == []  # still written at submit, all at once
+
+
+async def test_the_setup_starts_an_untimed_tutor_block_of_the_chosen_size(
+    app: TrainerApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await settle(pilot)
+        topics = app.screen.query_one("#exam-topics", SelectionList)
+        prompts = [str(topics.get_option_at_index(i).prompt) for i in range(topics.option_count)]
+        assert prompts == ["Procedure (4)", "Risks (2)"]
+        app.screen.query_one("#exam-size", Input).value = "2"
+        app.screen.query_one("#exam-seconds", Input).value = "0"
+        app.screen.query_one("#exam-tutor", Checkbox).value = True
+        app.screen.query_one("#exam-size", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        session = screen.session
+        assert len(session.questions) == 2 and session.tutor and session.time_limit is None
+        assert "Time 00:00" in text_of(pilot, "#exam-status")
