@@ -87,3 +87,54 @@ async def test_the_setup_starts_an_untimed_tutor_block_of_the_chosen_size(
         session = screen.session
         assert len(session.questions) == 2 and session.tutor and session.time_limit is None
         assert "Time 00:00" in text_of(pilot, "#exam-status")
+
+
+async def test_past_exams_are_listed_with_local_dates_and_scores_and_open_for_review(
+    app: TrainerApp, mini_bank: Bank, clock: Clock
+) -> None:
+    from textual.widgets import DataTable
+
+    from trainer.tui.screens.exam_history import ExamHistoryScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamHistoryScreen)
+        assert "No exams yet" in screen_text(pilot)
+        await pilot.press("escape")
+        for right in (True, False):
+            app.start_exam([mini_bank.question(q) for q in QIDS], 1, seconds=0)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ExamScreen)
+            clock.advance(timedelta(seconds=30))
+            await answer(pilot, screen.session.current.id, right)
+            await settle(pilot)
+            await pilot.press("ctrl+s", "y")
+            await settle(pilot)
+            assert isinstance(app.screen, ExamResultScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            clock.advance(timedelta(days=1))
+        await pilot.press("x")
+        await settle(pilot)
+        table = app.screen.query_one("#exam-history", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        # newest first; the conftest's time zone is UTC
+        assert rows == [
+            ["2026-11-27 10:00", "0%", "0", "3", "00:30"],
+            ["2026-11-26 10:00", "33%", "1", "3", "00:30"],
+        ]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ExamResultScreen) and review.past
+        assert "Exam of 2026-11-26 10:00: 1 of 3 right" in text_of(pilot, "#exam-score")
+        first = review.outcome.questions[0]
+        assert review.outcome.answers[first.id].answered
+        assert review.outcome.seconds[first.id] == 30.0
+        text = screen_text(pilot)
+        assert all(q.explanation in text for q in review.outcome.questions)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamHistoryScreen)

@@ -385,6 +385,7 @@ class ExamSession:
         previous = self._s
         self._s = s  # grade what is kept (restored below if the write fails)
         try:
+            seconds = {q.id: self.seconds_on(q.id) for q in self.questions}
             grades = self.grades()
             bank = engine.bank
             by_topic: dict[str, tuple[int, int]] = {}
@@ -401,8 +402,8 @@ class ExamSession:
                         if q.type != "recall"
                         else (Rating.GOOD if g.correct else Rating.AGAIN)
                     )
-                    answers.append(ExamAnswerIn(q.id, rating, answer.response))
-            seconds = {q.id: self.seconds_on(q.id) for q in self.questions}
+                    ms = int(seconds[q.id] * 1000)
+                    answers.append(ExamAnswerIn(q.id, rating, answer.response, ms))
             result = ExamResult(
                 started=s.started,
                 finished=engine.now(),
@@ -428,6 +429,55 @@ class ExamSession:
             seconds=seconds,
             marked=frozenset(s.marked),
         )
+
+
+def past_outcome(engine: Engine, result: ExamResult) -> ExamOutcome:
+    """A stored exam result as an outcome to review: its questions still in the bank, each
+    answer and its time as logged (mode "exam", at the exam's end), graded again."""
+    from datetime import timedelta
+
+    from trainer.engine import Grade, grade
+    from trainer.engine.grading import GradingError, response_from_json
+
+    questions: list[Question] = []
+    grades: dict[str, Grade] = {}
+    answers: dict[str, ExamAnswer] = {}
+    seconds: dict[str, float] = {}
+    correct = set(result.correct_ids)
+    for qid in result.question_ids:
+        try:
+            engine.topic_of(qid)
+        except KeyError:
+            continue
+        q = engine.bank.question(qid)
+        questions.append(q)
+        right = qid in correct
+        entry = next(
+            (
+                e
+                for e in engine.history(qid)
+                if e.mode == "exam"
+                and result.finished - timedelta(seconds=1)
+                <= e.time
+                <= result.finished + timedelta(minutes=5)
+            ),
+            None,
+        )
+        if entry is None:
+            grades[qid] = Grade(False, 0.0, "Not answered.")
+            continue
+        seconds[qid] = entry.duration_ms / 1000
+        try:
+            response = response_from_json(entry.response)
+        except GradingError:
+            response = None
+        answers[qid] = ExamAnswer(response, True, right if q.type == "recall" else None)
+        if q.type == "recall":
+            grades[qid] = Grade(right, 1.0 if right else 0.0, "Self-marked.")
+        else:
+            g = grade(q, response)
+            grades[qid] = g if g.correct == right else Grade(right, g.score, g.detail)
+    return ExamOutcome(result, grades, answers, questions, seconds=seconds)
 
 
 def state_for_tests(session: ExamSession) -> dict[str, Any]:

@@ -436,6 +436,11 @@ class TrainerApp(App[None]):
             return
         self.show_session(sessions[0])
 
+    def action_exam_history(self) -> None:
+        from trainer.tui.screens.exam_history import ExamHistoryScreen
+
+        self._open(ExamHistoryScreen())
+
     def action_browse(self) -> None:
         from trainer.tui.screens.browse import BrowseScreen
 

@@ -18,7 +18,7 @@ from trainer.bank.models import Bank, topic_title
 from trainer.engine import ExamResult
 from trainer.sessions import ExamAnswer
 from trainer.tui.answer_text import response_text
-from trainer.tui.formatting import format_duration, percent
+from trainer.tui.formatting import format_duration, format_when, percent
 from trainer.tui.paging import page_bindings, scroll_page
 from trainer.tui.widgets.answer_factory import display_stem
 from trainer.tui.widgets.feedback import Feedback
@@ -42,14 +42,17 @@ def by_topic_text(bank: Bank, result: ExamResult) -> Text:
 
 class ExamResultScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,h", "app.home", "Home", id="exam-result-home", tooltip="Back to home"),
+        Binding("escape,h", "leave", "Back", id="exam-result-home", tooltip="Back"),
         *page_bindings("exam-result", "the review", down_keys="pagedown,space"),
     ]
 
     app: TrainerApp
 
-    def __init__(self, outcome: ExamOutcome, orders: dict[str, tuple[int, ...]]) -> None:
+    def __init__(
+        self, outcome: ExamOutcome, orders: dict[str, tuple[int, ...]], *, past: bool = False
+    ) -> None:
         super().__init__()
+        self.past = past  # opened from the exam history
         self.outcome = outcome
         self.grades = outcome.grades
         self.result = outcome.result
@@ -61,13 +64,16 @@ class ExamResultScreen(Screen[None]):
         right, total = len(result.correct_ids), len(result.question_ids)
         elapsed = int((result.finished - result.started).total_seconds())
         with VerticalScroll(id="exam-result-body"):
+            when = f"Exam of {format_when(result.started)}" if self.past else "Exam result"
             yield Static(
-                Text(
-                    f"Exam result: {right} of {total} right ({percent(result.score)})",
-                    style="bold",
-                ),
+                Text(f"{when}: {right} of {total} right ({percent(result.score)})", style="bold"),
                 id="exam-score",
             )
+            if len(outcome.questions) < total:
+                yield Static(
+                    f"{total - len(outcome.questions)} of its questions are no longer in the bank.",
+                    markup=False,
+                )
             average = elapsed // total if total else 0
             yield Static(
                 f"Time taken {format_duration(elapsed)} ({format_duration(average)} a question)",
@@ -92,10 +98,11 @@ class ExamResultScreen(Screen[None]):
                     verdict = "Not answered"
                 head = Text()
                 head.append(f"{number}. {verdict}  ", style="bold")
-                seconds = int(outcome.seconds.get(q.id, 0.0))
+                spent = outcome.seconds.get(q.id)
+                when = "" if spent is None else f", {format_duration(int(spent))}"
                 flag = ", marked" if q.id in outcome.marked else ""
                 topic = topic_title(bank.topic_of(q))
-                head.append(f"({q.id}, {topic}, {format_duration(seconds)}{flag})\n", style="dim")
+                head.append(f"({q.id}, {topic}{when}{flag})\n", style="dim")
                 head.append(display_stem(q).strip() + "\n")
                 head.append("Your answer: ", style="bold")
                 if q.type == "recall" and answer.answered:
@@ -109,8 +116,18 @@ class ExamResultScreen(Screen[None]):
                     item.add_class("-correct-item" if g.correct else "-wrong-item")
                     yield Static(head, classes="exam-item-head")
                     yield Feedback(bank, q, g, verdict=False, order=order)
-            yield Static("Press Escape to go home.", classes="hint", markup=False)
+            yield Static(
+                "Press Escape to go back." if self.past else "Press Escape to go home.",
+                classes="hint",
+                markup=False,
+            )
         yield Footer()
+
+    def action_leave(self) -> None:
+        if self.past:
+            self.app.pop_screen()  # back to the exam history
+        else:
+            self.app.go_home()
 
     def action_scroll(self, direction: int) -> None:
         scroll_page(self.query_one("#exam-result-body", VerticalScroll), direction)
