@@ -138,3 +138,37 @@ async def test_past_exams_are_listed_with_local_dates_and_scores_and_open_for_re
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ExamHistoryScreen)
+
+
+async def test_practice_setup_counts_follow_the_ticked_topics_and_new_cards_get_scheduled(
+    app: TrainerApp, db_path: Path
+) -> None:
+    from textual.widgets import RadioButton
+
+    from trainer.tui.screens.question import QuestionScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+
+        def label(key: str) -> str:
+            return str(screen.query_one(f"#filter-{key}", RadioButton).label)
+
+        assert label("all") == "All questions (6)"
+        assert label("new") == "More new cards (scheduled) (6)"
+        assert label("marked") == "Marked in exams (0)"
+        await pilot.press("space")  # untick the first topic (Procedure, 4)
+        await pilot.pause()
+        assert label("all") == "All questions (2)"
+        screen.query_one("#filter-new", RadioButton).value = True
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        qid = app.screen.session.question.id  # type: ignore[union-attr]
+        await answer(pilot, qid, True)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    [row] = logged(db_path, qid)
+    assert row["mode"] == "study"  # scheduled as study

@@ -82,3 +82,33 @@ def test_ctrl_c_in_a_session(
         await pilot.pause()
 
     assert snap_compare(new_app(), terminal_size=size, run_before=asked)
+
+
+@SIZES
+def test_practice_setup_counts(
+    snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]
+) -> None:
+    assert snap_compare(new_app(), terminal_size=size, press=["p"])
+
+
+@SIZES
+def test_exam_history(
+    snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]
+) -> None:
+    async def two_exams(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        for _ in range(2):
+            app.start_exam([app.engine.bank.question(q) for q in BLOCK], 1)  # type: ignore[attr-defined]
+            await settle(pilot)
+            await answer(pilot, app.screen.session.current.id, True)  # type: ignore[attr-defined]
+            await settle(pilot)
+            await pilot.press("ctrl+s", "y")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.clear_notifications()  # a busy notice on a slow machine
+        await pilot.pause()
+
+    assert snap_compare(new_app(), terminal_size=size, run_before=two_exams)

@@ -109,3 +109,41 @@ def test_an_exam_saved_before_blocks_existed_resumes_untimed_in_block_mode(
     resumed = ExamSession.resume(engine)
     assert resumed is not None and not resumed.tutor and resumed.time_limit is None
     engine.close()
+
+
+def test_marked_questions_make_the_marked_in_exams_filter(tmp_path: Path) -> None:
+    engine = open_engine(BANK, tmp_path / "t.db")
+    assert engine.practice_questions(None, "marked") == []
+    session = _block(engine)
+    session.toggle_mark()
+    session.submit()
+    assert [q.id for q in engine.practice_questions(None, "marked")] == [QIDS[0]]
+    engine.mark_from_exam([QIDS[0]], marked=False)
+    assert engine.practice_questions(None, "marked") == []
+    engine.close()
+
+
+def test_new_cards_beyond_the_limit_are_scheduled_when_practised(tmp_path: Path) -> None:
+    from trainer.sessions import PracticeSession
+
+    engine = open_engine(BANK, tmp_path / "t.db")
+    new = engine.practice_questions(None, "new", seed=1)
+    assert len(new) == len(BANK.active_questions)  # nothing studied yet
+    plain = PracticeSession.start(engine, new[:1], seed=1)
+    view = plain.view()
+    assert view.question is not None
+    plain.submit(MINI_RIGHT[view.question.id])
+    plain.rate(plain.marking.rated)  # type: ignore[union-attr]
+    assert len(engine.practice_questions(None, "new")) == len(new)  # practice: not scheduled
+    more = PracticeSession.start(engine, new[1:2], seed=1, schedules=True)
+    assert more.answer_mode == "study"
+    view = more.view()
+    assert view.question is not None
+    view = more.submit(MINI_RIGHT[view.question.id])
+    assert view.marking is not None and view.marking.intervals is not None  # scheduled
+    resumed = PracticeSession.resume(engine)  # kept with the saved session
+    assert resumed is not None and resumed.answer_mode == "study"
+    more.rate(view.marking.rated)
+    assert new[1] not in engine.practice_questions(None, "new")
+    assert len(engine.practice_questions(None, "new")) == len(new) - 1
+    engine.close()

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # imported where used: not needed to open the app and show ho
     from trainer.engine.stats import Stats
 
 Mode = Literal["study", "practice", "exam"]
-PracticeFilter = Literal["all", "unseen", "missed", "flagged"]
+PracticeFilter = Literal["all", "unseen", "missed", "flagged", "new", "marked"]
 MODES: tuple[str, ...] = get_args(Mode)
 PRACTICE_FILTERS: tuple[str, ...] = get_args(PracticeFilter)
 SETTINGS_KEY = "engine.settings"
@@ -578,7 +578,9 @@ class Engine:
     ) -> list[Question]:
         """Questions of the topics (all if None) passing ``filter``, shuffled, topics interleaved.
 
-        unseen: never answered in any mode; missed: the last answer was wrong; flagged: flagged.
+        unseen: never answered in any mode; missed: the last answer was wrong; flagged: flagged;
+        new: new cards (never studied; not suspended), for studying beyond today's limit;
+        marked: marked for review in an exam (see exam_marked).
         """
         if filter not in PRACTICE_FILTERS:
             raise ValueError(
@@ -594,6 +596,13 @@ class Engine:
         elif filter == "flagged":
             flagged = {r.question_id for r in self._cache.rows().values() if r.flagged}
             pool = [q for q in pool if q.id in flagged]
+        elif filter == "new":
+            rows = self._cache.rows().values()
+            new = {r.question_id for r in rows if r.schedule.state == "new" and not r.suspended}
+            pool = [q for q in pool if q.id in new]
+        elif filter == "marked":
+            marked = self.exam_marked()
+            pool = [q for q in pool if q.id in marked]
         rng = random.Random(seed)
         rng.shuffle(pool)
         topic_order = list(dict.fromkeys(self.bank.topic_of(q) for q in pool))
@@ -647,6 +656,26 @@ class Engine:
 
     def exam_results(self) -> list[ExamResult]:
         return self.store.exam_results(self.bank.id)
+
+    def _marked_key(self) -> str:
+        return f"exam-marked:{self.bank.id}"
+
+    def exam_marked(self) -> set[str]:
+        """Questions marked for review in an exam (kept until unmarked with unmark_exam)."""
+        import json
+
+        try:
+            data = json.loads(self.get_setting(self._marked_key(), "[]") or "[]")
+        except ValueError:
+            return set()
+        return {str(q) for q in data} if isinstance(data, list) else set()
+
+    def mark_from_exam(self, qids: Sequence[str], marked: bool = True) -> None:
+        import json
+
+        now = self.exam_marked()
+        now = now | set(qids) if marked else now - set(qids)
+        self.set_setting(self._marked_key(), json.dumps(sorted(now)))
 
     # -- stats and settings --------------------------------------------------------------------
 

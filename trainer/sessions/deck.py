@@ -77,6 +77,7 @@ class _State:
     qids: list[str] = field(default_factory=list)
     index: int = 0
     description: str = ""
+    schedules: bool = False  # practice answered as study (new cards beyond today's limit)
 
 
 class DeckSession:
@@ -121,6 +122,7 @@ class DeckSession:
                 "qids": s.qids,
                 "index": s.index,
                 "description": s.description,
+                "schedules": s.schedules,
             },
         )
 
@@ -144,6 +146,7 @@ class DeckSession:
                 qids=[str(q) for q in d["qids"]],
                 index=int(d["index"]),
                 description=str(d["description"]),
+                schedules=bool(d.get("schedules", False)),
             )
             m = d["marking"]
             question = question_or_none(engine, s.current)
@@ -175,6 +178,12 @@ class DeckSession:
         else:
             self.engine.save_session(self.kind, self._dump(s))
         self._s = s
+
+    @property
+    def answer_mode(self) -> Kind:
+        """The mode answers are recorded in: the session's kind, except practice of new cards
+        beyond today's limit, answered as study so that they are scheduled."""
+        return "study" if self._s.schedules else self.kind
 
     # -- the queue (study and practice differ here) -------------------------------------------
 
@@ -262,7 +271,9 @@ class DeckSession:
         allowed = allowed_ratings(g) if g is not None else tuple(Rating)
         engine = self.engine
         intervals = (
-            engine.intervals(question.id) if engine.schedules(question.id, self.kind) else None
+            engine.intervals(question.id)
+            if engine.schedules(question.id, self.answer_mode)
+            else None
         )
         now = engine.now()
         shown_at = s.shown_at or now
@@ -274,7 +285,7 @@ class DeckSession:
                 suggested,
                 response=response,
                 duration_ms=duration_ms,
-                mode=self.kind,
+                mode=self.answer_mode,
             )
             marking = Marking(
                 response, g, suggested, allowed, intervals, suggested, log_id, duration_ms
@@ -309,7 +320,7 @@ class DeckSession:
                     rating,
                     response=m.response,
                     duration_ms=m.duration_ms,
-                    mode=self.kind,
+                    mode=self.answer_mode,
                     at=s.answered_at,
                     override=m.overridden,
                 )
@@ -342,7 +353,7 @@ class DeckSession:
                 Rating.GOOD,
                 response=m.response,
                 duration_ms=m.duration_ms,
-                mode=self.kind,
+                mode=self.answer_mode,
                 at=s.answered_at,
                 override=True,
             )
@@ -476,11 +487,24 @@ class PracticeSession(DeckSession):
 
     @classmethod
     def start(
-        cls, engine: Engine, questions: list[Question], seed: int | str, description: str = ""
+        cls,
+        engine: Engine,
+        questions: list[Question],
+        seed: int | str,
+        description: str = "",
+        *,
+        schedules: bool = False,
     ) -> PracticeSession:
+        """``schedules``: answers are recorded as study, so they schedule the cards (Anki's
+        custom study "study more new cards"); otherwise practice (only due cards change)."""
         return cls(
             engine,
-            _State(seed=str(seed), qids=[q.id for q in questions], description=description),
+            _State(
+                seed=str(seed),
+                qids=[q.id for q in questions],
+                description=description,
+                schedules=schedules,
+            ),
         )
 
     @classmethod

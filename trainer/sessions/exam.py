@@ -416,6 +416,8 @@ class ExamSession:
                 exam_id = engine.submit_exam(result, answers)
                 for qid in s.marked:  # marked questions: flagged for later practice
                     engine.set_flag(qid, True)
+                if s.marked:
+                    engine.mark_from_exam(sorted(s.marked))
         except BaseException:
             self._s = previous
             raise

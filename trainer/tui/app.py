@@ -408,9 +408,15 @@ class TrainerApp(App[None]):
 
         self._replace_or_resume("practice", PracticeSetupScreen())
 
-    def start_practice(self, questions: list[Question], seed: int, description: str) -> None:
+    def start_practice(
+        self, questions: list[Question], seed: int, description: str, *, schedules: bool = False
+    ) -> None:
+        """``schedules``: new cards beyond today's limit, answered as study (scheduled)."""
         self.paused.pop("practice", None)
-        self.show_session(PracticeSession.start(self.db.engine, questions, seed, description))
+        session = PracticeSession.start(
+            self.db.engine, questions, seed, description, schedules=schedules
+        )
+        self.show_session(session)
 
     def action_exam(self) -> None:
         from trainer.tui.screens.exam_setup import ExamSetupScreen
