@@ -120,6 +120,8 @@ class ExamScreen(SessionScreen):
             revealed=question.type == "recall" and answer.answered,
             exam=True,
         )
+        if session.tutor:
+            widget.enter_hint = "Enter to see the feedback"
         await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
         if question.type == "recall" and answer.answered:
             await body.mount(Static(self._knew_text(answer.knew_it), id="self-mark"))

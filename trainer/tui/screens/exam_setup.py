@@ -25,6 +25,14 @@ DEFAULT_SECONDS = 90  # per question, as a QBank block
 class ExamSetupScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="exam-setup-cancel", tooltip="Back to home"),
+        Binding(
+            "enter",
+            "enter",
+            "Start",
+            id="exam-setup-start",
+            tooltip="Start the block (Space ticks a box)",
+            priority=True,
+        ),
     ]
 
     app: TrainerApp
@@ -41,12 +49,20 @@ class ExamSetupScreen(ModalScreen[None]):
             with Horizontal(classes="setup-row"):
                 yield Static(f"Questions (1-{available})", classes="setup-label", markup=False)
                 yield TextInput(
-                    value=str(default), id="exam-size", restrict=r"[0-9]*", max_length=4
+                    value=str(default),
+                    id="exam-size",
+                    restrict=r"[0-9]*",
+                    max_length=4,
+                    compact=True,
                 )
             with Horizontal(classes="setup-row"):
                 yield Static("Seconds each (0: untimed)", classes="setup-label", markup=False)
                 yield TextInput(
-                    value=str(DEFAULT_SECONDS), id="exam-seconds", restrict=r"[0-9]*", max_length=4
+                    value=str(DEFAULT_SECONDS),
+                    id="exam-seconds",
+                    restrict=r"[0-9]*",
+                    max_length=4,
+                    compact=True,
                 )
             yield Checkbox("Tutor mode: feedback after each question", id="exam-tutor")
             yield SelectionList[str](
@@ -74,6 +90,14 @@ class ExamSetupScreen(ModalScreen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.start()
+
+    def action_enter(self) -> None:
+        """Enter starts from any field (Space ticks the boxes); on Cancel it cancels."""
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id == "exam-cancel":
+            self.action_cancel()
+        else:
+            self.start()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "exam-start":

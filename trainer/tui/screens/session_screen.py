@@ -56,8 +56,24 @@ class SessionScreen(Screen[None]):
     blanks) and do nothing where it has one (a choice question, the rating bar)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "cycle(1)", show=False, priority=True, id="session-next-input"),
-        Binding("shift+tab", "cycle(-1)", show=False, priority=True, id="session-prev-input"),
+        Binding(
+            "tab",
+            "cycle(1)",
+            "Next blank",
+            show=False,
+            priority=True,
+            id="session-next-input",
+            tooltip="Move to the next blank of a cloze (Tab never leaves the answer)",
+        ),
+        Binding(
+            "shift+tab",
+            "cycle(-1)",
+            "Previous blank",
+            show=False,
+            priority=True,
+            id="session-prev-input",
+            tooltip="Move to the previous blank of a cloze",
+        ),
     ]
 
     app: TrainerApp
