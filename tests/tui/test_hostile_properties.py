@@ -64,7 +64,8 @@ async def test_any_accepted_topic_and_stem_show_as_typed(topic: str, stem: str) 
             await pilot.pause()
             assert isinstance(app.screen, PracticeSetupScreen)
             prompt = app.screen.query_one(SelectionList).get_option_at_index(0).prompt
-            assert str(prompt) == title
+            name, count = str(prompt).rsplit(" (", 1)  # the topic, then its number of questions
+            assert name == title and count.rstrip(")").isdigit()
             screen, actions = drawn(app)
             assert title in screen and not actions
             await pilot.press("escape", "s")

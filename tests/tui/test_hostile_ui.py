@@ -98,7 +98,9 @@ async def test_markup_topics_are_literal_in_browse_and_practice_and_clicks_run_n
         await pilot.pause()
         assert isinstance(app.screen, PracticeSetupScreen)
         topics = app.screen.query_one(SelectionList)
-        assert str(topics.get_option_at_index(0).prompt) == title
+        prompt = str(topics.get_option_at_index(0).prompt)
+        name, count = prompt.rsplit(" (", 1)  # the topic, then its number of questions
+        assert name == title and count.rstrip(")").isdigit()
         screen, actions = drawn(app)
         assert title[:40] in screen and not actions
         await click_text(pilot, app, title[:12])

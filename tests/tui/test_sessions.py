@@ -161,7 +161,7 @@ async def test_exam_end_to_end(app: TrainerApp, db_path: Path) -> None:
         assert isinstance(screen, ExamScreen)
         state = screen.session
         assert len(state.questions) == 6
-        assert "Time 00:00" in text_of(pilot, "#exam-status")
+        assert "Time left 09:00" in text_of(pilot, "#exam-status")  # 90 s a question
         # Enter keeps the answer and moves on, and the footer says so (not "Submit").
         assert screen.active_bindings["enter"].binding.description == "Keep"
         await pilot.press("m")

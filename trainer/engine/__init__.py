@@ -126,9 +126,12 @@ engine.py (was session.py): class Engine:
       mode: str, duration_ms: int, response: str)]       [note] oldest first
   # practice and exam
   engine.practice_questions(topics: Sequence[str] | None, filter: Literal["all","unseen","missed",
-      "flagged"], seed: int | None = None) -> list[Question]
+      "flagged","new","marked"], seed: int | None = None) -> list[Question]
       # shuffled with the seed, topics interleaved
-      [note] unseen = never answered in any mode; missed = the most recent answer was wrong.
+      [note] unseen = never answered in any mode; missed = the most recent answer was wrong;
+      new = never studied (for studying new cards beyond today's limit); marked = exam_marked().
+  engine.exam_marked() -> set[str] / engine.mark_from_exam(qids, marked=True)
+      # questions marked for review in an exam (kept in the settings table, per bank)
       Unknown topic or filter -> ValueError.
   engine.exam_questions(n: int, seed: int, topics: Sequence[str] | None = None) -> list[Question]
       [note] min(n, available) questions; n < 1 -> ValueError.

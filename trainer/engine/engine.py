@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # imported where used: not needed to open the app and show ho
     from trainer.engine.stats import Stats
 
 Mode = Literal["study", "practice", "exam"]
-PracticeFilter = Literal["all", "unseen", "missed", "flagged"]
+PracticeFilter = Literal["all", "unseen", "missed", "flagged", "new", "marked"]
 MODES: tuple[str, ...] = get_args(Mode)
 PRACTICE_FILTERS: tuple[str, ...] = get_args(PracticeFilter)
 SETTINGS_KEY = "engine.settings"
@@ -352,11 +352,15 @@ class Engine:
         duration_ms: int,
         mode: Mode,
         at: datetime | None = None,
+        override: bool = False,
     ) -> int | None:
         """Replace the answer logged as ``log_id`` by the same answer rated ``rating`` (answered
         ``at``, default now), in one transaction. None (and nothing changed) if that entry is
-        gone or the card was answered again since (by another instance)."""
-        prepared = self._prepare(qid, rating, response, duration_ms, mode)
+        gone or the card was answered again since (by another instance).
+        ``override``: the trainee says a wrong objective answer was right ("I was right"): it is
+        rated as a right one (Hard, Good or Easy) and logged with ``"override": true`` in its
+        response JSON (see grading.is_override)."""
+        prepared = self._prepare(qid, rating, response, duration_ms, mode, override=override)
         with self.transaction():
             if self.store.undo_answer(log_id) is None:
                 return None
@@ -391,7 +395,14 @@ class Engine:
             raise
 
     def _prepare(
-        self, qid: str, rating: Rating, response: Response, duration_ms: int, mode: str
+        self,
+        qid: str,
+        rating: Rating,
+        response: Response,
+        duration_ms: int,
+        mode: str,
+        *,
+        override: bool = False,
     ) -> _Prepared:
         """Check an answer and grade it (nothing written)."""
         from trainer.engine.grading import allowed_ratings, response_to_json
@@ -405,11 +416,17 @@ class Engine:
             raise ValueError(f"a rating is 1 (again) to 4 (easy), not {rating!r}") from exc
         if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 0:
             raise ValueError(f"duration_ms must be a whole number of ms >= 0, not {duration_ms!r}")
-        response_json = response_to_json(response)
+        response_json = response_to_json(response, override=override)
         if q.type == "recall":
+            if override:
+                raise ValueError(f"{qid}: a self-rated (recall) answer cannot be overridden")
             correct = rating != Rating.AGAIN
         else:
             g = _grade_of(q, response)
+            if override:
+                if g.correct:
+                    raise ValueError(f"{qid}: only a wrong answer can be overridden")
+                g = replace(g, correct=True)
             if rating not in allowed_ratings(g):
                 allowed = ", ".join(r.name for r in allowed_ratings(g))
                 raise ValueError(
@@ -587,7 +604,9 @@ class Engine:
     ) -> list[Question]:
         """Questions of the topics (all if None) passing ``filter``, shuffled, topics interleaved.
 
-        unseen: never answered in any mode; missed: the last answer was wrong; flagged: flagged.
+        unseen: never answered in any mode; missed: the last answer was wrong; flagged: flagged;
+        new: new cards (never studied; not suspended), for studying beyond today's limit;
+        marked: marked for review in an exam (see exam_marked).
         """
         if filter not in PRACTICE_FILTERS:
             raise ValueError(
@@ -603,6 +622,13 @@ class Engine:
         elif filter == "flagged":
             flagged = {r.question_id for r in self._cache.rows().values() if r.flagged}
             pool = [q for q in pool if q.id in flagged]
+        elif filter == "new":
+            rows = self._cache.rows().values()
+            new = {r.question_id for r in rows if r.schedule.state == "new" and not r.suspended}
+            pool = [q for q in pool if q.id in new]
+        elif filter == "marked":
+            marked = self.exam_marked()
+            pool = [q for q in pool if q.id in marked]
         rng = random.Random(seed)
         rng.shuffle(pool)
         topic_order = list(dict.fromkeys(self.bank.topic_of(q) for q in pool))
@@ -656,6 +682,26 @@ class Engine:
 
     def exam_results(self) -> list[ExamResult]:
         return self.store.exam_results(self.bank.id)
+
+    def _marked_key(self) -> str:
+        return f"exam-marked:{self.bank.id}"
+
+    def exam_marked(self) -> set[str]:
+        """Questions marked for review in an exam (kept until unmarked with unmark_exam)."""
+        import json
+
+        try:
+            data = json.loads(self.get_setting(self._marked_key(), "[]") or "[]")
+        except ValueError:
+            return set()
+        return {str(q) for q in data} if isinstance(data, list) else set()
+
+    def mark_from_exam(self, qids: Sequence[str], marked: bool = True) -> None:
+        import json
+
+        now = self.exam_marked()
+        now = now | set(qids) if marked else now - set(qids)
+        self.set_setting(self._marked_key(), json.dumps(sorted(now)))
 
     # -- stats and settings --------------------------------------------------------------------
 

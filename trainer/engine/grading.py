@@ -229,8 +229,14 @@ def allowed_ratings(g: Grade) -> tuple[Rating, ...]:
     return (Rating.HARD, Rating.GOOD, Rating.EASY) if g.correct else (Rating.AGAIN,)
 
 
-def response_to_json(response: Response) -> str:
-    """A tagged JSON form of a response for the review log (round-trips with response_from_json)."""
+def response_to_json(response: Response, *, override: bool = False) -> str:
+    """A tagged JSON form of a response for the review log (round-trips with response_from_json).
+    ``override``: the trainee overrode the grade ("I was right"), kept as ``"override": true``."""
+    if override:
+        data = json.loads(response_to_json(response))
+        if not isinstance(data, dict):
+            raise GradingError("only an objective answer can be overridden")
+        return json.dumps({**data, "override": True})
     if response is None:
         return "null"
     if isinstance(response, bool):
@@ -255,6 +261,8 @@ def response_from_json(s: str) -> Response:
         raise GradingError(f"not a stored response: {s!r}") from exc
     if data is None:
         return None
+    if isinstance(data, dict) and data.get("override") is True:
+        data = {k: v for k, v in data.items() if k != "override"}
     if isinstance(data, dict) and len(data) == 1:
         ((kind, value),) = data.items()
         if kind == "bool" and isinstance(value, bool):
@@ -269,6 +277,15 @@ def response_from_json(s: str) -> Response:
             if kind == "text" and all(isinstance(v, str) for v in value):
                 return tuple(value)
     raise GradingError(f"not a stored response: {s!r}")
+
+
+def is_override(s: str) -> bool:
+    """Whether a logged response (response_to_json) was overridden by the trainee."""
+    try:
+        data = json.loads(s)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("override") is True
 
 
 def _is_index(value: object) -> bool:

@@ -41,6 +41,12 @@ class Marking:
     rated: Rating
     log_id: int
     duration_ms: int
+    overridden: bool = False  # the trainee said "I was right" (see DeckSession.override)
+
+    @property
+    def overridable(self) -> bool:
+        """A wrong objective answer the trainee may re-grade as right ("I was right")."""
+        return self.grade is not None and not self.grade.correct and not self.overridden
 
 
 @dataclass(frozen=True)

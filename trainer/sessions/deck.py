@@ -29,6 +29,8 @@ from trainer.sessions.base import (
 )
 from trainer.sessions.order import option_order
 
+RIGHT_RATINGS = (Rating.HARD, Rating.GOOD, Rating.EASY)
+
 if TYPE_CHECKING:
     from trainer.engine import Engine
     from trainer.engine.grading import Response
@@ -75,6 +77,7 @@ class _State:
     qids: list[str] = field(default_factory=list)
     index: int = 0
     description: str = ""
+    schedules: bool = False  # practice answered as study (new cards beyond today's limit)
 
 
 class DeckSession:
@@ -103,6 +106,7 @@ class DeckSession:
                 if m.intervals is None
                 else {str(int(r)): d.total_seconds() for r, d in m.intervals.items()},
                 "answered_at": iso(s.answered_at) if s.answered_at else None,
+                "overridden": m.overridden,
             }
         return dump(
             self.kind,
@@ -118,6 +122,7 @@ class DeckSession:
                 "qids": s.qids,
                 "index": s.index,
                 "description": s.description,
+                "schedules": s.schedules,
             },
         )
 
@@ -141,6 +146,7 @@ class DeckSession:
                 qids=[str(q) for q in d["qids"]],
                 index=int(d["index"]),
                 description=str(d["description"]),
+                schedules=bool(d.get("schedules", False)),
             )
             m = d["marking"]
             question = question_or_none(engine, s.current)
@@ -156,6 +162,7 @@ class DeckSession:
                     None
                     if intervals is None
                     else {Rating(int(k)): timedelta(seconds=v) for k, v in intervals.items()},
+                    overridden=bool(m.get("overridden", False)),
                 )
                 s.answered_at = from_iso(m["answered_at"]) if m["answered_at"] else None
         except (KeyError, TypeError, ValueError) as exc:
@@ -171,6 +178,12 @@ class DeckSession:
         else:
             self.engine.save_session(self.kind, self._dump(s))
         self._s = s
+
+    @property
+    def answer_mode(self) -> Kind:
+        """The mode answers are recorded in: the session's kind, except practice of new cards
+        beyond today's limit, answered as study so that they are scheduled."""
+        return "study" if self._s.schedules else self.kind
 
     # -- the queue (study and practice differ here) -------------------------------------------
 
@@ -258,7 +271,9 @@ class DeckSession:
         allowed = allowed_ratings(g) if g is not None else tuple(Rating)
         engine = self.engine
         intervals = (
-            engine.intervals(question.id) if engine.schedules(question.id, self.kind) else None
+            engine.intervals(question.id)
+            if engine.schedules(question.id, self.answer_mode)
+            else None
         )
         now = engine.now()
         shown_at = s.shown_at or now
@@ -270,7 +285,7 @@ class DeckSession:
                 suggested,
                 response=response,
                 duration_ms=duration_ms,
-                mode=self.kind,
+                mode=self.answer_mode,
             )
             marking = Marking(
                 response, g, suggested, allowed, intervals, suggested, log_id, duration_ms
@@ -289,7 +304,12 @@ class DeckSession:
         rating = Rating(int(rating))
         if rating not in m.allowed:
             raise ValueError(f"a rating of {rating.name} is not allowed here")
-        correct = m.grade.correct if m.grade is not None else rating != Rating.AGAIN
+        if m.overridden:
+            correct = True
+        elif m.grade is not None:
+            correct = m.grade.correct
+        else:
+            correct = rating != Rating.AGAIN
         engine = self.engine
         with engine.transaction():
             log_id = m.log_id
@@ -300,8 +320,9 @@ class DeckSession:
                     rating,
                     response=m.response,
                     duration_ms=m.duration_ms,
-                    mode=self.kind,
+                    mode=self.answer_mode,
                     at=s.answered_at,
+                    override=m.overridden,
                 )
                 log_id = new_id if new_id is not None else log_id
             answered = replace(
@@ -312,6 +333,41 @@ class DeckSession:
             )
             self._advance_index(answered)
             self._save(self._show_next(answered))
+        return self.view()
+
+    def override(self) -> DeckView:
+        """ "I was right": the wrong objective answer on screen is re-graded as right for
+        scheduling (rated Good until the trainee rates it Hard, Good or Easy) and logged as an
+        override. Raises ValueError when there is no such answer, or when it was answered again
+        since in another trainer window (nothing changed)."""
+        s = self._s
+        m = s.marking
+        question = self.question
+        if m is None or question is None or not m.overridable:
+            raise ValueError("there is no wrong answer to override")
+        engine = self.engine
+        with engine.transaction():
+            new_id = engine.rerate(
+                m.log_id,
+                question.id,
+                Rating.GOOD,
+                response=m.response,
+                duration_ms=m.duration_ms,
+                mode=self.answer_mode,
+                at=s.answered_at,
+                override=True,
+            )
+            if new_id is None:
+                raise ValueError("that question has since been answered in another trainer window")
+            marking = replace(
+                m,
+                suggested=Rating.GOOD,
+                allowed=RIGHT_RATINGS,
+                rated=Rating.GOOD,
+                log_id=new_id,
+                overridden=True,
+            )
+            self._save(replace(s, marking=marking))
         return self.view()
 
     def leave(self) -> str | None:
@@ -380,13 +436,20 @@ def _marking(
     log_id: int,
     duration_ms: int,
     intervals: dict[Rating, timedelta] | None,
+    overridden: bool = False,
 ) -> Marking:
     from trainer.engine.grading import allowed_ratings, grade, suggested_rating
 
     g = None if question.type == "recall" else grade(question, response)
     suggested = suggested_rating(g) if g is not None else Rating.GOOD
     allowed = allowed_ratings(g) if g is not None else tuple(Rating)
-    return Marking(response, g, suggested, allowed, intervals, rated, log_id, duration_ms)
+    if overridden and g is not None and not g.correct:
+        suggested, allowed = Rating.GOOD, RIGHT_RATINGS
+    else:
+        overridden = False
+    return Marking(
+        response, g, suggested, allowed, intervals, rated, log_id, duration_ms, overridden
+    )
 
 
 class StudySession(DeckSession):
@@ -424,11 +487,24 @@ class PracticeSession(DeckSession):
 
     @classmethod
     def start(
-        cls, engine: Engine, questions: list[Question], seed: int | str, description: str = ""
+        cls,
+        engine: Engine,
+        questions: list[Question],
+        seed: int | str,
+        description: str = "",
+        *,
+        schedules: bool = False,
     ) -> PracticeSession:
+        """``schedules``: answers are recorded as study, so they schedule the cards (Anki's
+        custom study "study more new cards"); otherwise practice (only due cards change)."""
         return cls(
             engine,
-            _State(seed=str(seed), qids=[q.id for q in questions], description=description),
+            _State(
+                seed=str(seed),
+                qids=[q.id for q in questions],
+                description=description,
+                schedules=schedules,
+            ),
         )
 
     @classmethod

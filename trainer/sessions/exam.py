@@ -47,6 +47,8 @@ class ExamOutcome:
     grades: dict[str, Grade]
     answers: dict[str, ExamAnswer]
     questions: list[Question]
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent on each question
+    marked: frozenset[str] = frozenset()  # flagged for later practice at submit
 
 
 @dataclass
@@ -59,6 +61,10 @@ class _State:
     answers: dict[str, ExamAnswer] = field(default_factory=dict)
     marked: set[str] = field(default_factory=set)
     elapsed: float = 0.0  # seconds on the clock before this run
+    time_limit: int | None = None  # seconds for the whole block (None: untimed)
+    tutor: bool = False  # feedback after each question (else: block mode, none until the end)
+    checked: set[str] = field(default_factory=set)  # tutor mode: feedback shown, answer final
+    spent: dict[str, float] = field(default_factory=dict)  # seconds on each question
 
 
 class ExamSession:
@@ -71,12 +77,26 @@ class ExamSession:
         self.questions = [engine.bank.question(q) for q in state.qids]
 
     @classmethod
-    def start(cls, engine: Engine, questions: list[Question], seed: int) -> ExamSession:
+    def start(
+        cls,
+        engine: Engine,
+        questions: list[Question],
+        seed: int,
+        *,
+        seconds_per_question: int | None = None,
+        tutor: bool = False,
+    ) -> ExamSession:
+        """``seconds_per_question``: a timed block of that many seconds per question (None or 0:
+        untimed); ``tutor``: feedback after each question (else block mode)."""
+        if seconds_per_question is not None and seconds_per_question < 0:
+            raise ValueError("the time per question cannot be negative")
         state = _State(
             seed=seed,
             started=engine.now(),
             qids=[q.id for q in questions],
             orders={q.id: option_order(q, f"exam:{seed}") for q in questions},
+            time_limit=seconds_per_question * len(questions) if seconds_per_question else None,
+            tutor=tutor,
         )
         return cls(engine, state)
 
@@ -106,6 +126,10 @@ class ExamSession:
                 },
                 "marked": sorted(s.marked),
                 "elapsed": s.elapsed,
+                "time_limit": s.time_limit,
+                "tutor": s.tutor,
+                "checked": sorted(s.checked),
+                "spent": s.spent,
             },
         )
 
@@ -139,6 +163,10 @@ class ExamSession:
                 },
                 marked={str(q) for q in d["marked"] if q in known},
                 elapsed=float(d["elapsed"]),
+                time_limit=None if d.get("time_limit") is None else int(d["time_limit"]),
+                tutor=bool(d.get("tutor", False)),
+                checked={str(q) for q in d.get("checked", ()) if q in known},
+                spent={str(q): float(t) for q, t in d.get("spent", {}).items() if q in known},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SessionStateError("the saved exam cannot be read") from exc
@@ -152,7 +180,10 @@ class ExamSession:
         """Save ``s`` with the clock so far, then make it this session's state (a failed write
         changes nothing)."""
         now = self.engine.now()
-        s.elapsed = self._s.elapsed + max(0.0, (now - self._run_started).total_seconds())
+        run = max(0.0, (now - self._run_started).total_seconds())
+        s.elapsed = self._s.elapsed + run
+        on = self._s.qids[self._s.index]  # the question on screen until now
+        s.spent[on] = self._s.spent.get(on, 0.0) + run
         self.engine.save_session(self.kind, self._dump(s))
         self._s = s
         self._run_started = now
@@ -181,6 +212,48 @@ class ExamSession:
     @property
     def marked(self) -> frozenset[str]:
         return frozenset(self._s.marked)
+
+    @property
+    def tutor(self) -> bool:
+        return self._s.tutor
+
+    @property
+    def time_limit(self) -> int | None:
+        return self._s.time_limit
+
+    def remaining_seconds(self) -> int | None:
+        """Seconds left on a timed block (never below 0); None when untimed."""
+        if self._s.time_limit is None:
+            return None
+        return max(0, self._s.time_limit - self.elapsed_seconds())
+
+    def time_up(self) -> bool:
+        remaining = self.remaining_seconds()
+        return remaining is not None and remaining <= 0
+
+    def checked(self, qid: str) -> bool:
+        """Tutor mode: the feedback for ``qid`` was shown (its answer can no longer change)."""
+        return qid in self._s.checked
+
+    def grade_of(self, qid: str) -> Grade:
+        """The mark of the answer kept for ``qid`` so far (for tutor mode's feedback)."""
+        from trainer.engine import Grade, grade
+
+        q = self.engine.bank.question(qid)
+        answer = self.answer_for(qid)
+        if not answer.answered:
+            return Grade(False, 0.0, "Not answered.")
+        if q.type == "recall":
+            knew = bool(answer.knew_it)
+            return Grade(knew, 1.0 if knew else 0.0, "Self-marked.")
+        return grade(q, answer.response)
+
+    def seconds_on(self, qid: str) -> float:
+        """Seconds spent on ``qid`` (the current question's running time included)."""
+        spent = self._s.spent.get(qid, 0.0)
+        if qid == self.current.id:
+            spent += max(0.0, (self.engine.now() - self._run_started).total_seconds())
+        return spent
 
     def answer_for(self, qid: str) -> ExamAnswer:
         return self._s.answers.get(qid) or ExamAnswer()
@@ -220,7 +293,7 @@ class ExamSession:
         """Keep what is on screen as the answer to ``question``: moving away keeps only a
         complete answer; Enter (``submitted``) keeps whatever is there. Recall answers are
         recorded by reveal() and knew()."""
-        if kept is None or question.type == "recall":
+        if kept is None or question.type == "recall" or question.id in s.checked:
             return
         answer = s.answers.setdefault(question.id, ExamAnswer())
         if kept.complete or kept.submitted:
@@ -233,6 +306,16 @@ class ExamSession:
         s = self._change()
         self._keep(s, self.current, kept)
         self._commit(s)
+
+    def check(self, kept: Kept | None = None) -> Grade:
+        """Tutor mode: keep the answer on screen as final and return its mark (the feedback)."""
+        if not self._s.tutor:
+            raise ValueError("feedback after each question is for tutor mode")
+        s = self._change()
+        self._keep(s, self.current, kept)
+        s.checked.add(self.current.id)
+        self._commit(s)
+        return self.grade_of(self.current.id)
 
     def go(self, delta: int, kept: Kept | None = None) -> bool:
         """Keep the answer, then move by ``delta``; False (answer still kept) past either end."""
@@ -260,6 +343,8 @@ class ExamSession:
         self._commit(s)
 
     def knew(self, knew: bool) -> None:
+        if self.current.id in self._s.checked:
+            return  # tutor mode: already final
         s = self._change()
         s.answers.setdefault(self.current.id, ExamAnswer()).knew_it = knew
         self._commit(s)
@@ -300,6 +385,7 @@ class ExamSession:
         previous = self._s
         self._s = s  # grade what is kept (restored below if the write fails)
         try:
+            seconds = {q.id: self.seconds_on(q.id) for q in self.questions}
             grades = self.grades()
             bank = engine.bank
             by_topic: dict[str, tuple[int, int]] = {}
@@ -316,7 +402,8 @@ class ExamSession:
                         if q.type != "recall"
                         else (Rating.GOOD if g.correct else Rating.AGAIN)
                     )
-                    answers.append(ExamAnswerIn(q.id, rating, answer.response))
+                    ms = int(seconds[q.id] * 1000)
+                    answers.append(ExamAnswerIn(q.id, rating, answer.response, ms))
             result = ExamResult(
                 started=s.started,
                 finished=engine.now(),
@@ -325,15 +412,74 @@ class ExamSession:
                 correct_ids=tuple(q.id for q in self.questions if grades[q.id].correct),
                 by_topic=by_topic,
             )
-            exam_id = engine.submit_exam(result, answers)
+            with engine.transaction():
+                exam_id = engine.submit_exam(result, answers)
+                for qid in s.marked:  # marked questions: flagged for later practice
+                    engine.set_flag(qid, True)
+                if s.marked:
+                    engine.mark_from_exam(sorted(s.marked))
         except BaseException:
             self._s = previous
             raise
         from dataclasses import replace
 
         return ExamOutcome(
-            replace(result, id=exam_id), grades, dict(s.answers), list(self.questions)
+            replace(result, id=exam_id),
+            grades,
+            dict(s.answers),
+            list(self.questions),
+            seconds=seconds,
+            marked=frozenset(s.marked),
         )
+
+
+def past_outcome(engine: Engine, result: ExamResult) -> ExamOutcome:
+    """A stored exam result as an outcome to review: its questions still in the bank, each
+    answer and its time as logged (mode "exam", at the exam's end), graded again."""
+    from datetime import timedelta
+
+    from trainer.engine import Grade, grade
+    from trainer.engine.grading import GradingError, response_from_json
+
+    questions: list[Question] = []
+    grades: dict[str, Grade] = {}
+    answers: dict[str, ExamAnswer] = {}
+    seconds: dict[str, float] = {}
+    correct = set(result.correct_ids)
+    for qid in result.question_ids:
+        try:
+            engine.topic_of(qid)
+        except KeyError:
+            continue
+        q = engine.bank.question(qid)
+        questions.append(q)
+        right = qid in correct
+        entry = next(
+            (
+                e
+                for e in engine.history(qid)
+                if e.mode == "exam"
+                and result.finished - timedelta(seconds=1)
+                <= e.time
+                <= result.finished + timedelta(minutes=5)
+            ),
+            None,
+        )
+        if entry is None:
+            grades[qid] = Grade(False, 0.0, "Not answered.")
+            continue
+        seconds[qid] = entry.duration_ms / 1000
+        try:
+            response = response_from_json(entry.response)
+        except GradingError:
+            response = None
+        answers[qid] = ExamAnswer(response, True, right if q.type == "recall" else None)
+        if q.type == "recall":
+            grades[qid] = Grade(right, 1.0 if right else 0.0, "Self-marked.")
+        else:
+            g = grade(q, response)
+            grades[qid] = g if g.correct == right else Grade(right, g.score, g.detail)
+    return ExamOutcome(result, grades, answers, questions, seconds=seconds)
 
 
 def state_for_tests(session: ExamSession) -> dict[str, Any]:

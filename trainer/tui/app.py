@@ -63,6 +63,15 @@ class TrainerApp(App[None]):
             show=False,
             priority=True,
         ),
+        Binding(
+            "ctrl+c",
+            "quit_asking",
+            "Quit",
+            id="app-quit-asking",
+            tooltip="Quit trainer (asks first when a session is in progress; it is kept)",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -272,6 +281,33 @@ class TrainerApp(App[None]):
             ).strip()
         self.exit(message=f"trainer: {note}" if note else None)
 
+    def action_quit_asking(self) -> None:
+        """ctrl+c: quit, asking first when a session is in progress (saying it is kept)."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.id == "confirm-quit":
+            self.screen.dismiss(True)  # ctrl+c again: yes
+            return
+        note = self.kept_note()
+        if not note:
+            self.run_worker(self.action_quit(), exclusive=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self.action_quit(), exclusive=False)
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit trainer?",
+                note.replace("Kept for next time", "Your session is kept for next time", 1),
+                yes="Quit",
+                no="Stay",
+                id="confirm-quit",
+            ),
+            answered,
+        )
+
     # ---------------------------------------------------------------- navigation
 
     def go_home(self) -> None:
@@ -377,9 +413,15 @@ class TrainerApp(App[None]):
 
         self._replace_or_resume("practice", PracticeSetupScreen())
 
-    def start_practice(self, questions: list[Question], seed: int, description: str) -> None:
+    def start_practice(
+        self, questions: list[Question], seed: int, description: str, *, schedules: bool = False
+    ) -> None:
+        """``schedules``: new cards beyond today's limit, answered as study (scheduled)."""
         self.paused.pop("practice", None)
-        self.show_session(PracticeSession.start(self.db.engine, questions, seed, description))
+        session = PracticeSession.start(
+            self.db.engine, questions, seed, description, schedules=schedules
+        )
+        self.show_session(session)
 
     def action_exam(self) -> None:
         from trainer.tui.screens.exam_setup import ExamSetupScreen
@@ -388,9 +430,15 @@ class TrainerApp(App[None]):
             return
         self._replace_or_resume("exam", ExamSetupScreen())
 
-    def start_exam(self, questions: list[Question], seed: int) -> None:
+    def start_exam(
+        self, questions: list[Question], seed: int, *, seconds: int = 0, tutor: bool = False
+    ) -> None:
+        """``seconds``: per question (0: untimed); ``tutor``: feedback after each question."""
         self.paused.pop("exam", None)
-        self.show_session(ExamSession.start(self.db.engine, questions, seed))
+        session = ExamSession.start(
+            self.db.engine, questions, seed, seconds_per_question=seconds, tutor=tutor
+        )
+        self.show_session(session)
 
     def action_resume(self) -> None:
         sessions = self.paused_sessions()
@@ -398,6 +446,11 @@ class TrainerApp(App[None]):
             self.notify("There is no paused session to resume.")
             return
         self.show_session(sessions[0])
+
+    def action_exam_history(self) -> None:
+        from trainer.tui.screens.exam_history import ExamHistoryScreen
+
+        self._open(ExamHistoryScreen())
 
     def action_browse(self) -> None:
         from trainer.tui.screens.browse import BrowseScreen

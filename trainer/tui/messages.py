@@ -31,6 +31,10 @@ class RatingChosen(Message):
         self.rating = rating
 
 
+class OverrideChosen(Message):
+    """The trainee says the wrong answer was right ("I was right")."""
+
+
 @dataclass
 class DbDone(Message):
     """Database work asked for with ``tag`` finished; ``result`` is what it returned."""

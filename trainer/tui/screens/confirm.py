@@ -17,8 +17,16 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="No, go back"),
     ]
 
-    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No"):
-        super().__init__()
+    def __init__(
+        self,
+        question: str,
+        detail: str = "",
+        *,
+        yes: str = "Yes",
+        no: str = "No",
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
         self.question = question
         self.detail = detail
         self.yes = yes

@@ -1,7 +1,9 @@
-"""The exam: a view of an ExamSession (trainer/sessions/exam.py).
+"""The exam (a QBank block): a view of an ExamSession (trainer/sessions/exam.py).
 
-N questions, a timer, no feedback until the end; move freely, mark for review. Every change is
-saved with the session off the UI thread (SessionScreen); submitting writes everything at once.
+N questions; timed (a countdown always shown; time up submits the block) or untimed; block mode
+(no feedback until the end) or tutor mode (Enter shows the feedback, Enter again goes on); move
+freely, mark for review. Every change is saved with the session off the UI thread
+(SessionScreen); submitting writes everything at once.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from trainer.sessions import ExamSession, Kept
 from trainer.tui.formatting import format_duration
-from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted
+from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, DbFailed
 from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
@@ -61,6 +64,13 @@ class ExamScreen(SessionScreen):
             tooltip="Recall: I did not know it",
         ),
         Binding(
+            "enter",
+            "tutor_next",
+            "Next",
+            id="exam-tutor-next",
+            tooltip="Tutor mode: go on to the next question",
+        ),
+        Binding(
             "ctrl+s",
             "submit_exam",
             "Finish",
@@ -82,11 +92,12 @@ class ExamScreen(SessionScreen):
     def __init__(self, session: ExamSession) -> None:
         super().__init__()
         self.session = session
+        self.submitting = False  # the block is being submitted (time up, or confirmed)
 
     def compose(self) -> ComposeResult:
         yield QuestionHeader(id="question-header", markup=False)
         yield Static("", id="exam-status", markup=False)
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(id="body", can_focus=False)
         yield KeyBuffer()
         yield KeyBar(compact=True, show_command_palette=False)  # every key fits in 80 columns
 
@@ -110,13 +121,33 @@ class ExamScreen(SessionScreen):
             revealed=question.type == "recall" and answer.answered,
             exam=True,
         )
+        if session.tutor:
+            widget.enter_hint = "Enter to see the feedback"
         await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
         if question.type == "recall" and answer.answered:
             await body.mount(Static(self._knew_text(answer.knew_it), id="self-mark"))
+        if session.tutor and session.checked(question.id):
+            await self.show_feedback(widget)
         body.scroll_home(animate=False)
         self._update_header()
         self._update_status()
         widget.focus_answer()
+        self.refresh_bindings()
+
+    async def show_feedback(self, widget: AnswerWidget) -> None:
+        """Tutor mode: the mark, the key, every option's why, the explanation, objective, source."""
+        from trainer.tui.widgets.feedback import Feedback
+
+        session = self.session
+        question = session.current
+        grade = session.grade_of(question.id)
+        widget.show_grade(grade)
+        feedback = Feedback(
+            self.app.engine.bank, question, grade, order=session.order_of(question.id)
+        )
+        await self.query_one("#body", VerticalScroll).mount(feedback)
+        if widget.focusable:
+            widget.focus()
         self.refresh_bindings()
 
     def _update_header(self) -> None:
@@ -144,10 +175,27 @@ class ExamScreen(SessionScreen):
         session = self.session
         marked = session.marked_numbers()
         marked_text = ", ".join(map(str, marked)) if marked else "none"
+        remaining = session.remaining_seconds()
+        if remaining is None:
+            clock = f"Time {format_duration(session.elapsed_seconds())}"
+        else:
+            clock = f"Time left {format_duration(remaining)}"
+        mode = "Tutor" if session.tutor else "Block"
         self.query_one("#exam-status", Static).update(
-            f"Time {format_duration(session.elapsed_seconds())}   ·   Answered "
-            f"{session.answered_count()} of {len(session.questions)}   ·   Marked: {marked_text}"
+            f"{clock}  ·  {mode}  ·  Answered "
+            f"{session.answered_count()} of {len(session.questions)}  ·  Marked: {marked_text}"
         )
+        if session.time_up() and not self.submitting:
+            self.time_up()
+
+    def time_up(self) -> None:
+        """The block's time is over: submit it as it stands (no question asked)."""
+        self.submitting = True
+        while isinstance(self.app.screen, ModalScreen):
+            self.app.pop_screen()  # a confirmation left open
+        self.notify("Time is up: the block was submitted.", severity="warning", timeout=8)
+        kept, session = self.kept(), self.session
+        self.run_db("submit", lambda: session.submit(kept))
 
     # ------------------------------------------------------------------ answers
 
@@ -166,13 +214,17 @@ class ExamScreen(SessionScreen):
 
     def on_answer_submitted(self, event: AnswerSubmitted) -> None:
         event.stop()
-        if self.busy:
+        if self.busy or self.submitting:
             return
         session = self.session
         if session.current.type == "recall":
             self.run_db("reveal", session.reveal)
             return
         kept = self.kept(submitted=True)
+        if session.tutor:
+            if not session.checked(session.current.id):
+                self.run_db("check", lambda: session.check(kept))
+            return
         if session.index + 1 < len(session.questions):
             self.run_db("go", lambda: session.go(1, kept))
         else:
@@ -180,6 +232,10 @@ class ExamScreen(SessionScreen):
 
     async def db_done(self, tag: str, result: Any) -> None:
         session = self.session
+        if tag == "check":
+            await self.show_feedback(self._widget())
+            self._update_status()
+            return
         if tag == "go":
             if result:
                 await self.show_question()
@@ -212,12 +268,19 @@ class ExamScreen(SessionScreen):
             orders = {q.id: session.order_of(q.id) for q in session.questions}
             self.app.switch_screen(ExamResultScreen(result, orders))
 
+    async def on_db_failed(self, message: DbFailed) -> None:
+        if message.tag == "submit":
+            self.submitting = False  # it can be tried again
+        await super().on_db_failed(message)
+
     def retry_hint(self, tag: str) -> str:
         if tag == "submit":
             return "Nothing of the exam was written; press Ctrl+S to try again."
         return "Your answers are kept here: press the same key again to try once more."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tutor_next":
+            return self.session.tutor and self.session.checked(self.session.current.id)
         if action == "knew":
             question = self.session.current
             return question.type == "recall" and self.session.answer_for(question.id).answered
@@ -226,6 +289,15 @@ class ExamScreen(SessionScreen):
     def action_knew(self, knew: bool) -> None:
         if not self.busy:
             self.run_db("knew", lambda: self.session.knew(knew))
+
+    def action_tutor_next(self) -> None:
+        if self.busy or self.submitting:
+            return
+        session = self.session
+        if session.index + 1 < len(session.questions):
+            self.run_db("go", lambda: session.go(1))
+        else:
+            self.action_submit_exam()
 
     def action_go(self, delta: int) -> None:
         if self.busy:
@@ -247,7 +319,7 @@ class ExamScreen(SessionScreen):
     def action_submit_exam(self) -> None:
         from trainer.tui.screens.confirm import ConfirmScreen
 
-        if self.busy:
+        if self.busy or self.submitting:
             return
         session = self.session
         kept = self.kept()
@@ -277,6 +349,7 @@ class ExamScreen(SessionScreen):
         )
 
     def _after_confirm(self, yes: bool, kept: Kept | None) -> None:
-        if yes:
+        if yes and not self.submitting:
+            self.submitting = True
             session = self.session
             self.run_db("submit", lambda: session.submit(kept))

@@ -1,4 +1,7 @@
-"""The end of an exam: the score, a per-topic breakdown, and every question reviewed."""
+"""The end of an exam (a QBank block): the score, a per-topic table in bank order, the time per
+question, and every question reviewed: the trainee's answer, the key, every option's why, the
+explanation, objective and source (cloze blanks shown as blanks). Marked questions were flagged
+for later practice when the block was submitted."""
 
 from __future__ import annotations
 
@@ -7,15 +10,18 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from trainer.bank.models import topic_title
+from trainer.bank.models import Bank, topic_title
+from trainer.engine import ExamResult
 from trainer.sessions import ExamAnswer
-from trainer.tui.answer_text import key_text, response_text
-from trainer.tui.formatting import format_duration, percent
+from trainer.tui.answer_text import response_text
+from trainer.tui.formatting import format_duration, format_when, percent
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.widgets.answer_factory import display_stem
+from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -23,16 +29,31 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
+def by_topic_text(bank: Bank, result: ExamResult) -> Text:
+    """The per-topic table, in the bank's topic order."""
+    table = Text("\nBy topic\n", style="bold")
+    order = {t: i for i, t in enumerate(bank.topics)}
+    for topic, (ok, n) in sorted(
+        result.by_topic.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])
+    ):
+        table.append(f"  {topic_title(topic):<22.22} {ok:>3} of {n:<3} ", style="")
+        table.append(f"{percent(ok / n if n else 0.0):>5}\n", style="")
+    return table
+
+
 class ExamResultScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,h", "app.home", "Home", id="exam-result-home", tooltip="Back to home"),
+        Binding("escape,h", "leave", "Back", id="exam-result-home", tooltip="Back"),
         *page_bindings("exam-result", "the review", down_keys="pagedown,space"),
     ]
 
     app: TrainerApp
 
-    def __init__(self, outcome: ExamOutcome, orders: dict[str, tuple[int, ...]]) -> None:
+    def __init__(
+        self, outcome: ExamOutcome, orders: dict[str, tuple[int, ...]], *, past: bool = False
+    ) -> None:
         super().__init__()
+        self.past = past  # opened from the exam history
         self.outcome = outcome
         self.grades = outcome.grades
         self.result = outcome.result
@@ -44,19 +65,30 @@ class ExamResultScreen(Screen[None]):
         right, total = len(result.correct_ids), len(result.question_ids)
         elapsed = int((result.finished - result.started).total_seconds())
         with VerticalScroll(id="exam-result-body"):
+            when = f"Exam of {format_when(result.started)}" if self.past else "Exam result"
             yield Static(
-                Text(
-                    f"Exam result: {right} of {total} right ({percent(result.score)})",
-                    style="bold",
-                ),
+                Text(f"{when}: {right} of {total} right ({percent(result.score)})", style="bold"),
                 id="exam-score",
             )
-            yield Static(f"Time taken {format_duration(elapsed)}", markup=False)
-            table = Text("\nBy topic\n", style="bold")
-            for topic, (ok, n) in sorted(result.by_topic.items()):
-                table.append(f"  {topic_title(topic):<22.22} {ok:>3} of {n:<3} ", style="")
-                table.append(f"{percent(ok / n if n else 0.0):>5}\n", style="")
-            yield Static(table, id="exam-by-topic")
+            if len(outcome.questions) < total:
+                yield Static(
+                    f"{total - len(outcome.questions)} of its questions are no longer in the bank.",
+                    markup=False,
+                )
+            average = elapsed // total if total else 0
+            yield Static(
+                f"Time taken {format_duration(elapsed)} ({format_duration(average)} a question)",
+                markup=False,
+            )
+            marked = [n for n, q in enumerate(outcome.questions, 1) if q.id in outcome.marked]
+            if marked:
+                yield Static(
+                    f"Marked {', '.join(map(str, marked))}: flagged for later practice "
+                    "(Practice, filter Flagged).",
+                    id="exam-marked",
+                    markup=False,
+                )
+            yield Static(by_topic_text(bank, result), id="exam-by-topic")
             yield Static(Text("Every question", style="bold"), classes="help-section")
             for number, q in enumerate(outcome.questions, start=1):
                 g = self.grades[q.id]
@@ -65,26 +97,38 @@ class ExamResultScreen(Screen[None]):
                 verdict = "Right" if g.correct else "Wrong"
                 if not answer.answered:
                     verdict = "Not answered"
-                item = Text()
-                item.append(f"{number}. {verdict}  ", style="bold")
-                item.append(f"({q.id}, {topic_title(bank.topic_of(q))})\n", style="dim")
-                item.append(q.stem.strip() + "\n")
-                item.append("Your answer: ", style="bold")
+                head = Text()
+                head.append(f"{number}. {verdict}  ", style="bold")
+                spent = outcome.seconds.get(q.id)
+                when = "" if spent is None else f", {format_duration(int(spent))}"
+                flag = ", marked" if q.id in outcome.marked else ""
+                topic = topic_title(bank.topic_of(q))
+                head.append(f"({q.id}, {topic}{when}{flag})\n", style="dim")
+                head.append(display_stem(q).strip() + "\n")
+                head.append("Your answer: ", style="bold")
                 if q.type == "recall" and answer.answered:
                     mark = "knew it" if answer.knew_it else "did not know it"
-                    item.append(f"(self-marked: {mark})\n")
+                    head.append(f"(self-marked: {mark})")
                 else:
-                    shown = response_text(q, answer.response, answered=answer.answered, order=order)
-                    item.append(shown + "\n")
-                item.append("Key: ", style="bold")
-                item.append(key_text(q, order) + "\n")
-                item.append("Explanation: ", style="bold")
-                item.append(q.explanation.strip())
-                row = Static(item, classes="exam-item")
-                row.add_class("-correct-item" if g.correct else "-wrong-item")
-                yield row
-            yield Static("Press Escape to go home.", classes="hint", markup=False)
+                    head.append(
+                        response_text(q, answer.response, answered=answer.answered, order=order)
+                    )
+                with Vertical(classes="exam-item") as item:
+                    item.add_class("-correct-item" if g.correct else "-wrong-item")
+                    yield Static(head, classes="exam-item-head")
+                    yield Feedback(bank, q, g, verdict=False, order=order)
+            yield Static(
+                "Press Escape to go back." if self.past else "Press Escape to go home.",
+                classes="hint",
+                markup=False,
+            )
         yield KeyBar()
+
+    def action_leave(self) -> None:
+        if self.past:
+            self.app.pop_screen()  # back to the exam history
+        else:
+            self.app.go_home()
 
     def action_scroll(self, direction: int) -> None:
         scroll_page(self.query_one("#exam-result-body", VerticalScroll), direction)

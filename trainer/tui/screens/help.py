@@ -18,16 +18,18 @@ KEYS = (
     ("Home", "s study · p practice · e exam · b browse · t stats · ? help · r resume · q quit"),
     ("", ", settings: daily limits, retention, steps, burying, theme, keys, FSRS"),
     ("Anywhere", "Ctrl+P command palette (themes, export to Anki) · Escape goes back"),
-    ("", "Ctrl+Q quits from any screen"),
+    ("", "Ctrl+Q quits from any screen; Ctrl+C too, asking first if a session is kept"),
     ("", "PgUp/PgDn scroll a long question, the feedback or a review"),
     ("Answering", "a letter chooses (T/F for true or false) · x then a letter rules an option out"),
     ("", "↑/↓ and Shift+↑/↓ order steps · Tab moves between blanks · Enter submits"),
     ("", "Space reveals a recall answer · u undoes the last answer · f flags the question"),
     ("", "(in a true/false question F answers False: flag it after submitting)"),
     ("Rating", "1 Again · 2 Hard · 3 Good · 4 Easy · Enter or Space takes the suggestion"),
+    ("", "only the ratings that apply are shown · o I was right (after a wrong answer)"),
     ("Browse", "Enter opens · / searches · o sorts · f flags · s suspends · r resets to new"),
     ("Exam", "Enter keeps an answer and goes on · →/n next · ←/p previous · m marks for review"),
     ("", "recall: Space reveals, then k (I knew it) or d (I did not) · Ctrl+S submits the exam"),
+    ("", "tutor mode: Enter shows the feedback, Enter again goes on · x on home: past exams"),
 )
 
 TYPES = {

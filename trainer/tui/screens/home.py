@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 MENU: tuple[tuple[str, str, str], ...] = (
     ("s", "Study", "what is due today"),
     ("p", "Practice", "chosen topics"),
-    ("e", "Exam", "timed, marked at end"),
+    ("e", "Exam", "a timed block, or tutor"),
+    ("x", "History", "past exams, scores"),
     ("b", "Browse", "every question"),
     ("t", "Stats", "reviews, forecast"),
     (",", "Settings", "limits, retention, keys"),
@@ -38,7 +39,15 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("s", "app.study", "Study", "Study what is due today"),
         _binding("p", "app.practice", "Practice", "Practise chosen topics, without limits"),
-        _binding("e", "app.exam", "Exam", "A timed exam, marked at the end"),
+        _binding("e", "app.exam", "Exam", "A block of questions: timed or not, tutor or not"),
+        Binding(
+            "x",
+            "app.exam_history",
+            "Past exams",
+            id="home-past-exams",
+            tooltip="Past exams: dates, scores; open one to review it",
+            show=False,
+        ),
         _binding("b", "app.browse", "Browse", "Search every question"),
         _binding("t", "app.stats", "Stats", "Reviews, retention and forecast"),
         Binding(

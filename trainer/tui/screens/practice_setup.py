@@ -1,4 +1,5 @@
-"""Choose what to practise: topics and a filter (all, unseen, missed, flagged)."""
+"""Choose what to practise: topics and a filter (all, unseen, missed, flagged, new cards beyond
+today's limit, marked in exams), each with its count of questions."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, RadioButton, RadioSet, SelectionList, Static
 
@@ -22,6 +24,8 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("unseen", "Never answered"),
     ("missed", "Last answer wrong"),
     ("flagged", "Flagged"),
+    ("new", "More new cards (scheduled)"),
+    ("marked", "Marked in exams"),
 )
 
 
@@ -35,7 +39,10 @@ class PracticeSetupScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         bank = self.app.engine.bank
-        present = {bank.topic_of(q) for q in bank.active_questions}
+        counts: dict[str, int] = {}
+        for q in bank.active_questions:
+            counts[bank.topic_of(q)] = counts.get(bank.topic_of(q), 0) + 1
+        present = set(counts)
         with Vertical(id="practice-setup"):
             yield Static(
                 "Practice: choose topics (Space ticks), a filter, then press s to start.",
@@ -45,15 +52,15 @@ class PracticeSetupScreen(Screen[None]):
             with Horizontal(id="practice-columns"):
                 yield SelectionList[str](
                     *(
-                        (plain_content(topic_title(t)), t, True)
+                        (plain_content(f"{topic_title(t)} ({counts[t]})"), t, True)
                         for t in bank.topics
                         if t in present
                     ),
                     id="practice-topics",
                 )
                 with RadioSet(id="practice-filter"):
-                    for i, (_key, label) in enumerate(FILTERS):
-                        yield RadioButton(label, value=i == 0)
+                    for i, (key, label) in enumerate(FILTERS):
+                        yield RadioButton(label, value=i == 0, id=f"filter-{key}")
             with Horizontal(id="practice-buttons"):
                 yield Button("Start (s)", id="practice-start-button", variant="primary")
         yield KeyBar()
@@ -62,6 +69,19 @@ class PracticeSetupScreen(Screen[None]):
         self.query_one("#practice-topics", SelectionList).border_title = "Topics"
         self.query_one("#practice-filter", RadioSet).border_title = "Filter"
         self.query_one("#practice-topics", SelectionList).focus()
+        self.update_counts()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Each filter's label with how many questions of the ticked topics it matches."""
+        engine = self.app.engine
+        topics: list[str] = list(self.query_one("#practice-topics", SelectionList).selected)
+        for key, label in FILTERS:
+            n = len(engine.practice_questions(topics, key)) if topics else 0  # type: ignore[arg-type]
+            button = self.query_one(f"#filter-{key}", RadioButton)
+            button.label = Content(f"{label} ({n})")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_start()
@@ -88,4 +108,6 @@ class PracticeSetupScreen(Screen[None]):
             self.notify(f"No questions match ({label.lower()}).", severity="warning")
             return
         names = ", ".join(topic_title(t) for t in topics)
-        self.app.start_practice(list(questions), seed, f"{label}: {names}.")
+        self.app.start_practice(
+            list(questions), seed, f"{label}: {names}.", schedules=which == "new"
+        )

@@ -16,7 +16,7 @@ from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import Question
 from trainer.sessions import DeckSession, DeckView, Undone
-from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, RatingChosen
+from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, OverrideChosen, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
 from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
 from trainer.tui.widgets.answer_base import AnswerWidget
@@ -81,7 +81,7 @@ class QuestionScreen(SessionScreen):
         with Horizontal(id="progress-row"):
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
             yield Static("", id="left", markup=False)
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(id="body", can_focus=False)
         yield Horizontal(id="rating-slot")
         yield KeyBuffer()
         yield KeyBar()
@@ -158,7 +158,13 @@ class QuestionScreen(SessionScreen):
         widget.show_grade(marking.grade)
         feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
         await body.mount(feedback)
-        bar = RatingBar(marking.intervals, marking.suggested, marking.allowed)
+        bar = RatingBar(
+            marking.intervals,
+            marking.suggested,
+            marking.allowed,
+            overridable=marking.overridable,
+            overridden=marking.overridden,
+        )
         await self.query_one("#rating-slot").mount(bar)
         self._bar = bar
         bar.focus()
@@ -216,6 +222,14 @@ class QuestionScreen(SessionScreen):
             return
         session, rating = self.session, event.rating
         self.run_db("rate", lambda: session.rate(rating))
+
+    def on_override_chosen(self, event: OverrideChosen) -> None:
+        event.stop()
+        if self.busy or self.view is None or self.view.marking is None:
+            return
+        if not self.view.marking.overridable:
+            return
+        self.run_db("override", self.session.override)
 
     # ------------------------------------------------------------------ actions
 

@@ -10,9 +10,10 @@ screen that has gone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -51,6 +52,30 @@ class KeyBuffer(Widget, can_focus=True):
 
 
 class SessionScreen(Screen[None]):
+    """Tab and shift+Tab never leave the answer: they move between its inputs (a cloze's
+    blanks) and do nothing where it has one (a choice question, the rating bar)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "tab",
+            "cycle(1)",
+            "Next blank",
+            show=False,
+            priority=True,
+            id="session-next-input",
+            tooltip="Move to the next blank of a cloze (Tab never leaves the answer)",
+        ),
+        Binding(
+            "shift+tab",
+            "cycle(-1)",
+            "Previous blank",
+            show=False,
+            priority=True,
+            id="session-prev-input",
+            tooltip="Move to the previous blank of a cloze",
+        ),
+    ]
+
     app: TrainerApp
 
     busy = 0  # session calls running for this screen
@@ -92,6 +117,34 @@ class SessionScreen(Screen[None]):
     def input_widget(self) -> Widget | None:
         """Where the trainee types now (the answer, or the rating bar)."""
         return None
+
+    def answer_inputs(self) -> list[Widget]:
+        """The focusable parts of the answer on screen (one for all but a cloze)."""
+        target = self.input_widget()
+        if target is None:
+            return []
+        answers = self.query("#answer")
+        if not answers or (
+            target is not answers.first() and answers.first() not in target.ancestors
+        ):
+            return [target]  # the rating bar
+        answer = answers.first()
+        found = [w for w in answer.query("*") if w.focusable]
+        return found or ([answer] if answer.focusable else [target])
+
+    def action_cycle(self, step: int) -> None:
+        focused = self.focused
+        if isinstance(focused, KeyBuffer):  # keep it with the other keys, in order
+            focused.keys.append(("tab" if step > 0 else "shift+tab", "\t" if step > 0 else None))
+            return
+        inputs = self.answer_inputs()
+        if not inputs:
+            return
+        here = inputs.index(focused) if focused in inputs else -1
+        if here < 0:
+            self.set_focus(inputs[0])
+        elif len(inputs) > 1:
+            self.set_focus(inputs[(here + step) % len(inputs)])
 
     def _release(self) -> None:
         if not self.busy:

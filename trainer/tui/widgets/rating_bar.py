@@ -1,4 +1,8 @@
-"""Again / Hard / Good / Easy with each next interval, on keys 1-4; Enter takes the suggestion."""
+"""Again / Hard / Good / Easy with each next interval, on keys 1-4; Enter takes the suggestion.
+
+Only the ratings that apply are shown: Again after a wrong answer (with "o I was right" when the
+answer was graded by trainer), Hard, Good and Easy after a right one; the others' keys do nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from textual.widgets import Static
 
 from trainer.engine import Rating
 from trainer.tui.formatting import format_interval
-from trainer.tui.messages import RatingChosen
+from trainer.tui.messages import OverrideChosen, RatingChosen
 
 RATING_NAMES = {
     Rating.AGAIN: "Again",
@@ -58,6 +62,13 @@ class RatingBar(Static, can_focus=True):
             id="rate-suggested",
             tooltip="Take the suggested rating (Again when wrong, Good when right)",
         ),
+        Binding(
+            "o",
+            "override",
+            "I was right",
+            id="rate-override",
+            tooltip="My answer was right (a typo): schedule it as right; logged as an override",
+        ),
     ]
 
     def __init__(
@@ -65,31 +76,45 @@ class RatingBar(Static, can_focus=True):
         intervals: dict[Rating, timedelta] | None,
         suggested: Rating,
         allowed: tuple[Rating, ...] = tuple(Rating),
+        *,
+        overridable: bool = False,
+        overridden: bool = False,
     ) -> None:
         super().__init__(id="ratings")
         self.intervals = intervals
         self.suggested = suggested
         self.allowed = allowed
+        self.overridable = overridable
+        self.overridden = overridden
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "override":
+            return self.overridable
+        return True
 
     def on_mount(self) -> None:
         self.update(self._render_text())
 
     def _render_text(self) -> Text:
         text = Text()
+        if self.overridden:
+            text.append("Overridden ", style="bold italic")  # scheduled as right
         for rating, name in RATING_NAMES.items():
+            if rating not in self.allowed:
+                continue
             if self.intervals is None:  # practice on a card that is not due: no rescheduling
                 when = ""
             else:
                 interval = self.intervals.get(rating)
                 when = format_interval(interval) if interval is not None else "?"
             label = f"{name} {when}" if when else name
-            if rating not in self.allowed:
-                text.append(f" {int(rating)} {label} ", style="dim strike")
-            else:
-                style = "reverse" if rating == self.suggested else ""
-                text.append(f" {int(rating)} ", style="bold " + style)
-                text.append(f"{label} ", style=style)
+            style = "reverse" if rating == self.suggested else ""
+            text.append(f" {int(rating)} ", style="bold " + style)
+            text.append(f"{label} ", style=style)
             text.append(" ")
+        if self.overridable:
+            text.append(" o ", style="bold")
+            text.append("I was right  ")
         text.append(f"Enter: {RATING_NAMES[self.suggested]}", style="italic")
         if self.intervals is None:
             text.append("  (not due: schedule kept)", style="dim")
@@ -97,13 +122,14 @@ class RatingBar(Static, can_focus=True):
 
     def action_rate(self, value: int) -> None:
         rating = Rating(value)
-        if rating not in self.allowed:
-            if Rating.AGAIN in self.allowed:
-                self.notify("That answer was not correct, so it is rated Again (1).")
-            else:
-                self.notify("That answer was correct: rate it Hard, Good or Easy (2-4).")
-            return
-        self.post_message(RatingChosen(rating))
+        if (
+            rating in self.allowed
+        ):  # a rating that does not apply is not shown: its key does nothing
+            self.post_message(RatingChosen(rating))
+
+    def action_override(self) -> None:
+        if self.overridable:
+            self.post_message(OverrideChosen())
 
     def action_rate_suggested(self) -> None:
         self.post_message(RatingChosen(self.suggested))

@@ -1,0 +1,129 @@
+"""Focus and keys: Tab never leaves the answer (it moves between a cloze's blanks and does nothing
+on a choice question or the rating bar), letters typed in a blank always go into a blank, ctrl+c
+quits (asking first when a session is in progress, saying it is kept), and after a wrong answer
+only Again is shown, with "o I was right"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from trainer.bank.models import Bank
+from trainer.engine.grading import is_override
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.confirm import ConfirmScreen
+from trainer.tui.screens.done import DoneScreen
+from trainer.tui.screens.question import QuestionScreen
+from trainer.tui.widgets.choice_answer import ChoiceAnswer
+from trainer.tui.widgets.cloze_answer import BlankInput
+from trainer.tui.widgets.rating_bar import RatingBar
+
+from .conftest import logged
+from .helpers import answer, choice_keys, settle, text_of, type_blanks
+
+
+async def test_tab_moves_between_the_blanks_and_letters_always_land_in_one(
+    app: TrainerApp, mini_bank: Bank, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-cloze")], 1, "")
+        await settle(pilot)
+        blanks = list(app.screen.query(BlankInput))
+        assert len(blanks) == 2 and app.focused is blanks[0]
+        await pilot.press("tab")
+        assert app.focused is blanks[1]
+        await pilot.press("tab")  # past the last blank: back to the first, not off the answer
+        assert app.focused is blanks[0]
+        await pilot.press("shift+tab")
+        assert app.focused is blanks[1]
+        await pilot.press("tab", "f", "u")  # would flag and undo if they left the blanks
+        assert blanks[0].value == "fu"
+        assert logged(db_path) == []
+        assert not app.engine.is_flagged("mini-q-cloze")
+
+
+async def test_tab_does_nothing_on_a_choice_question_and_the_rating_bar(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
+        widget = app.screen.query_one(ChoiceAnswer)
+        await pilot.press("tab", "tab", "shift+tab")
+        assert app.focused is widget
+        await pilot.press(*choice_keys(pilot, "mini-q-single", True))  # letters still choose
+        assert widget.selected
+        await pilot.press("enter")
+        await settle(pilot)
+        bar = app.screen.query_one(RatingBar)
+        await pilot.press("tab")
+        assert app.focused is bar
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, DoneScreen)
+
+
+async def test_after_a_wrong_answer_only_again_shows_and_other_ratings_are_silent(
+    app: TrainerApp, mini_bank: Bank, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
+        await answer(pilot, "mini-q-single", False)
+        await settle(pilot)
+        bar = text_of(pilot, "#ratings")
+        assert "1 Again" in bar and "o I was right" in bar
+        assert "Hard" not in bar and "Good" not in bar and "Easy" not in bar
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen) and not list(app._notifications)
+        assert [r["rating"] for r in logged(db_path)] == [1]
+
+
+async def test_i_was_right_reschedules_as_right_and_is_logged_as_an_override(
+    app: TrainerApp, mini_bank: Bank, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-cloze")], 1, "")
+        await settle(pilot)
+        await type_blanks(pilot, ["Flouroscopyy", "stimulation"])  # two typos: graded wrong
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(pilot, "#verdict").startswith("Not correct")
+        await pilot.press("o")
+        await settle(pilot)
+        bar = text_of(pilot, "#ratings")
+        assert "Overridden" in bar and "Hard" in bar and "Easy" in bar
+        assert "Again" not in bar and "I was right" not in bar
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, DoneScreen)
+    [row] = logged(db_path, "mini-q-cloze")
+    assert (row["rating"], row["correct"]) == (4, 1)
+    assert is_override(row["response"])
+    assert json.loads(row["response"])["text"] == ["Flouroscopyy", "stimulation"]
+
+
+async def test_ctrl_c_asks_during_a_session_and_says_it_is_kept(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-cloze")], 1, "")
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "kept for next time" in text_of(pilot, "#confirm-detail")
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("ctrl+c", "y")
+        await settle(pilot)
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_ctrl_c_quits_at_once_with_nothing_in_progress(app: TrainerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running

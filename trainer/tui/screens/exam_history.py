@@ -1,0 +1,78 @@
+"""Past exams: each stored result with its date (local time), score and size; Enter opens one for
+review (ExamResultScreen, rebuilt from the log by sessions.exam.past_outcome)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from trainer.engine import ExamResult
+from trainer.tui.formatting import format_duration, format_when, percent
+from trainer.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+from textual.screen import Screen
+
+
+class ExamHistoryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.home", "Home", id="exam-history-home", tooltip="Back to home"),
+        Binding("enter", "open", "Open", id="exam-history-open", tooltip="Review this exam"),
+    ]
+
+    app: TrainerApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[ExamResult] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Past exams (newest first); Enter opens one.", classes="panel-title")
+        table: DataTable[str] = DataTable(id="exam-history", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="exam-history-empty", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.results = list(reversed(self.app.engine.exam_results()))
+        table = self.query_one("#exam-history", DataTable)
+        table.add_columns("Date", "Score", "Right", "Questions", "Time")
+        for r in self.results:
+            right, total = len(r.correct_ids), len(r.question_ids)
+            taken = int((r.finished - r.started).total_seconds())
+            table.add_row(
+                format_when(r.started),
+                percent(r.score),
+                str(right),
+                str(total),
+                format_duration(taken),
+            )
+        if not self.results:
+            table.display = False
+            self.query_one("#exam-history-empty", Static).update(
+                "No exams yet: press Escape, then e to start one."
+            )
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from trainer.sessions.exam import past_outcome
+        from trainer.tui.screens.exam_result import ExamResultScreen
+
+        if not self.results:
+            return
+        table = self.query_one("#exam-history", DataTable)
+        result = self.results[max(0, table.cursor_row)]
+        outcome = past_outcome(self.app.engine, result)
+        from trainer.sessions import option_order
+
+        orders = {q.id: option_order(q, f"exam:{result.seed}") for q in outcome.questions}
+        self.app.push_screen(ExamResultScreen(outcome, orders, past=True))
