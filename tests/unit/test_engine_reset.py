@@ -55,3 +55,33 @@ def test_reset_makes_the_card_new_and_keeps_its_history(tmp_path: Path) -> None:
     again = open_engine(BANK, db, clock, new_per_day=5)
     assert again.card_info(qid).state == "new"
     again.close()
+
+
+def test_rescheduling_from_the_log_starts_after_a_reset(tmp_path: Path) -> None:
+    """Changing retention (or FSRS parameters) replays each card's log: a reset card stays new,
+    and answers after the reset are all that count."""
+    from dataclasses import replace
+
+    from trainer.engine.replay import recompute
+
+    clock = Clock()
+    engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=5)
+    qid = "a1-1"
+    for _ in range(3):
+        answer(engine, qid, Rating.GOOD)
+        clock.advance(minutes=15)
+    before = engine.card_info(qid)
+    assert before.reps == 3
+    clock.advance(minutes=1)
+    engine.reset_card(qid)
+    clock.advance(minutes=1)
+    retention = replace(engine.settings, desired_retention=0.85)
+    recompute(engine, retention)
+    info = engine.card_info(qid)
+    assert (info.state, info.reps) == ("new", 0)  # the old answers do not come back
+    answer(engine, qid, Rating.GOOD)
+    recompute(engine, retention)
+    info = engine.card_info(qid)
+    assert (info.state, info.reps) == ("learning", 1)  # only the answer after the reset
+    assert len(engine.history(qid)) == 4  # the whole log is kept
+    engine.close()

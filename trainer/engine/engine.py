@@ -537,7 +537,7 @@ class Engine:
         """Forget a card: back to new, its answer history kept (Store.reset_card). This engine's
         undo history is dropped: undoing an earlier answer would bring the old schedule back."""
         self._question(qid)
-        self.store.reset_card(self.bank.id, qid)
+        self.store.reset_card(self.bank.id, qid, to_us(self.now()))
         self._undo.clear()
         self._refresh_card(qid)
 

@@ -34,10 +34,11 @@ class Answer:
 
 
 def scheduled_answers(engine: Engine) -> dict[str, list[Answer]]:
-    """Per question id, the answers that rescheduled it, oldest first."""
+    """Per question id, the answers that rescheduled it since its last reset, oldest first."""
     out: dict[str, list[Answer]] = {}
+    reset = engine.store.reset_times(engine.bank.id)
     for log_id, qid, t, rating, _ms, _mode, scheduled in engine.store.review_rows(engine.bank.id):
-        if scheduled:
+        if scheduled and t > reset.get(qid, -1):
             out.setdefault(qid, []).append(Answer(log_id, from_us(t), Rating(rating)))
     for answers in out.values():
         answers.sort(key=lambda a: (a.time, a.log_id))

@@ -143,8 +143,10 @@ def import_revlog(
             )
             added += 1
             touched.add(r.qid)
-        history = scheduled_answers(engine)
+        history = scheduled_answers(engine)  # since each card's last reset, if any
         for qid in sorted(touched):
+            if qid not in history:
+                continue  # every imported answer is older than the card's reset
             card, steps = replay(
                 cards[qid], history[qid], engine.settings, seed=seed, bank_id=bank_id
             )

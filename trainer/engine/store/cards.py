@@ -9,6 +9,8 @@ from trainer.engine.records import CardCols, CardRow, SyncReport
 from trainer.engine.store.codec import CARD_COLUMNS, card_from_cols, checked_cols, to_us
 from trainer.engine.store.connection import Connection
 
+RESET_PREFIX = "reset:"  # settings key prefix: reset:BANK:QID -> time of the last reset (us)
+
 DUE_SQL = (
     f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND due < ? "
     "AND retired = 0 AND suspended = 0 AND state != 'new' ORDER BY due"
@@ -111,9 +113,11 @@ class Cards(Connection):
             )
         return cur.rowcount > 0
 
-    def reset_card(self, bank_id: str, qid: str) -> bool:
+    def reset_card(self, bank_id: str, qid: str, at_us: int) -> bool:
         """Forget a card: back to new (no schedule, no reps or lapses, not a leech), as Anki's
-        "Forget". Its review log, flag and suspension are kept. Whether the card exists."""
+        "Forget". Its review log, flag and suspension are kept; the time of the reset is kept too
+        (settings key ``reset:BANK:QID``), so that rescheduling from the log starts after it.
+        Whether the card exists."""
         with self.write():
             cur = self._x(
                 "UPDATE cards SET state = 'new', step = NULL, stability = NULL, "
@@ -121,4 +125,19 @@ class Cards(Connection):
                 "leech = 0 WHERE bank_id = ? AND question_id = ?",
                 (bank_id, qid),
             )
+            if cur.rowcount > 0:
+                self._x(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (f"{RESET_PREFIX}{bank_id}:{qid}", str(at_us)),
+                )
         return cur.rowcount > 0
+
+    def reset_times(self, bank_id: str) -> dict[str, int]:
+        """Per question id of the bank: when its card was last reset (UTC microseconds)."""
+        prefix = f"{RESET_PREFIX}{bank_id}:"
+        rows = self._q(
+            "SELECT key, value FROM settings WHERE key >= ? AND key < ?",
+            (prefix, prefix + "\uffff"),
+        )
+        return {str(k)[len(prefix) :]: int(v) for k, v in rows}
