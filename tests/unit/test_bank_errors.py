@@ -4,12 +4,14 @@ code, id, field, line and message, exit 1, and never print a traceback."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from check_cli import run_check
 
 from trainer.bank import load_bank
 from trainer.bank.codes import ERRORS, code_of
@@ -224,14 +226,7 @@ def test_api_reports_the_error(kind: str) -> None:
         assert p.path and p.message and code_of(p)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", "check", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+_cli = run_check
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))

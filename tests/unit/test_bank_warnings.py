@@ -5,12 +5,14 @@ the real CLI (text and --json) agree on code, id, field, line and message; the b
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from check_cli import run_check
 
 from trainer.bank import load_bank
 from trainer.bank.codes import WARNINGS, code_of
@@ -148,14 +150,7 @@ def test_api_reports_the_warning(kind: str) -> None:
     assert all(code_of(p) for p in problems)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", "check", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+_cli = run_check
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))

@@ -21,7 +21,7 @@ from trainer.engine.store.log import Log
 from trainer.engine.store.sessions import Sessions
 
 
-class Store(Cards, Log, History, Aggregates, Exams, KeyValues, Sessions):
+class Store(Cards, History, Log, Aggregates, Exams, KeyValues, Sessions):
     """An open review database. One thread at a time; one per Engine."""
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trainer.engine.records import CardRow, NewLogEntry
-from trainer.engine.store.codec import SET_ANSWER_COLUMNS, answer_columns, snapshot, to_us
-from trainer.engine.store.connection import Connection
+from trainer.engine.store.codec import SET_ANSWER_COLUMNS, answer_columns, snapshot
+from trainer.engine.store.log import Log
 
 # (log id, question id, time in UTC us, rating, duration ms, mode, scheduled)
 ReviewRow = tuple[int, str, int, int, int, str, bool]
 
 
-class History(Connection):
+class History(Log):
     def review_rows(self, bank_id: str) -> list[ReviewRow]:
         """Every log entry of the bank's cards (retired ones included), by card then time."""
         return [
@@ -29,23 +29,7 @@ class History(Connection):
     def insert_review(self, card_id: int, entry: NewLogEntry) -> int:
         """Within the caller's write(): append a log entry without touching the card (an imported
         answer; its snapshots are written by rewrite_history)."""
-        cur = self._x(
-            "INSERT INTO review_log (card_id, time, rating, correct, response, duration_ms, mode, "
-            "scheduled, state_before, state_after, card_before, card_after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', 'new', '{}', '{}')",
-            (
-                card_id,
-                to_us(entry.time),
-                entry.rating,
-                None if entry.correct is None else int(entry.correct),
-                entry.response,
-                entry.duration_ms,
-                entry.mode,
-                int(entry.scheduled),
-            ),
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return self.append_log(card_id, entry, ("new", "new", "{}", "{}"))
 
     def rewrite_history(self, card: CardRow, steps: Sequence[tuple[int, CardRow, CardRow]]) -> None:
         """Within the caller's write(): store a card's recomputed schedule and, per replayed log

@@ -15,12 +15,18 @@ class Log(Connection):
     def save_answer(self, before: CardRow, after: CardRow, entry: NewLogEntry) -> int:
         """Within the caller's write(): update the card and append the log entry; its id."""
         self._x(SET_ANSWER_COLUMNS, {**answer_columns(after), "id": before.id})
+        states = (before.state, after.state, snapshot(before), snapshot(after))
+        return self.append_log(before.id, entry, states)
+
+    def append_log(self, card_id: int, entry: NewLogEntry, states: tuple[str, ...]) -> int:
+        """Within the caller's write(): insert one log entry for ``card_id``; its id. ``states``:
+        (state before, state after, card before, card after), the last two as snapshots."""
         cur = self._x(
             "INSERT INTO review_log (card_id, time, rating, correct, response, duration_ms, mode, "
             "scheduled, state_before, state_after, card_before, card_after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                before.id,
+                card_id,
                 to_us(entry.time),
                 entry.rating,
                 None if entry.correct is None else int(entry.correct),
@@ -28,10 +34,7 @@ class Log(Connection):
                 entry.duration_ms,
                 entry.mode,
                 int(entry.scheduled),
-                before.state,
-                after.state,
-                snapshot(before),
-                snapshot(after),
+                *states,
             ),
         )
         assert cur.lastrowid is not None
