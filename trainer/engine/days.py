@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 
 def _local(t: datetime, tz: tzinfo | None) -> datetime:
@@ -10,12 +11,27 @@ def _local(t: datetime, tz: tzinfo | None) -> datetime:
 
 
 def study_day(t: datetime, hour: int, tz: tzinfo | None) -> date:
-    """The study day ``t`` falls in: times before ``hour`` o'clock belong to the day before."""
-    return (_local(t, tz) - timedelta(hours=hour)).date()
+    """The study day ``t`` falls in: times before ``hour`` o'clock belong to the day before.
+
+    Always the day whose ``[day_start, next day_start)`` holds ``t``: where a daylight-saving change
+    falls at the rollover hour (the wall clock jumps over ``hour``), or a zone skips a whole date
+    (Pacific/Apia, 2011-12-30), the wall-clock guess is corrected, so no time lies outside its own
+    study day and every answer counts on some day.
+    """
+    day = (_local(t, tz) - timedelta(hours=hour)).date()
+    while t < day_start(day, hour, tz):
+        day -= timedelta(days=1)
+    while t >= day_start(day + timedelta(days=1), hour, tz):
+        day += timedelta(days=1)
+    return day
 
 
+@lru_cache(maxsize=4096)
 def day_start(day: date, hour: int, tz: tzinfo | None) -> datetime:
-    """When study day ``day`` begins, as a UTC datetime."""
+    """When study day ``day`` begins, as a UTC datetime.
+
+    With ``tz`` None (the machine's zone) the result is cached per process: a change of the
+    machine's zone while running shows from the next start."""
     if tz is None:
         return datetime.combine(day, time(hour)).astimezone().astimezone(UTC)
     return datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
