@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, SelectionList
 
 from trainer.bank.models import Bank
@@ -172,3 +173,43 @@ async def test_practice_setup_counts_follow_the_ticked_topics_and_new_cards_get_
         await settle(pilot)
     [row] = logged(db_path, qid)
     assert row["mode"] == "study"  # scheduled as study
+
+
+async def test_a_time_up_submit_that_fails_is_not_retried_every_second(
+    app: TrainerApp, mini_bank: Bank, clock: Clock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.engine import TrainerDBError
+
+    store = app.db.engine.store
+    real = store.record_exam
+    calls: list[int] = []
+
+    def full_once(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        if len(calls) == 1:  # the disk is full the first time only
+            raise TrainerDBError("The disk holding the database is full.", kind="full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "record_exam", full_once)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_exam([mini_bank.question(q) for q in QIDS], 1, seconds=20)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        await answer(pilot, screen.session.current.id, True)
+        await settle(pilot)
+        clock.advance(timedelta(seconds=70))
+        for _ in range(3):  # three 1 s ticks after time is up
+            screen._update_status()
+            await settle(pilot)
+        assert len(calls) == 1 and app.screen is screen  # tried once, then left to the trainee
+        assert sum(n.startswith("Not saved: The disk") for n in app.recent_notices) == 1
+        assert sum(n.startswith("Time is up") for n in app.recent_notices) == 1
+        assert logged(db_path) == []
+        await pilot.press("ctrl+s")  # the retry the notice asks for
+        await settle(pilot)
+        if isinstance(app.screen, ConfirmScreen):
+            await pilot.press("y")
+            await settle(pilot)
+        assert isinstance(app.screen, ExamResultScreen) and len(calls) == 2
+    assert len(logged(db_path)) == 1

@@ -93,6 +93,7 @@ class ExamScreen(SessionScreen):
         super().__init__()
         self.session = session
         self.submitting = False  # the block is being submitted (time up, or confirmed)
+        self.timed_out = False  # time up has submitted once: a failure waits for Ctrl+S
 
     def compose(self) -> ComposeResult:
         yield QuestionHeader(id="question-header", markup=False)
@@ -185,15 +186,15 @@ class ExamScreen(SessionScreen):
             f"{clock}  ·  {mode}  ·  Answered "
             f"{session.answered_count()} of {len(session.questions)}  ·  Marked: {marked_text}"
         )
-        if session.time_up() and not self.submitting:
+        if session.time_up() and not self.submitting and not self.timed_out:
             self.time_up()
 
     def time_up(self) -> None:
         """The block's time is over: submit it as it stands (no question asked)."""
-        self.submitting = True
+        self.submitting = self.timed_out = True
         while isinstance(self.app.screen, ModalScreen):
             self.app.pop_screen()  # a confirmation left open
-        self.notify("Time is up: the block was submitted.", severity="warning", timeout=8)
+        self.notify("Time is up: submitting the block.", severity="warning", timeout=8)
         kept, session = self.kept(), self.session
         self.run_db("submit", lambda: session.submit(kept))
 
@@ -269,9 +270,10 @@ class ExamScreen(SessionScreen):
             self.app.switch_screen(ExamResultScreen(result, orders))
 
     async def on_db_failed(self, message: DbFailed) -> None:
+        # SessionScreen.on_db_failed runs after this one (Textual calls each class's handler
+        # along the MRO), so calling super() here would say "Not saved" twice.
         if message.tag == "submit":
             self.submitting = False  # it can be tried again
-        await super().on_db_failed(message)
 
     def retry_hint(self, tag: str) -> str:
         if tag == "submit":
