@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import Clock, answer, make_bank, open_engine
 
 from trainer.engine import Counts, Engine, Rating
+from trainer.engine.queue import QueueIndex
 from trainer.engine.store import Store
 
 BANK = make_bank({"A": {"a1": 2, "a2": 1, "a3": 2}, "B": {"b1": 1, "b2": 3}})
@@ -175,34 +176,42 @@ def test_learning_cards_fall_due_as_time_passes(tmp_path: Path) -> None:
     engine.close()
 
 
-def test_the_queue_is_built_once_per_answer_and_again_when_time_brings_a_card(
+def test_the_queue_is_asked_once_per_answer_and_again_when_time_brings_a_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """next_question() and counts() after an answer share one queue; the clock reaching a
-    learning card's learn-ahead window or its due time builds it again."""
-    import trainer.engine.engine as engine_module
+    """next_question() and counts() after an answer share one look at the queue index, which is
+    built once for the day (never rebuilt by an answer); the clock reaching a learning card's
+    learn-ahead window or its due time looks again."""
+    asked: list[QueueIndex] = []  # by index (the fresh engines of fresh_view have their own)
+    built: list[QueueIndex] = []
+    real_first, real_load = QueueIndex.first, QueueIndex.load
 
-    builds = [0]
-    real = engine_module.build_queue
+    def counted_first(self: QueueIndex, *args: object) -> object:
+        asked.append(self)
+        return real_first(self, *args)  # type: ignore[arg-type]
 
-    def counted(*args: object, **kwargs: object) -> object:
-        builds[0] += 1
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counted_load(self: QueueIndex, *args: object) -> None:
+        built.append(self)
+        real_load(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_module, "build_queue", counted)
+    monkeypatch.setattr(QueueIndex, "first", counted_first)
+    monkeypatch.setattr(QueueIndex, "load", counted_load)
     clock = Clock()
     ahead = timedelta(minutes=5)
     engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=1, learn_ahead=ahead)
     q = engine.next_question()
-    assert q is not None
+    assert q is not None and len(built) == 1
+    index = built[0]
     answer(engine, q.id, Rating.AGAIN)  # learning, due in a minute: already within learn-ahead
-    builds[0] = 0
+    asked.clear()
     first = view(engine)
-    assert view(engine) == first and builds[0] == 1
+    assert view(engine) == first and asked == [index]
     for _ in range(2):  # up to its due time (and past it) the queue changes once more
         due = engine.card_info(q.id).due
         assert due is not None
         clock.t = due
         assert view(engine) == fresh_view(engine, tmp_path / "t.db", clock, new_per_day=1)
     assert engine.counts().learning == 1 and engine.next_question() == q
+    assert asked.count(index) == 2 and built.count(index) == 1
+    assert sum(1 for i in built if i is not index) == 2  # the fresh engines' own
     engine.close()
