@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from engine_kit import Clock, make_bank, open_engine
 
-from trainer.engine import Counts, Engine, Rating
+from trainer.engine import Counts, Engine, Rating, summary
 from trainer.engine.queue import QueueIndex
 from trainer.engine.store import to_us
 
@@ -98,6 +98,12 @@ def _reference(ref: Engine) -> tuple[str | None, Counts]:
     return (first.qid if first else None), counts
 
 
+def _mastery(ref: Engine) -> dict[str, float]:
+    """mastery_by_topic from scratch (ref's cache was just reloaded by _reference)."""
+    cards = ref._cache.raw().values()
+    return summary.mastery_by_topic(ref.bank, cards, ref.now(), ref.settings)
+
+
 def _placements(engine: Engine) -> dict[str, tuple[str, int]]:
     """Where the index must hold each card, from the cache's columns."""
     now = engine.now()
@@ -164,6 +170,7 @@ def test_the_incremental_queue_is_build_queue_at_every_step(
                 index = engine._cache._index
                 assert index is not None
                 assert index.cards() == _placements(engine), step
+                assert engine.overview().mastery == _mastery(ref), step
         finally:
             other.close()
             ref.close()
@@ -292,3 +299,29 @@ def test_an_undo_unburies_the_siblings_of_the_answer_it_removes(tmp_path: Path) 
     assert engine.undo_target() is None and log_id > 0
     ref.close()
     engine.close()
+
+
+def test_the_engine_knows_each_question_as_the_bank_does(tmp_path: Path) -> None:
+    """Engine's one-pass maps (order, topic, sibling key) agree with Bank.topic_of and the
+    bank's order, for the bundled bank and for questions with retired or unknown objectives."""
+    from trainer.bank import load_bank
+    from trainer.paths import bundled_bank
+
+    bundled, problems = load_bank(bundled_bank())
+    assert bundled is not None, problems
+    odd = make_bank(
+        {"A": {"o": 2}, "B": {"p": 1}},
+        retired=["o-2"],
+        extra=[
+            replace(make_bank({"C": {"z": 1}}).questions[0], id="stray")
+        ],  # objective z: unknown
+    )
+    for i, bank in enumerate((bundled, odd)):
+        engine = Engine.open(bank, tmp_path / f"{i}.db", clock=Clock())
+        active = bank.active_questions
+        assert list(engine._questions) == [q.id for q in active]
+        assert engine._order == {q.id: n for n, q in enumerate(active)}
+        assert engine._topic == {q.id: bank.topic_of(q) for q in active}
+        assert engine._sibling == {q.id: q.objectives[0] if q.objectives else q.id for q in active}
+        engine.close()
+    assert "o-2" not in engine._questions and engine._topic["stray"] == "unknown"

@@ -23,6 +23,7 @@ from trainer.engine.queue import QueueIndex
 from trainer.engine.records import CardCols, CardRow, LogRow
 from trainer.engine.store import Store
 from trainer.engine.store.codec import card_cols, card_from_cols
+from trainer.engine.summary import TopicMastery
 
 
 @dataclass
@@ -69,6 +70,8 @@ class CardCache:
         self._day: DayLog | None = None
         self._index: QueueIndex | None = None  # today's queue, for _index_spec
         self._index_spec: tuple[datetime, object] | None = None
+        self._mastery: TopicMastery | None = None  # the home's mastery, for _mastery_spec
+        self._mastery_spec: tuple[int, object] | None = None
         self._version: int | None = None
         # Bumped by every change the queue can see (a load, a write, a log entry): the engine
         # reuses its last queue while this and the day stay the same (Engine._queue).
@@ -80,6 +83,7 @@ class CardCache:
         self._rows = None
         self._day = None
         self._index = None
+        self._mastery = None
         self._version = None
 
     def _fresh(self) -> bool:
@@ -94,6 +98,7 @@ class CardCache:
         self._rows = None
         self._day = None
         self._index = None
+        self._mastery = None
 
     def raw(self) -> dict[str, CardCols]:
         """Every active card's stored columns by question id (id order), current with the file."""
@@ -136,6 +141,24 @@ class CardCache:
             self._index, self._index_spec = index, (start, spec)
         return index
 
+    def mastery(
+        self, start_us: int, spec: object, make: Callable[[], TopicMastery]
+    ) -> TopicMastery:
+        """The home's mastery per topic, built by ``make()`` when there is none for the study
+        day starting at ``start_us`` and ``spec`` (by identity: the settings), then told of
+        every card this engine changes."""
+        self.raw()  # checks freshness (a reload drops it)
+        m = self._mastery
+        if (
+            m is None
+            or self._mastery_spec is None
+            or self._mastery_spec[0] != start_us
+            or (self._mastery_spec[1] is not spec)
+        ):
+            m = self._mastery = make()
+            self._mastery_spec = (start_us, spec)
+        return m
+
     def day(self, start: datetime) -> DayLog:
         """Today's log summary (today begins at ``start``); read again when the day changes."""
         self.raw()  # checks freshness (a foreign write drops the day summary too)
@@ -161,6 +184,8 @@ class CardCache:
             self._rows[row.question_id] = row
         if self._index is not None:
             self._index.put(t.question_id, t.state, t.due, bool(t.suspended))
+        if self._mastery is not None:
+            self._mastery.changed(t.question_id)
 
     def logged(self, entry: LogRow) -> None:
         """This engine logged an answer (committed): count it in today's summary."""

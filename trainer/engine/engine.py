@@ -80,11 +80,25 @@ class Engine:
         self._clock = clock
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
-        active = bank.active_questions  # a property that filters the bank: once
-        self._questions: dict[str, Question] = {q.id: q for q in active}
-        self._order: dict[str, int] = {q.id: i for i, q in enumerate(active)}
-        self._topic: dict[str, str] = {q.id: bank.topic_of(q) for q in active}
-        self._sibling: dict[str, str] = {q.id: self._sibling_key(q) for q in active}
+        # the active questions, their bank order, topic and sibling key: one pass over the bank
+        # (topic as Bank.topic_of: its first objective's topic; sibling key as _sibling_key)
+        self._questions: dict[str, Question] = {}
+        self._order: dict[str, int] = {}
+        self._topic: dict[str, str] = {}
+        self._sibling: dict[str, str] = {}
+        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
+        for q in bank.questions:
+            if q.retired:
+                continue
+            qid, objectives = q.id, q.objectives
+            self._order[qid] = len(self._questions)
+            self._questions[qid] = q
+            if objectives:
+                self._topic[qid] = topic_of_objective.get(objectives[0], "unknown")
+                self._sibling[qid] = objectives[0]
+            else:
+                self._topic[qid] = "unknown"
+                self._sibling[qid] = qid
         self._by_sibling: dict[str, list[str]] | None = None  # built on the first undo
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
@@ -240,9 +254,6 @@ class Engine:
     def topic_of(self, qid: str) -> str:
         self._question(qid)
         return self._topic[qid]
-
-    def _sibling_key(self, q: Question) -> str:
-        return q.objectives[0] if q.objectives else q.id
 
     def _fuzz_seed_for(self, qid: str, reps: int) -> str:
         return f"{self._fuzz_seed}:{self.bank.id}:{qid}:{reps}"
@@ -782,16 +793,24 @@ class Engine:
     def overview(self) -> Overview:
         """What the home screen shows: what is left today, mastery per topic and the streak.
 
-        Cheaper than stats(): the cards (cached) and a bounded look at the log's recent days."""
+        Cheaper than stats(): the counts of the incremental queue, mastery summed again only for
+        the topics whose cards changed since the last call (summary.TopicMastery), and a bounded
+        look at the log's recent days for the streak."""
         now = self.now()
         counts = self.counts()
         edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
         recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
+        start_us = to_us(self._day(now)[0])
+        mastery = self._cache.mastery(
+            start_us,
+            self.settings,
+            lambda: summary.TopicMastery.of(
+                self.bank, self._cache.raw(), self._topic, now, self.settings
+            ),
+        )
         return Overview(
             counts=counts,
-            mastery=summary.mastery_by_topic(
-                self.bank, self._cache.raw().values(), now, self.settings, self._topic
-            ),
+            mastery=mastery.values(self._cache.raw()),
             streak=self._streak(now, recent),
         )
 
