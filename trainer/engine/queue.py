@@ -163,7 +163,7 @@ class QueueIndex:
         self._topic = topic
         self._sibling = sibling
         self._order = order
-        self._where: dict[str, tuple[str, int]] = {}  # qid -> ("L" | "R" | "N", due or order)
+        self._learn_due: dict[str, int] = {}  # learning cards: qid -> due
         self._learn: list[tuple[int, str]] = []
         self._pools = {"R": _Pool(), "N": _Pool()}
         self._buried: set[str] = set(buried)
@@ -171,40 +171,41 @@ class QueueIndex:
     def load(self, cards: Iterable[tuple[str, str, int | None, int]]) -> None:
         """Fill an empty index with (qid, state, due, suspended) for every card: as ``put`` for
         each, in one pass, sorting once."""
-        assert not self._where
-        where, learn, buried = self._where, self._learn, self._buried
+        assert not self._learn_due and not self._learn
+        learn_due, learn, buried = self._learn_due, self._learn, self._buried
         sibling, topic, order, day_end = self._sibling, self._topic, self._order, self.day_end_us
+        rev, new = self._pools["R"], self._pools["N"]
+        hide_rev, hide_new = self.bury_reviews, self.bury_new
         for qid, state, due, suspended in cards:
             if suspended:
                 continue
-            if state in _LEARNING:
-                if due is not None:
-                    where[qid] = ("L", due)
-                    learn.append((due, qid))
-                continue
-            if state == "review":
+            if state == "new":
+                pool, value, hide = new, order[qid], hide_new
+            elif state == "review":
                 if due is None or due >= day_end:
                     continue
-                kind, value = "R", due
-            elif state == "new":
-                kind, value = "N", order[qid]
+                pool, value, hide = rev, due, hide_rev
+            elif state in _LEARNING:
+                if due is not None:
+                    learn_due[qid] = due
+                    learn.append((due, qid))
+                continue
             else:
                 continue
-            where[qid] = (kind, value)
-            key = sibling[qid]
-            pool = self._pools[kind]
             pool.members[qid] = value
+            key = sibling[qid]
             pool.by_key[key] = pool.by_key.get(key, 0) + 1
-            hidden = key in buried
-            if hidden:
+            if key in buried:
                 pool.buried_n += 1
-            if not (hidden and self._hides(kind)):
-                heap = pool.heaps.get(topic[qid])
-                if heap is None:
-                    heap = pool.heaps[topic[qid]] = []
-                heap.append((value, qid))
+                if hide:
+                    continue
+            t = topic[qid]
+            heap = pool.heaps.get(t)
+            if heap is None:
+                heap = pool.heaps[t] = []
+            heap.append((value, qid))
         learn.sort()
-        for pool in self._pools.values():
+        for pool in (rev, new):
             for heap in pool.heaps.values():
                 heapq.heapify(heap)
 
@@ -221,7 +222,7 @@ class QueueIndex:
                     place = ("R", due_us)
             elif state == "new":
                 place = ("N", self._order[qid])
-        old = self._where.get(qid)
+        old = self._place(qid)
         if old == place:
             return
         if old is not None:
@@ -229,10 +230,21 @@ class QueueIndex:
         if place is not None:
             self._add(qid, place)
 
+    def _place(self, qid: str) -> tuple[str, int] | None:
+        """Where the index holds ``qid``: ("L" | "R" | "N", due or bank order), or None."""
+        due = self._learn_due.get(qid)
+        if due is not None:
+            return "L", due
+        for kind, pool in self._pools.items():
+            value = pool.members.get(qid)
+            if value is not None:
+                return kind, value
+        return None
+
     def _add(self, qid: str, place: tuple[str, int]) -> None:
-        self._where[qid] = place
         kind, value = place
         if kind == "L":
+            self._learn_due[qid] = value
             bisect.insort(self._learn, (value, qid))
             return
         key = self._sibling[qid]
@@ -240,9 +252,9 @@ class QueueIndex:
         self._pools[kind].add(qid, value, key, self._topic[qid], buried, self._hides(kind))
 
     def _remove(self, qid: str, place: tuple[str, int]) -> None:
-        del self._where[qid]
         kind, value = place
         if kind == "L":
+            del self._learn_due[qid]
             i = bisect.bisect_left(self._learn, (value, qid))
             del self._learn[i]
             return
@@ -273,9 +285,9 @@ class QueueIndex:
                 pool.buried_n -= pool.by_key.get(key, 0)
                 if self._hides(kind):  # its heap entries may have been dropped: push them again
                     for qid in siblings(key):
-                        place = self._where.get(qid)
-                        if place is not None and place[0] == kind:
-                            pool.push(qid, place[1], self._topic[qid])
+                        value = pool.members.get(qid)
+                        if value is not None:
+                            pool.push(qid, value, self._topic[qid])
 
     # -- questions --------------------------------------------------------------------------------
 
@@ -346,7 +358,10 @@ class QueueIndex:
 
     def cards(self) -> dict[str, tuple[str, int]]:
         """Where each card the index holds is: ("L" | "R" | "N", due or bank order). For tests."""
-        return dict(self._where)
+        out = {q: ("L", due) for q, due in self._learn_due.items()}
+        for kind, pool in self._pools.items():
+            out.update((q, (kind, value)) for q, value in pool.members.items())
+        return out
 
 
 class _Pool:
