@@ -74,7 +74,7 @@ class CardCache:
         self._mastery_spec: tuple[int, object] | None = None
         self._version: int | None = None
         # Bumped by every change the queue can see (a load, a write, a log entry): the engine
-        # reuses its last queue while this and the day stay the same (Engine._queue).
+        # reuses its last answer while this and the day stay the same (Engine._now_queue).
         self.generation = 0
 
     def invalidate(self) -> None:
@@ -126,15 +126,15 @@ class CardCache:
         self, start: datetime, spec: object, make: Callable[[Iterable[str]], QueueIndex]
     ) -> QueueIndex:
         """Today's queue index (today begins at ``start``), built by ``make(buried keys)`` and
-        filled with every card when there is none for this day and ``spec`` (compared by
-        identity: the settings it was built with), then kept in step by every change."""
+        filled with every card when there is none for this day and ``spec`` (the settings it was
+        built with), then kept in step by every change."""
         day = self.day(start)
         index = self._index
         if (
             index is None
             or self._index_spec is None
             or self._index_spec[0] != start
-            or (self._index_spec[1] is not spec)
+            or not _same(self._index_spec[1], spec)
         ):
             index = make(day.buried)
             index.load((t.question_id, t.state, t.due, t.suspended) for t in self.raw().values())
@@ -145,15 +145,15 @@ class CardCache:
         self, start_us: int, spec: object, make: Callable[[], TopicMastery]
     ) -> TopicMastery:
         """The home's mastery per topic, built by ``make()`` when there is none for the study
-        day starting at ``start_us`` and ``spec`` (by identity: the settings), then told of
-        every card this engine changes."""
+        day starting at ``start_us`` and ``spec`` (the settings), then told of every card this
+        engine changes."""
         self.raw()  # checks freshness (a reload drops it)
         m = self._mastery
         if (
             m is None
             or self._mastery_spec is None
             or self._mastery_spec[0] != start_us
-            or (self._mastery_spec[1] is not spec)
+            or not _same(self._mastery_spec[1], spec)
         ):
             m = self._mastery = make()
             self._mastery_spec = (start_us, spec)
@@ -210,3 +210,7 @@ class CardCache:
             self._day = self._summarise(day.start, self._store.log_since(self._bank_id, day.start))
             if self._index is not None:
                 self._index.set_buried(self._day.buried, siblings)
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b

@@ -81,7 +81,8 @@ class Engine:
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
         # the active questions, their bank order, topic and sibling key: one pass over the bank
-        # (topic as Bank.topic_of: its first objective's topic; sibling key as _sibling_key)
+        # (topic as Bank.topic_of: its first objective's topic; sibling key: that objective, else
+        # the question's own id)
         self._questions: dict[str, Question] = {}
         self._order: dict[str, int] = {}
         self._topic: dict[str, str] = {}
