@@ -7,17 +7,25 @@ a freshly opened engine sees, including what another engine (another process) wr
 from __future__ import annotations
 
 import random
+import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
-from engine_kit import Clock, answer, make_bank, open_engine
+from engine_kit import T0, Clock, answer, make_bank, open_engine
 
 from trainer.engine import Counts, Engine, Rating
+from trainer.engine.errors import TrainerDBError
+from trainer.engine.queue import QueueIndex
 from trainer.engine.store import Store
+from trainer.engine.store.cards import SUSPECT_SQL
+from trainer.engine.store.codec import CARD_COLUMNS, checked_cols
 
 BANK = make_bank({"A": {"a1": 2, "a2": 1, "a3": 2}, "B": {"b1": 1, "b2": 3}})
 
@@ -175,34 +183,102 @@ def test_learning_cards_fall_due_as_time_passes(tmp_path: Path) -> None:
     engine.close()
 
 
-def test_the_queue_is_built_once_per_answer_and_again_when_time_brings_a_card(
+def test_the_queue_is_asked_once_per_answer_and_again_when_time_brings_a_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """next_question() and counts() after an answer share one queue; the clock reaching a
-    learning card's learn-ahead window or its due time builds it again."""
-    import trainer.engine.engine as engine_module
+    """next_question() and counts() after an answer share one look at the queue index, which is
+    built once for the day (never rebuilt by an answer); the clock reaching a learning card's
+    learn-ahead window or its due time looks again."""
+    asked: list[QueueIndex] = []  # by index (the fresh engines of fresh_view have their own)
+    built: list[QueueIndex] = []
+    real_first, real_load = QueueIndex.first, QueueIndex.load
 
-    builds = [0]
-    real = engine_module.build_queue
+    def counted_first(self: QueueIndex, *args: object) -> object:
+        asked.append(self)
+        return real_first(self, *args)  # type: ignore[arg-type]
 
-    def counted(*args: object, **kwargs: object) -> object:
-        builds[0] += 1
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counted_load(self: QueueIndex, *args: object) -> None:
+        built.append(self)
+        real_load(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_module, "build_queue", counted)
+    monkeypatch.setattr(QueueIndex, "first", counted_first)
+    monkeypatch.setattr(QueueIndex, "load", counted_load)
     clock = Clock()
     ahead = timedelta(minutes=5)
     engine = open_engine(BANK, tmp_path / "t.db", clock, new_per_day=1, learn_ahead=ahead)
     q = engine.next_question()
-    assert q is not None
+    assert q is not None and len(built) == 1
+    index = built[0]
     answer(engine, q.id, Rating.AGAIN)  # learning, due in a minute: already within learn-ahead
-    builds[0] = 0
+    asked.clear()
     first = view(engine)
-    assert view(engine) == first and builds[0] == 1
+    assert view(engine) == first and asked == [index]
     for _ in range(2):  # up to its due time (and past it) the queue changes once more
         due = engine.card_info(q.id).due
         assert due is not None
         clock.t = due
         assert view(engine) == fresh_view(engine, tmp_path / "t.db", clock, new_per_day=1)
     assert engine.counts().learning == 1 and engine.next_question() == q
+    assert asked.count(index) == 2 and built.count(index) == 1
+    assert sum(1 for i in built if i is not index) == 2  # the fresh engines' own
     engine.close()
+
+
+_ODD = st.one_of(
+    st.none(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["x", "new", "review", "learning", "1", b"new", 0.5, -0.0, 1e12, -1e12]),
+    st.integers(-(10**18), 10**18),
+)
+
+
+# a card checked_cols passes in any state; the test changes up to three of its columns
+_VALID: dict[str, object] = {
+    "step": 0,
+    "stability": 1.5,
+    "difficulty": 5.0,
+    "due": 10**15,
+    "last_review": 10**15,
+    "reps": 1,
+    "lapses": 0,
+    "suspended": 0,
+    "flagged": 0,
+    "leech": 0,
+}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    state=st.sampled_from(["new", "learning", "review", "relearning"]),
+    odd=st.dictionaries(st.sampled_from(sorted(_VALID)), _ODD, max_size=3),
+)
+def test_the_sql_check_of_a_card_read_is_never_laxer_than_checked_cols(
+    one_card: Store, state: str, odd: dict[str, object]
+) -> None:
+    """Store.card_cols checks every row in SQL (SUSPECT_SQL) and row by row only if one looks
+    suspect: a row SUSPECT_SQL passes must pass codec.checked_cols too, whatever it holds."""
+    values = {**_VALID, **odd}
+    sets = ", ".join(f"{c} = :{c}" for c in values)
+    try:
+        with one_card.write():
+            one_card._x(f"UPDATE cards SET state = :state, {sets}", {"state": state, **values})
+    except sqlite3.IntegrityError:  # NOT NULL columns: a row no database can hold
+        assume(False)
+    suspect = bool(one_card._tuples(SUSPECT_SQL, ("b",)))
+    try:
+        [checked_cols(t) for t in one_card._tuples(CHECK_READ, ("b",))]
+    except TrainerDBError:
+        assert suspect
+
+
+@pytest.fixture(scope="module")
+def one_card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A database with one card, rewritten by each example."""
+    store = Store.open(tmp_path_factory.mktemp("odd") / "t.db", now=T0)
+    store.sync_bank("b", ["q"], T0)
+    yield store
+    store.close()
+
+
+CHECK_READ = f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND retired = 0 ORDER BY id"

@@ -40,7 +40,7 @@ scheduler.py (thin, pure layer over `fsrs` 6.3): Rating (our IntEnum AGAIN=1, HA
   enable_fuzzing True, new_per_day 20, reviews_per_day 200, day_starts_hour 4, leech_threshold 8,
   leech_action "suspend"|"tag", [added] learn_ahead 20 min, [added] tz: tzinfo | None = None (the
   trainee's time zone for the 4 am rollover; None = the computer's local zone; not persisted),
-  [added] bury_new True, bury_reviews False (sibling burying, passed to queue.build_queue),
+  [added] bury_new True, bury_reviews False (sibling burying, the rules of queue.build_queue),
   parameters: tuple[float, ...] | None (fitted FSRS-6 weights; None = py-fsrs's defaults)).
   [added] The trainee's settings live in a TOML config file (trainer/config.py, no Textual);
   clients pass them to Engine.open(settings=...).

@@ -7,7 +7,10 @@ is cheap to read. This engine's own writes do not change it, so the engine puts 
 back into the cache itself (``put``), or drops the cache (``invalidate``) when that is simpler.
 
 Today's log is summarised here too (answers counted against the daily limits, buried siblings,
-the last topic), keyed by the day's start, so the queue does not reread it on every call.
+the last topic), keyed by the day's start, so the queue does not reread it on every call; and
+today's queue is kept here as a QueueIndex, updated by every ``put``/``logged``/``undone``, so an
+answer costs the queue O(changed cards), not a rebuild. A reload, a new day or new settings build
+the index again.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from trainer.engine.queue import QueueCard
+from trainer.engine.queue import QueueIndex
 from trainer.engine.records import CardCols, CardRow, LogRow
 from trainer.engine.store import Store
 from trainer.engine.store.codec import card_cols, card_from_cols
+from trainer.engine.summary import TopicMastery
 
 
 @dataclass
@@ -55,21 +59,22 @@ class CardCache:
         store: Store,
         bank_id: str,
         keep: Callable[[str], bool],
-        queue_card: Callable[[CardCols], QueueCard],
         sibling_key: Callable[[str], str | None],
     ) -> None:
         self._store = store
         self._bank_id = bank_id
         self._keep = keep  # whether a question id is one of the engine's active questions
-        self._queue_card = queue_card
         self._sibling_key = sibling_key  # None for a question the engine does not know
         self._raw: dict[str, CardCols] | None = None  # by question id, in id order
         self._rows: dict[str, CardRow] | None = None  # built from _raw on demand
-        self._queue: dict[str, tuple[CardCols, QueueCard]] = {}  # built as needed, by qid
         self._day: DayLog | None = None
+        self._index: QueueIndex | None = None  # today's queue, for _index_spec
+        self._index_spec: tuple[datetime, object] | None = None
+        self._mastery: TopicMastery | None = None  # the home's mastery, for _mastery_spec
+        self._mastery_spec: tuple[int, object] | None = None
         self._version: int | None = None
         # Bumped by every change the queue can see (a load, a write, a log entry): the engine
-        # reuses its last queue while this and the day stay the same (Engine._queue).
+        # reuses its last answer while this and the day stay the same (Engine._now_queue).
         self.generation = 0
 
     def invalidate(self) -> None:
@@ -77,6 +82,8 @@ class CardCache:
         self._raw = None
         self._rows = None
         self._day = None
+        self._index = None
+        self._mastery = None
         self._version = None
 
     def _fresh(self) -> bool:
@@ -89,8 +96,9 @@ class CardCache:
         self._raw = {t.question_id: t for t in tuples if self._keep(t.question_id)}
         self.generation += 1
         self._rows = None
-        self._queue = {}
         self._day = None
+        self._index = None
+        self._mastery = None
 
     def raw(self) -> dict[str, CardCols]:
         """Every active card's stored columns by question id (id order), current with the file."""
@@ -114,26 +122,49 @@ class CardCache:
         t = raw.get(qid)
         return None if t is None else card_from_cols(t)
 
-    def queue_cards(self, horizon_us: int) -> list[QueueCard]:
-        """The unsuspended active cards that can be in the queue before ``horizon_us`` (UTC
-        microseconds, inclusive): new cards and seen cards due by then. The queue applies its
-        own, exact rules to them; the others cannot qualify, so no QueueCard is made for them."""
-        out: list[QueueCard] = []
-        made = self._queue
-        for t in self.raw().values():
-            if t.suspended or (t.state != "new" and (t.due is None or t.due > horizon_us)):
-                continue
-            memo = made.get(t.question_id)
-            if memo is None or memo[0] is not t:
-                memo = made[t.question_id] = (t, self._queue_card(t))
-            out.append(memo[1])
-        return out
+    def index(
+        self, start: datetime, spec: object, make: Callable[[Iterable[str]], QueueIndex]
+    ) -> QueueIndex:
+        """Today's queue index (today begins at ``start``), built by ``make(buried keys)`` and
+        filled with every card when there is none for this day and ``spec`` (the settings it was
+        built with), then kept in step by every change."""
+        day = self.day(start)
+        index = self._index
+        if (
+            index is None
+            or self._index_spec is None
+            or self._index_spec[0] != start
+            or not _same(self._index_spec[1], spec)
+        ):
+            index = make(day.buried)
+            index.load((t.question_id, t.state, t.due, t.suspended) for t in self.raw().values())
+            self._index, self._index_spec = index, (start, spec)
+        return index
+
+    def mastery(
+        self, start_us: int, spec: object, make: Callable[[], TopicMastery]
+    ) -> TopicMastery:
+        """The home's mastery per topic, built by ``make()`` when there is none for the study
+        day starting at ``start_us`` and ``spec`` (the settings), then told of every card this
+        engine changes."""
+        self.raw()  # checks freshness (a reload drops it)
+        m = self._mastery
+        if (
+            m is None
+            or self._mastery_spec is None
+            or self._mastery_spec[0] != start_us
+            or not _same(self._mastery_spec[1], spec)
+        ):
+            m = self._mastery = make()
+            self._mastery_spec = (start_us, spec)
+        return m
 
     def day(self, start: datetime) -> DayLog:
         """Today's log summary (today begins at ``start``); read again when the day changes."""
         self.raw()  # checks freshness (a foreign write drops the day summary too)
         if self._day is None or self._day.start != start:
             self._day = self._summarise(start, self._store.log_since(self._bank_id, start))
+            self._index = None
         return self._day
 
     def _summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
@@ -151,9 +182,35 @@ class CardCache:
         self._raw[row.question_id] = t
         if self._rows is not None:
             self._rows[row.question_id] = row
+        if self._index is not None:
+            self._index.put(t.question_id, t.state, t.due, bool(t.suspended))
+        if self._mastery is not None:
+            self._mastery.changed(t.question_id)
 
     def logged(self, entry: LogRow) -> None:
         """This engine logged an answer (committed): count it in today's summary."""
         self.generation += 1
         if self._day is not None and entry.time >= self._day.start:
-            self._day.add(entry, self._sibling_key(entry.question_id))
+            key = self._sibling_key(entry.question_id)
+            self._day.add(entry, key)
+            if self._index is not None and key is not None and entry.mode == "study":
+                self._index.bury(key)
+
+    def undone(self, rows: Iterable[CardRow], siblings: Callable[[str], Iterable[str]]) -> None:
+        """This engine removed log entries (undo) and the cards are now ``rows``: put them and
+        summarise today's log again (O(today's answers)); keys no longer studied today are
+        unburied in the queue (``siblings(key)``: the question ids of a sibling key)."""
+        if self._raw is None:
+            return
+        for row in rows:
+            self.put(row)
+        self.generation += 1
+        day = self._day
+        if day is not None:
+            self._day = self._summarise(day.start, self._store.log_since(self._bank_id, day.start))
+            if self._index is not None:
+                self._index.set_buried(self._day.buried, siblings)
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b

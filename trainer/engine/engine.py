@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ from trainer.engine import summary
 from trainer.engine.cardcache import CardCache
 from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
-from trainer.engine.queue import Queue, QueueCard, build_queue, interleave
+from trainer.engine.queue import Queue, QueueCard, QueueIndex, build_queue, interleave
 from trainer.engine.records import (
     CardCols,
     CardInfo,
@@ -80,19 +80,37 @@ class Engine:
         self._clock = clock
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
-        active = bank.active_questions  # a property that filters the bank: once
-        self._questions: dict[str, Question] = {q.id: q for q in active}
-        self._order: dict[str, int] = {q.id: i for i, q in enumerate(active)}
-        self._topic: dict[str, str] = {q.id: bank.topic_of(q) for q in active}
-        self._sibling: dict[str, str] = {q.id: self._sibling_key(q) for q in active}
+        # the active questions, their bank order, topic and sibling key: one pass over the bank
+        # (topic as Bank.topic_of: its first objective's topic; sibling key: that objective, else
+        # the question's own id)
+        self._questions: dict[str, Question] = {}
+        self._order: dict[str, int] = {}
+        self._topic: dict[str, str] = {}
+        self._sibling: dict[str, str] = {}
+        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
+        for q in bank.questions:
+            if q.retired:
+                continue
+            qid, objectives = q.id, q.objectives
+            self._order[qid] = len(self._questions)
+            self._questions[qid] = q
+            if objectives:
+                self._topic[qid] = topic_of_objective.get(objectives[0], "unknown")
+                self._sibling[qid] = objectives[0]
+            else:
+                self._topic[qid] = "unknown"
+                self._sibling[qid] = qid
+        self._by_sibling: dict[str, list[str]] | None = None  # built on the first undo
         self._undo: list[int] = []
-        # the last queue built: (cache generation, day start, settings, built at, valid until)
-        self._queue_memo: tuple[int, datetime, Settings, datetime, datetime, Queue] | None = None
+        # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
+        # microseconds), valid until, (first question id, counts))
+        self._queue_memo: (
+            tuple[int, datetime, Settings, int, int, tuple[str | None, Counts]] | None
+        ) = None
         self._cache = CardCache(
             store,
             bank.id,
             keep=self._questions.__contains__,
-            queue_card=self._queue_card,
             sibling_key=self._sibling_key_of,
         )
 
@@ -216,12 +234,27 @@ class Engine:
     def _sibling_key_of(self, qid: str) -> str | None:
         return self._sibling.get(qid)
 
+    def _siblings(self, key: str) -> list[str]:
+        """The active question ids of sibling key ``key`` (for unburying after an undo)."""
+        if self._by_sibling is None:
+            by: dict[str, list[str]] = {}
+            for qid, k in self._sibling.items():
+                by.setdefault(k, []).append(qid)
+            self._by_sibling = by
+        return self._by_sibling.get(key, [])
+
+    def _undone(self, qid: str | None) -> None:
+        """After an undo wrote (maybe not yet committed): the cache follows the restored card
+        and today's log, or drops everything if the undo was refused."""
+        row = None if qid is None else self.store.card(self.bank.id, qid)
+        if row is None:
+            self._cache.invalidate()
+        else:
+            self._cache.undone([row], self._siblings)
+
     def topic_of(self, qid: str) -> str:
         self._question(qid)
         return self._topic[qid]
-
-    def _sibling_key(self, q: Question) -> str:
-        return q.objectives[0] if q.objectives else q.id
 
     def _fuzz_seed_for(self, qid: str, reps: int) -> str:
         return f"{self._fuzz_seed}:{self.bank.id}:{qid}:{reps}"
@@ -240,27 +273,65 @@ class Engine:
 
     # -- the study queue -----------------------------------------------------------------------
 
-    def _queue(self) -> Queue:
-        """Today's queue. An answer's path asks for it several times (the next question, the
-        counts): it is rebuilt only when a card, the day's log, the day or the settings changed,
-        or when the clock reached a learning card's due time (or its learn-ahead window)."""
+    def _now_queue(self) -> tuple[str | None, Counts]:
+        """The first question of today's queue and what is left: Queue.first() and the lengths
+        of build_queue (the reference) for the current cards, log, day and settings, from the
+        incremental QueueIndex (O(changed cards + topics) after an answer, not O(bank)).
+        An answer's path asks several times (the next question, the counts): the answer is
+        reused until a card, the day's log, the day or the settings change, or the clock reaches
+        a learning card's due time (or its learn-ahead window)."""
         now = self.now()
+        now_us = to_us(now)
         start, end = self._day(now)
         day = self._cache.day(start)  # checks that the cache is current with the file
         memo = self._queue_memo
+        s = self.settings
         if (
             memo is not None
             and memo[0] == self._cache.generation
             and memo[1] == start
-            and memo[2] is self.settings
-            and memo[3] <= now < memo[4]
+            and memo[2] is s
+            and memo[3] <= now_us < memo[4]
         ):
             return memo[5]
+        index = self._cache.index(start, s, lambda buried: self._new_index(end, buried))
         last_topic = self._topic[day.last_qid] if day.last_qid is not None else None
+        new_left = s.new_per_day - day.new_done
+        reviews_left = s.reviews_per_day - day.reviews_done
+        first = index.first(now_us, new_left, reviews_left, last_topic)
+        new, learning, review = index.counts(now_us, new_left, reviews_left)
+        answer = (first, Counts(new=new, learning=learning, review=review))
+        until = index.valid_until(now_us)
+        self._queue_memo = (self._cache.generation, start, s, now_us, until, answer)
+        return answer
+
+    def _new_index(self, end: datetime, buried: Iterable[str]) -> QueueIndex:
+        s = self.settings
+        return QueueIndex(
+            day_end_us=to_us(end),
+            learn_ahead_us=s.learn_ahead // timedelta(microseconds=1),
+            bury_new=s.bury_new,
+            bury_reviews=s.bury_reviews,
+            topic=self._topic,
+            sibling=self._sibling,
+            order=self._order,
+            buried=buried,
+        )
+
+    def _queue(self) -> Queue:
+        """Today's whole queue built from scratch by build_queue (the reference the incremental
+        queue is checked against; O(bank)): not on the answer path."""
+        now = self.now()
+        start, end = self._day(now)
+        day = self._cache.day(start)
         ahead = self.settings.learn_ahead
-        horizon = max(end, now + ahead)
-        cards = self._cache.queue_cards(to_us(horizon))
-        queue = build_queue(
+        horizon_us = to_us(max(end, now + ahead))
+        cards = [
+            self._queue_card(t)
+            for t in self._cache.raw().values()
+            if not t.suspended and (t.state == "new" or (t.due is not None and t.due <= horizon_us))
+        ]
+        return build_queue(
             cards,
             now=now,
             day_end=end,
@@ -268,29 +339,18 @@ class Engine:
             new_left=self.settings.new_per_day - day.new_done,
             reviews_left=self.settings.reviews_per_day - day.reviews_done,
             buried=frozenset(day.buried),
-            last_topic=last_topic,
+            last_topic=self._topic[day.last_qid] if day.last_qid is not None else None,
             bury_new=self.settings.bury_new,
             bury_reviews=self.settings.bury_reviews,
         )
-        # valid until a card left out (due after the horizon) could come within learn-ahead,
-        # or a learning card becomes due or comes within learn-ahead
-        until = horizon - ahead
-        for c in cards:
-            if c.due is not None and c.state in ("learning", "relearning"):
-                for t in (c.due, c.due - ahead):
-                    if now < t < until:
-                        until = t
-        self._queue_memo = (self._cache.generation, start, self.settings, now, until, queue)
-        return queue
 
     def counts(self) -> Counts:
         """What is left today (learning includes cards due within the learn-ahead window)."""
-        q = self._queue()
-        return Counts(new=len(q.new), learning=len(q.learning) + len(q.ahead), review=len(q.review))
+        return self._now_queue()[1]
 
     def next_question(self) -> Question | None:
-        card = self._queue().first()
-        return self._questions[card.qid] if card else None
+        qid = self._now_queue()[0]
+        return None if qid is None else self._questions[qid]
 
     def intervals(self, qid: str) -> dict[Rating, timedelta]:
         """The next interval for each rating, as answering now would schedule it (pure)."""
@@ -362,9 +422,10 @@ class Engine:
         response JSON (see grading.is_override)."""
         prepared = self._prepare(qid, rating, response, duration_ms, mode, override=override)
         with self.transaction():
-            if self.store.undo_answer(log_id) is None:
+            undone = self.store.undo_answer(log_id)
+            if undone is None:
                 return None
-            self._cache.invalidate()
+            self._undone(undone)
             done = self._record(prepared, at or self.now())
             if log_id in self._undo:
                 self._undo.remove(log_id)
@@ -376,7 +437,7 @@ class Engine:
         the question id, or None if it is gone or the card was answered again since."""
         with self.transaction():
             qid = self.store.undo_answer(log_id)
-            self._cache.invalidate()
+            self._undone(qid)
             if log_id in self._undo:
                 self._undo.remove(log_id)
         return qid
@@ -505,7 +566,7 @@ class Engine:
             if qid is not None and session is not None:
                 self.store.save_session(self.bank.id, session[0], session[1], self.now())
         self._undo.pop()
-        self._cache.invalidate()
+        self._undone(qid)
         if qid is None:
             self._undo.clear()
         return qid
@@ -733,16 +794,24 @@ class Engine:
     def overview(self) -> Overview:
         """What the home screen shows: what is left today, mastery per topic and the streak.
 
-        Cheaper than stats(): the cards (cached) and a bounded look at the log's recent days."""
+        Cheaper than stats(): the counts of the incremental queue, mastery summed again only for
+        the topics whose cards changed since the last call (summary.TopicMastery), and a bounded
+        look at the log's recent days for the streak."""
         now = self.now()
         counts = self.counts()
         edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
         recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
+        start_us = to_us(self._day(now)[0])
+        mastery = self._cache.mastery(
+            start_us,
+            self.settings,
+            lambda: summary.TopicMastery.of(
+                self.bank, self._cache.raw(), self._topic, now, self.settings
+            ),
+        )
         return Overview(
             counts=counts,
-            mastery=summary.mastery_by_topic(
-                self.bank, self._cache.raw().values(), now, self.settings, self._topic
-            ),
+            mastery=mastery.values(self._cache.raw()),
             streak=self._streak(now, recent),
         )
 

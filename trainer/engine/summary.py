@@ -4,6 +4,7 @@ mastery per topic (the full statistics are in stats.py, which uses these too).""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from trainer.bank.models import Bank
@@ -91,3 +92,55 @@ def mastery_by_topic(
             if r is not None:
                 r_sum[topic] += r
     return {t: r_sum[t] / n[t] if n[t] else 0.0 for t in n}
+
+
+@dataclass
+class TopicMastery:
+    """``mastery_by_topic`` kept between calls: a topic's sum is added up again (over its cards
+    in id order, as mastery_by_topic and Stats.mastery do, so the values are identical) only
+    when one of its cards changed (``changed``); the others are reused. For one study day
+    (``start_us``) and one ``r_of`` (the settings'): a new day or settings make a new one."""
+
+    start_us: int
+    r_of: Callable[[float, int], float | None]
+    topic_of: Mapping[str, str]
+    order: list[str]  # the topics, as mastery_by_topic orders them
+    ids: dict[str, list[str]]  # topic -> its cards' question ids, in id order
+    sums: dict[str, float] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(
+        cls,
+        bank: Bank,
+        qids: Iterable[str],
+        topic_of: Mapping[str, str],
+        now: datetime,
+        settings: Settings,
+    ) -> TopicMastery:
+        """For the cards ``qids`` (in id order) on the study day of ``now``."""
+        ids: dict[str, list[str]] = {t: [] for t in bank.topics}
+        for qid in qids:
+            ids.setdefault(topic_of.get(qid, "unknown"), []).append(qid)
+        start_us = to_us(day_bounds(now, settings.day_starts_hour, settings.tz)[0])
+        topics = list(ids)
+        return cls(start_us, retrievability_fn(settings), topic_of, topics, ids, {}, set(topics))
+
+    def changed(self, qid: str) -> None:
+        self.dirty.add(self.topic_of.get(qid, "unknown"))
+
+    def values(self, cards: Mapping[str, CardCols]) -> dict[str, float]:
+        start_us, r_of = self.start_us, self.r_of
+        for topic in self.dirty:
+            total = 0.0
+            for qid in self.ids.get(topic, ()):
+                t = cards[qid]
+                stability, last = t.stability, t.last_review
+                if t.state == "review" and stability is not None and last is not None:
+                    days = 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1
+                    r = r_of(stability, days)
+                    if r is not None:
+                        total += r
+            self.sums[topic] = total
+        self.dirty.clear()
+        return {t: self.sums[t] / len(self.ids[t]) if self.ids[t] else 0.0 for t in self.order}

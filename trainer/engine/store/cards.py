@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from trainer.engine.records import CardCols, CardRow, SyncReport
-from trainer.engine.store.codec import CARD_COLUMNS, card_from_cols, checked_cols, to_us
+from trainer.engine.scheduler import CARD_STATES
+from trainer.engine.store.codec import (
+    _MAX_US,
+    _MIN_US,
+    CARD_COLUMNS,
+    card_from_cols,
+    checked_cols,
+    to_us,
+)
 from trainer.engine.store.connection import Connection
 
 RESET_PREFIX = "reset:"  # settings key prefix: reset:BANK:QID -> time of the last reset (us)
@@ -14,6 +22,35 @@ RESET_PREFIX = "reset:"  # settings key prefix: reset:BANK:QID -> time of the la
 DUE_SQL = (
     f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND due < ? "
     "AND retired = 0 AND suspended = 0 AND state != 'new' ORDER BY due"
+)
+
+
+def _number(col: str, above: float) -> str:
+    return (
+        f"({col} IS NULL OR (typeof({col}) IN ('integer', 'real') AND {col} > {above} "
+        f"AND {col} < 1e12))"
+    )
+
+
+def _time(col: str) -> str:
+    return (
+        f"({col} IS NULL OR (typeof({col}) = 'integer' AND {col} BETWEEN {_MIN_US} AND {_MAX_US}))"
+    )
+
+
+# An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
+# Never laxer than checked_cols: a row it passes also passes checked_cols.
+SUSPECT_SQL = (
+    "SELECT id FROM cards WHERE bank_id = ? AND retired = 0 AND NOT ("
+    "typeof(id) = 'integer' AND typeof(question_id) = 'text' "
+    f"AND state IN ({', '.join(repr(s) for s in CARD_STATES)}) "
+    "AND (step IS NULL OR typeof(step) = 'integer') "
+    f"AND {_number('stability', 0)} AND {_number('difficulty', -1e12)} "
+    f"AND {_time('due')} AND {_time('last_review')} "
+    "AND typeof(reps) = 'integer' AND typeof(lapses) = 'integer' "
+    "AND typeof(suspended) = 'integer' AND typeof(flagged) = 'integer' "
+    "AND typeof(leech) = 'integer' "
+    "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning'))) LIMIT 1"
 )
 
 
@@ -79,9 +116,13 @@ class Cards(Connection):
 
     def card_cols(self, bank_id: str) -> list[CardCols]:
         """The bank's active cards as stored columns, in id order: the cheapest whole-bank read,
-        for the engine's cache (each row checked: see codec.checked_cols)."""
+        for the engine's cache (each row checked: see codec.checked_cols). The check runs in
+        SQL first (SUSPECT_SQL, stricter than checked_cols); row by row only if a row is suspect,
+        so a damaged row raises exactly as checked_cols says."""
         sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND retired = 0 ORDER BY id"
-        return [checked_cols(t) for t in self._tuples(sql, (bank_id,))]
+        if self._tuples(SUSPECT_SQL, (bank_id,)):
+            return [checked_cols(t) for t in self._tuples(sql, (bank_id,))]
+        return list(map(CardCols._make, self._tuples(sql, (bank_id,))))
 
     def due_cards(self, bank_id: str, before: datetime) -> list[CardRow]:
         """Seen, active, unsuspended cards due before ``before``, soonest first (uses cards_due)."""
