@@ -61,26 +61,53 @@ def build(db: Path) -> None:
             e.answer(qid, r, response=resp(qid, r != Rating.AGAIN), duration_ms=900 + 37 * k)
             clock.advance(seconds=41)
         if day % 5 == 2:  # practice: a card not due (not rescheduled)
-            e.answer("mini-q-order", Rating.GOOD, response=resp("mini-q-order", True),
-                     duration_ms=1234, mode="practice")
+            e.answer(
+                "mini-q-order",
+                Rating.GOOD,
+                response=resp("mini-q-order", True),
+                duration_ms=1234,
+                mode="practice",
+            )
         if day % 6 == 1:  # a cloze with text that is not ASCII, wrong
-            e.answer("mini-q-cloze", Rating.AGAIN, response=("café «x»", "naïve"),
-                     duration_ms=70_000, mode="practice")
+            e.answer(
+                "mini-q-cloze",
+                Rating.AGAIN,
+                response=("café «x»", "naïve"),
+                duration_ms=70_000,
+                mode="practice",
+            )
         if day == 5:  # an answer undone, one rerated, one overridden ("I was right")
             e.answer("mini-q-single", Rating.GOOD, response=0, duration_ms=10)
             e.undo()
             lid = e.answer("mini-q-true-false", Rating.AGAIN, response=False, duration_ms=20)
-            e.rerate(lid, "mini-q-true-false", Rating.HARD, response=True, duration_ms=20,
-                     mode="study")
+            e.rerate(
+                lid, "mini-q-true-false", Rating.HARD, response=True, duration_ms=20, mode="study"
+            )
             lid = e.answer("mini-q-single", Rating.AGAIN, response=1, duration_ms=30)
-            e.rerate(lid, "mini-q-single", Rating.GOOD, response=1, duration_ms=30,
-                     mode="study", override=True)
+            e.rerate(
+                lid,
+                "mini-q-single",
+                Rating.GOOD,
+                response=1,
+                duration_ms=30,
+                mode="study",
+                override=True,
+            )
         if day == 8:  # an exam
-            answers = [ExamAnswerIn(q, Rating.GOOD if i % 2 else Rating.AGAIN,
-                                    resp(q, bool(i % 2)), 500 + i) for i, q in enumerate(QIDS)]
-            result = ExamResult(started=clock.t - timedelta(minutes=10), finished=clock.t, seed=3,
-                                question_ids=QIDS, correct_ids=QIDS[1::2],
-                                by_topic={"procedure": (1, 3), "risks": (2, 3)})
+            answers = [
+                ExamAnswerIn(
+                    q, Rating.GOOD if i % 2 else Rating.AGAIN, resp(q, bool(i % 2)), 500 + i
+                )
+                for i, q in enumerate(QIDS)
+            ]
+            result = ExamResult(
+                started=clock.t - timedelta(minutes=10),
+                finished=clock.t,
+                seed=3,
+                question_ids=QIDS,
+                correct_ids=QIDS[1::2],
+                by_topic={"procedure": (1, 3), "risks": (2, 3)},
+            )
             e.submit_exam(result, answers)
         if day == 12:
             e.set_suspended("mini-q-recall", True)
@@ -99,8 +126,13 @@ def build(db: Path) -> None:
             ]
             import_revlog(e, rows)
         if day == 30:  # far ahead of time: practice on due cards
-            e.answer("mini-q-multiple", Rating.EASY, response=resp("mini-q-multiple", True),
-                     duration_ms=1, mode="practice")
+            e.answer(
+                "mini-q-multiple",
+                Rating.EASY,
+                response=resp("mini-q-multiple", True),
+                duration_ms=1,
+                mode="practice",
+            )
     clock.set(END)
     e.answer("mini-q-recall", Rating.AGAIN, response=None, duration_ms=3333)
     e.close()
@@ -115,19 +147,27 @@ def figures(e: Engine) -> dict[str, Any]:
         "counts": asdict(e.counts()),
         "overview": asdict(e.overview()),
         "correct_by_topic": {k: list(v) for k, v in e.correct_by_topic().items()},
-        "history": {q: [{**asdict(h), "time": h.time.isoformat()} for h in e.history(q)]
-                    for q in QIDS},
+        "history": {
+            q: [{**asdict(h), "time": h.time.isoformat()} for h in e.history(q)] for q in QIDS
+        },
         "last_results": e.store.last_results(e.bank.id),
-        "log_since": [{**asdict(r), "time": r.time.isoformat()}
-                      for r in e.store.log_since(e.bank.id, day - timedelta(days=9))],
-        "log_all": [{**asdict(r), "time": r.time.isoformat()}
-                    for r in e.store.log_since(e.bank.id)],
+        "log_since": [
+            {**asdict(r), "time": r.time.isoformat()}
+            for r in e.store.log_since(e.bank.id, day - timedelta(days=9))
+        ],
+        "log_all": [
+            {**asdict(r), "time": r.time.isoformat()} for r in e.store.log_since(e.bank.id)
+        ],
         "review_rows": [list(r) for r in e.store.review_rows(e.bank.id)],
         "export_csv": out.getvalue(),
-        "exams": [{**asdict(x), "started": x.started.isoformat(),
-                   "finished": x.finished.isoformat()} for x in e.exam_results()],
-        "cards": {q: {**asdict(c), "due": c.due and c.due.isoformat()}
-                  for q, c in e.all_card_info().items()},
+        "exams": [
+            {**asdict(x), "started": x.started.isoformat(), "finished": x.finished.isoformat()}
+            for x in e.exam_results()
+        ],
+        "cards": {
+            q: {**asdict(c), "due": c.due and c.due.isoformat()}
+            for q, c in e.all_card_info().items()
+        },
         "unseen": [q.id for q in e.practice_questions(None, "unseen", seed=1)],
         "missed": [q.id for q in e.practice_questions(None, "missed", seed=1)],
         "log_count": e.store.log_count(e.bank.id),
@@ -167,7 +207,7 @@ def main() -> None:
     last = {}
     for r in golden["rows"]:
         last[r["card_id"]] = r["id"]
-    for card_id, log_id in sorted(last.items()):
+    for _card_id, log_id in sorted(last.items()):
         qid = e.undo_entry(log_id)
         undone.append([log_id, qid, asdict(e.card_info(qid)) if qid else None])
     for u in undone:
@@ -177,15 +217,15 @@ def main() -> None:
     golden["after_undo"] = figures(e)
     e.close()
     shutil.copy(db, work)
-    e = open_engine(mini_bank(), work, clock, seed=11, enable_fuzzing=True,
-                    desired_retention=0.8)
+    e = open_engine(mini_bank(), work, clock, seed=11, enable_fuzzing=True, desired_retention=0.8)
     golden["recomputed"] = recompute(e)
     golden["after_recompute"] = figures(e)
     e.close()
     for p in HERE.glob("work.db*"):
         p.unlink()
-    (HERE / "golden.json").write_text(json.dumps(golden, sort_keys=True, default=str)
-                                      + "\n", encoding="utf-8")
+    (HERE / "golden.json").write_text(
+        json.dumps(golden, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
     print(len(golden["rows"]), "log entries")
 
 
