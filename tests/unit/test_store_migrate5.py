@@ -161,7 +161,7 @@ def test_a_migration_that_fails_midway_changes_nothing(
         assert after.execute("PRAGMA user_version").fetchone()[0] == 4
         assert after.execute("SELECT * FROM review_log ORDER BY id").fetchall() == rows
         names = {r[0] for r in after.execute("SELECT name FROM sqlite_master")}
-        assert not names & {"revlog", "card_counts", "log_quarters"}
+        assert not names & {"revlog", "card_counts", "log_hours"}
     finally:
         after.close()
     engine = _open(db)  # and the next open migrates it

@@ -1,4 +1,4 @@
-"""Aggregates for statistics, from counters (card_counts, log_quarters) that triggers keep in step
+"""Aggregates for statistics, from counters (card_counts, log_hours) that triggers keep in step
 with the log in each answer's own transaction (schema.py): the work follows the bank's cards and
 the days asked for, never the size of the log."""
 
@@ -11,7 +11,7 @@ from typing import Any
 from trainer.engine.store.cards import DUE_SQL
 from trainer.engine.store.codec import to_us
 from trainer.engine.store.connection import Connection
-from trainer.engine.store.schema import COUNTER_REBUILD, QUARTER_US
+from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US
 
 
 class Aggregates(Connection):
@@ -60,43 +60,48 @@ class Aggregates(Connection):
         self, bank_id: str, bounds: Sequence[datetime], *, any_only: bool = False
     ) -> list[int]:
         """Answers logged for the bank's cards in each period ``[bounds[i], bounds[i + 1])`` (with
-        ``any_only``: 1 if there is at least one, else 0). One query: the whole quarters of an
-        hour inside each period from log_quarters, and the rest of it (a period edge that is not
-        on a quarter: a time zone off by minutes, a period shorter than one) from the time index
-        of the log. Study days start on the hour, so usually nothing is read from the log."""
+        ``any_only``: 1 if there is at least one, else 0). One query: the whole hours inside each
+        period from log_hours, and the rest of it (an edge off the hour: a time zone off by half
+        an hour, a period shorter than an hour) from the time index of the log."""
         edges = [to_us(b) for b in bounds]
         if len(edges) < 2:
             return []
-        q = QUARTER_US
+        h = HOUR_US
         spans = []
         for i in range(len(edges) - 1):
             lo, hi = edges[i], edges[i + 1]
-            q_lo, q_hi = -(-lo // q), hi // q  # whole quarters [q_lo, q_hi)
-            if q_lo >= q_hi:
+            h_lo, h_hi = -(-lo // h), hi // h  # the whole hours [h_lo, h_hi)
+            if h_lo >= h_hi:
                 spans.append((i, 0, 0, lo, hi, 0, 0))
             else:
-                spans.append((i, q_lo, q_hi, lo, q_lo * q, q_hi * q, hi))
+                spans.append((i, h_lo, h_hi, lo, h_lo * h, h_hi * h, hi))
         values = ", ".join(f"({', '.join(str(int(v)) for v in s)})" for s in spans)
         if self.only_bank(bank_id):
-            log_part = "(SELECT count(*) FROM revlog l WHERE l.time >= {lo} AND l.time < {hi})"
+            log_from = "FROM revlog l WHERE l.time >= {lo} AND l.time < {hi}"
         else:  # CROSS JOIN: walk the time range first, then look each card up by its id
-            log_part = (
-                "(SELECT count(*) FROM revlog l CROSS JOIN cards c ON c.id = l.card_id "
-                "WHERE l.time >= {lo} AND l.time < {hi} AND c.bank_id = ?1)"
+            log_from = (
+                "FROM revlog l CROSS JOIN cards c ON c.id = l.card_id "
+                "WHERE l.time >= {lo} AND l.time < {hi} AND c.bank_id = ?1"
             )
+        hours_from = "FROM log_hours WHERE bank_id = ?1 AND hour >= b.hlo AND hour < b.hhi"
+        parts = []
+        if any_only:  # one probe of an index per period
+            parts.append(f"EXISTS (SELECT 1 {hours_from})")
+            for lo, hi in (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2")):
+                inner = log_from.format(lo=lo, hi=hi)
+                parts.append(f"(CASE WHEN {lo} < {hi} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)")
+            agg = " OR ".join(parts)
+        else:
+            parts.append(f"(SELECT coalesce(sum(answers), 0) {hours_from})")
+            for lo, hi in (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2")):
+                inner = log_from.format(lo=lo, hi=hi)
+                parts.append(f"(CASE WHEN {lo} < {hi} THEN (SELECT count(*) {inner}) ELSE 0 END)")
+            agg = " + ".join(parts)
         sql = (
-            "WITH b(i, qlo, qhi, lo1, hi1, lo2, hi2) AS (VALUES "
-            + values
-            + ") SELECT b.i, (SELECT coalesce(sum(answers), 0) FROM log_quarters "
-            "WHERE bank_id = ?1 AND quarter >= b.qlo AND quarter < b.qhi) + "
-            "CASE WHEN b.lo1 < b.hi1 THEN "
-            + log_part.format(lo="b.lo1", hi="b.hi1")
-            + " ELSE 0 END + CASE WHEN b.lo2 < b.hi2 THEN "
-            + log_part.format(lo="b.lo2", hi="b.hi2")
-            + " ELSE 0 END FROM b ORDER BY b.i"
+            f"WITH b(i, hlo, hhi, lo1, hi1, lo2, hi2) AS (VALUES {values}) "
+            f"SELECT b.i, {agg} FROM b ORDER BY b.i"
         )
-        counts = [int(r[1]) for r in self._tuples(sql, (bank_id,))]
-        return [int(n > 0) for n in counts] if any_only else counts
+        return [int(r[1]) for r in self._tuples(sql, (bank_id,))]
 
     def rebuild_counters(self) -> None:
         """The counters recomputed from the whole log (after a bulk load that bypassed them)."""
@@ -112,8 +117,8 @@ class Aggregates(Connection):
         with self.read():
             kept = self._tuples(
                 "SELECT 'c', card_id, answered, right_answers, retention_total, retention_passed "
-                "FROM card_counts UNION ALL SELECT 'q', bank_id, quarter, answers, 0, 0 "
-                "FROM log_quarters ORDER BY 1, 2, 3"
+                "FROM card_counts UNION ALL SELECT 'h', bank_id, hour, answers, 0, 0 "
+                "FROM log_hours ORDER BY 1, 2, 3"
             )
             scanned = self._tuples(counter_scan_sql() + " ORDER BY 1, 2, 3")
         return kept == scanned

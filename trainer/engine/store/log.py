@@ -2,7 +2,7 @@
 
 Each entry keeps the card as it was before the answer (codec.snapshot_values and the state,
 suspension and leech bits of its flags), which is what an exact undo restores. The counters the
-statistics read (card_counts, log_quarters) follow every insert, delete and update of the log by
+statistics read (card_counts, log_hours) follow every insert, delete and update of the log by
 triggers, in the same transaction (schema.py).
 """
 

@@ -30,13 +30,13 @@ APPLICATION_ID = 0x54524E52
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
-QUARTER_US = 15 * 60 * 1_000_000  # log_quarters: answers counted per 15 minutes (UTC)
+HOUR_US = 60 * 60 * 1_000_000  # log_hours: answers counted per hour (UTC)
 
 
-def quarter_sql(t: str) -> str:
-    """floor(t / QUARTER_US) in SQL (integer division truncates toward zero)."""
-    q = QUARTER_US
-    return f"(({t}) - ((({t}) % {q}) + {q}) % {q}) / {q}"
+def hour_sql(t: str) -> str:
+    """floor(t / HOUR_US) in SQL (integer division truncates toward zero)."""
+    h = HOUR_US
+    return f"(({t}) - ((({t}) % {h}) + {h}) % {h}) / {h}"
 
 
 # 5: the compact review log. ``revlog`` keeps per answer one integer of flags (rating, mode,
@@ -44,9 +44,9 @@ def quarter_sql(t: str) -> str:
 # the response in a short form (codec.pack_response) and the card before the answer as a few
 # numeric columns (for an exact undo; the card after it is the next entry's "before", or the card
 # itself). Two indexes: by card (a card's history, undo, the last result) and by time (today's
-# log, days not counted whole by log_quarters). Counters kept by triggers in the same transaction
+# log, days not counted whole by log_hours). Counters kept by triggers in the same transaction
 # as every change to the log: per card (answers, right answers, scheduled answers in the review
-# state and those passed) and per bank and quarter of an hour (answers), so that statistics never
+# state and those passed) and per bank and hour (answers), so that statistics never
 # scan the log. ``review_log`` becomes a view with the old columns (for reading by hand).
 REVLOG_SCHEMA: tuple[str, ...] = (
     """
@@ -76,11 +76,11 @@ REVLOG_SCHEMA: tuple[str, ...] = (
     )
     """,
     """
-    CREATE TABLE log_quarters (
+    CREATE TABLE log_hours (
         bank_id TEXT NOT NULL,
-        quarter INTEGER NOT NULL,
+        hour INTEGER NOT NULL,
         answers INTEGER NOT NULL,
-        PRIMARY KEY (bank_id, quarter)
+        PRIMARY KEY (bank_id, hour)
     ) WITHOUT ROWID
     """,
 )
@@ -100,26 +100,26 @@ def _count_in(row: str) -> tuple[str, ...]:
         "right_answers = right_answers + excluded.right_answers, "
         "retention_total = retention_total + excluded.retention_total, "
         "retention_passed = retention_passed + excluded.retention_passed;",
-        "INSERT INTO log_quarters (bank_id, quarter, answers) SELECT bank_id, "
-        f"{quarter_sql(row + '.time')}, 1 FROM cards WHERE id = {row}.card_id "
-        "ON CONFLICT (bank_id, quarter) DO UPDATE SET answers = answers + 1;",
+        "INSERT INTO log_hours (bank_id, hour, answers) SELECT bank_id, "
+        f"{hour_sql(row + '.time')}, 1 FROM cards WHERE id = {row}.card_id "
+        "ON CONFLICT (bank_id, hour) DO UPDATE SET answers = answers + 1;",
     )
 
 
 def _count_out(row: str) -> tuple[str, ...]:
     l_ = f"{row}."
     right, reviewed, passed = (x.replace("l.", l_) for x in (RIGHT_SQL, REVIEWED_SQL, PASSED_SQL))
-    quarter = (
+    hour = (
         f"bank_id = (SELECT bank_id FROM cards WHERE id = {row}.card_id) "
-        f"AND quarter = {quarter_sql(row + '.time')}"
+        f"AND hour = {hour_sql(row + '.time')}"
     )
     return (
         f"UPDATE card_counts SET answered = answered - 1, right_answers = right_answers - {right}, "
         f"retention_total = retention_total - {reviewed}, "
         f"retention_passed = retention_passed - {passed} WHERE card_id = {row}.card_id;",
         f"DELETE FROM card_counts WHERE card_id = {row}.card_id AND answered <= 0;",
-        f"UPDATE log_quarters SET answers = answers - 1 WHERE {quarter};",
-        f"DELETE FROM log_quarters WHERE {quarter} AND answers <= 0;",
+        f"UPDATE log_hours SET answers = answers - 1 WHERE {hour};",
+        f"DELETE FROM log_hours WHERE {hour} AND answers <= 0;",
     )
 
 
@@ -140,26 +140,26 @@ _CARD_SCAN = (
     f"SELECT l.card_id, count(*), sum({RIGHT_SQL}), sum({REVIEWED_SQL}), sum({PASSED_SQL}) "
     "FROM revlog l GROUP BY l.card_id"
 )
-_QUARTER_SCAN = (
+_HOUR_SCAN = (
     "SELECT c.bank_id, l.q, count(*) FROM "
-    f"(SELECT card_id, {quarter_sql('time')} AS q FROM revlog) l JOIN cards c ON c.id = l.card_id "
+    f"(SELECT card_id, {hour_sql('time')} AS q FROM revlog) l JOIN cards c ON c.id = l.card_id "
     "GROUP BY c.bank_id, l.q"
 )
 
 # The counters rebuilt (the migration's backfill; bench/gen_reviews.py after a bulk insert).
 COUNTER_REBUILD: tuple[str, ...] = (
     "DELETE FROM card_counts",
-    "DELETE FROM log_quarters",
+    "DELETE FROM log_hours",
     "INSERT INTO card_counts (card_id, answered, right_answers, retention_total, "
     f"retention_passed) {_CARD_SCAN}",
-    f"INSERT INTO log_quarters (bank_id, quarter, answers) {_QUARTER_SCAN}",
+    f"INSERT INTO log_hours (bank_id, hour, answers) {_HOUR_SCAN}",
 )
 
 
 def counter_scan_sql() -> str:
     """Both counters from scratch, as rows ('c', card_id, answered, right_answers,
-    retention_total, retention_passed) and ('q', bank_id, quarter, answers, 0, 0)."""
-    return f"SELECT 'c', * FROM ({_CARD_SCAN}) UNION ALL SELECT 'q', *, 0, 0 FROM ({_QUARTER_SCAN})"
+    retention_total, retention_passed) and ('h', bank_id, hour, answers, 0, 0)."""
+    return f"SELECT 'c', * FROM ({_CARD_SCAN}) UNION ALL SELECT 'h', *, 0, 0 FROM ({_HOUR_SCAN})"
 
 
 REVIEW_LOG_VIEW = (
@@ -323,8 +323,8 @@ TABLES_AT: dict[int, frozenset[str]] = {
     3: frozenset({"cards", "review_log", "settings", "exam_results"}),
     4: frozenset({"cards", "review_log", "settings", "exam_results", "sessions"}),
     5: frozenset(
-        {"cards", "revlog", "settings", "exam_results", "sessions", "card_counts", "log_quarters"}
+        {"cards", "revlog", "settings", "exam_results", "sessions", "card_counts", "log_hours"}
     ),
 }
-# The table that grows with the history: not checked whole when a large file is opened.
-LOG_TABLES = frozenset({"review_log", "revlog"})
+# The tables that grow with the history: not checked whole when a large file is opened.
+LOG_TABLES = frozenset({"review_log", "revlog", "log_hours"})
