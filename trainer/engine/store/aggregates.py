@@ -13,6 +13,9 @@ from trainer.engine.store.codec import to_us
 from trainer.engine.store.connection import Connection
 from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US
 
+# The two parts of a period off the whole hours (columns of log_per_period's VALUES).
+EDGES = (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2"))
+
 
 class Aggregates(Connection):
     def data_version(self) -> int:
@@ -84,19 +87,23 @@ class Aggregates(Connection):
                 "WHERE l.time >= {lo} AND l.time < {hi} AND c.bank_id = ?1"
             )
         hours_from = "FROM log_hours WHERE bank_id = ?1 AND hour >= b.hlo AND hour < b.hhi"
-        parts = []
+        edge_parts = [log_from.format(lo=a, hi=z) for a, z in EDGES]
         if any_only:  # one probe of an index per period
-            parts.append(f"EXISTS (SELECT 1 {hours_from})")
-            for lo, hi in (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2")):
-                inner = log_from.format(lo=lo, hi=hi)
-                parts.append(f"(CASE WHEN {lo} < {hi} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)")
-            agg = " OR ".join(parts)
+            agg = " OR ".join(
+                [f"EXISTS (SELECT 1 {hours_from})"]
+                + [
+                    f"(CASE WHEN {a} < {z} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)"
+                    for (a, z), inner in zip(EDGES, edge_parts, strict=True)
+                ]
+            )
         else:
-            parts.append(f"(SELECT coalesce(sum(answers), 0) {hours_from})")
-            for lo, hi in (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2")):
-                inner = log_from.format(lo=lo, hi=hi)
-                parts.append(f"(CASE WHEN {lo} < {hi} THEN (SELECT count(*) {inner}) ELSE 0 END)")
-            agg = " + ".join(parts)
+            agg = " + ".join(
+                [f"(SELECT coalesce(sum(answers), 0) {hours_from})"]
+                + [
+                    f"(CASE WHEN {a} < {z} THEN (SELECT count(*) {inner}) ELSE 0 END)"
+                    for (a, z), inner in zip(EDGES, edge_parts, strict=True)
+                ]
+            )
         sql = (
             f"WITH b(i, hlo, hhi, lo1, hi1, lo2, hi2) AS (VALUES {values}) "
             f"SELECT b.i, {agg} FROM b ORDER BY b.i"
