@@ -10,8 +10,10 @@ Two ways:
   it runs at a few hundred answers a second: fine for thousands, hopeless for a million.
 * ``--direct`` (the default from 20,000) creates the database and its cards through
   ``Engine.open`` (so the schema, the migrations and the cards are the engine's own), then writes
-  the review log straight into the storage layer's schema with sqlite3, in batches of 50,000 per
-  transaction, and sets each card's final FSRS-like state (review/relearning, stability,
+  the review log straight into the storage layer's schema (the compact ``revlog`` of schema 5,
+  rows packed by the store's own codec: flags, short responses, the card before each answer) with
+  sqlite3, in batches of 50,000 per transaction (the schema's triggers keep the statistics'
+  counters as they go), and sets each card's final FSRS-like state (review/relearning, stability,
   difficulty, due, reps, lapses, and a learning step on (re)learning cards, which py-fsrs
   requires) consistently with its log. The column lists are checked against
   the live schema first, so a schema change fails loudly here instead of producing a wrong file.

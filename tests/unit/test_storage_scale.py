@@ -111,7 +111,7 @@ def test_a_large_file_is_opened_without_checking_the_whole_log(
     """Above FULL_CHECK_BYTES only the other tables are checked on open; damage in the log is
     reported as a clear TrainerDBError when it is read, and the file is never written."""
     db = _with_history(tmp_path)
-    _scribble_over(db, "review_log")
+    _scribble_over(db, "revlog")
     before = digest(db)
     with pytest.raises(TrainerDBError, match="damaged"):  # small: the whole file is checked
         open_engine(BANK, db)

@@ -4,6 +4,7 @@ the days asked for, never the size of the log."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,10 +12,7 @@ from typing import Any
 from trainer.engine.store.cards import DUE_SQL
 from trainer.engine.store.codec import to_us
 from trainer.engine.store.connection import Connection
-from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US
-
-# The two parts of a period off the whole hours (columns of log_per_period's VALUES).
-EDGES = (("b.lo1", "b.hi1"), ("b.lo2", "b.hi2"))
+from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US, hour_sql
 
 
 class Aggregates(Connection):
@@ -63,22 +61,14 @@ class Aggregates(Connection):
         self, bank_id: str, bounds: Sequence[datetime], *, any_only: bool = False
     ) -> list[int]:
         """Answers logged for the bank's cards in each period ``[bounds[i], bounds[i + 1])`` (with
-        ``any_only``: 1 if there is at least one, else 0). One query: the whole hours inside each
-        period from log_hours, and the rest of it (an edge off the hour: a time zone off by half
-        an hour, a period shorter than an hour) from the time index of the log."""
-        edges = [to_us(b) for b in bounds]
-        if len(edges) < 2:
+        ``any_only``: 1 if there is at least one, else 0). One query, whatever the number of
+        periods (a long streak asks for years of days): the whole hours inside each period from
+        log_hours, one probe of its key per period, and the rest of it (an edge off the hour: a
+        time zone off by half an hour, a period shorter than an hour) from the time index of the
+        log. The edges are passed as one JSON array."""
+        if len(bounds) < 2:
             return []
-        h = HOUR_US
-        spans = []
-        for i in range(len(edges) - 1):
-            lo, hi = edges[i], edges[i + 1]
-            h_lo, h_hi = -(-lo // h), hi // h  # the whole hours [h_lo, h_hi)
-            if h_lo >= h_hi:
-                spans.append((i, 0, 0, lo, hi, 0, 0))
-            else:
-                spans.append((i, h_lo, h_hi, lo, h_lo * h, h_hi * h, hi))
-        values = ", ".join(f"({', '.join(str(int(v)) for v in s)})" for s in spans)
+        edges = json.dumps([to_us(b) for b in bounds])
         if self.only_bank(bank_id):
             log_from = "FROM revlog l WHERE l.time >= {lo} AND l.time < {hi}"
         else:  # CROSS JOIN: walk the time range first, then look each card up by its id
@@ -86,29 +76,43 @@ class Aggregates(Connection):
                 "FROM revlog l CROSS JOIN cards c ON c.id = l.card_id "
                 "WHERE l.time >= {lo} AND l.time < {hi} AND c.bank_id = ?1"
             )
-        hours_from = "FROM log_hours WHERE bank_id = ?1 AND hour >= b.hlo AND hour < b.hhi"
-        edge_parts = [log_from.format(lo=a, hi=z) for a, z in EDGES]
-        if any_only:  # one probe of an index per period
+        hours_from = "FROM log_hours WHERE bank_id = ?1 AND hour >= p.hlo AND hour < p.hhi"
+        # the parts off the whole hours: [lo, cut1) and [cut2, hi)
+        edge_parts = [
+            log_from.format(lo="p.lo", hi="p.cut1"),
+            log_from.format(lo="p.cut2", hi="p.hi"),
+        ]
+        guards = ("p.lo < p.cut1", "p.cut2 < p.hi")
+        if any_only:
             agg = " OR ".join(
                 [f"EXISTS (SELECT 1 {hours_from})"]
                 + [
-                    f"(CASE WHEN {a} < {z} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)"
-                    for (a, z), inner in zip(EDGES, edge_parts, strict=True)
+                    f"(CASE WHEN {g} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)"
+                    for g, inner in zip(guards, edge_parts, strict=True)
                 ]
             )
         else:
             agg = " + ".join(
                 [f"(SELECT coalesce(sum(answers), 0) {hours_from})"]
                 + [
-                    f"(CASE WHEN {a} < {z} THEN (SELECT count(*) {inner}) ELSE 0 END)"
-                    for (a, z), inner in zip(EDGES, edge_parts, strict=True)
+                    f"(CASE WHEN {g} THEN (SELECT count(*) {inner}) ELSE 0 END)"
+                    for g, inner in zip(guards, edge_parts, strict=True)
                 ]
             )
+        h = HOUR_US
+        ceil_h = f"(-(({hour_sql('-e.lo')})))"
+        floor_h = hour_sql("e.hi")
         sql = (
-            f"WITH b(i, hlo, hhi, lo1, hi1, lo2, hi2) AS (VALUES {values}) "
-            f"SELECT b.i, {agg} FROM b ORDER BY b.i"
+            "WITH e AS (SELECT key AS i, value AS lo, lead(value) OVER (ORDER BY key) AS hi "
+            "FROM json_each(?2)), "
+            f"w AS (SELECT i, lo, hi, {ceil_h} AS hlo, {floor_h} AS hhi FROM e "
+            "WHERE hi IS NOT NULL), "
+            "p AS (SELECT i, lo, hi, hlo, hhi, "
+            f"CASE WHEN hlo < hhi THEN hlo * {h} ELSE hi END AS cut1, "
+            f"CASE WHEN hlo < hhi THEN hhi * {h} ELSE hi END AS cut2 FROM w) "
+            f"SELECT p.i, {agg} FROM p ORDER BY p.i"
         )
-        return [int(r[1]) for r in self._tuples(sql, (bank_id,))]
+        return [int(r[1]) for r in self._tuples(sql, (bank_id, edges))]
 
     def rebuild_counters(self) -> None:
         """The counters recomputed from the whole log (after a bulk load that bypassed them)."""

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow
-from trainer.engine.scheduler import CARD_STATES, CardSchedule, CardStateName, utc
+from trainer.engine.scheduler import CARD_STATES, CardSchedule, CardStateName
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The range of times a stored value may hold (years 1..9999 in microseconds around the epoch).
@@ -32,9 +32,14 @@ SET_ANSWER_COLUMNS = (
 )
 
 
+_ONE_US = timedelta(microseconds=1)
+
+
 def to_us(t: datetime) -> int:
-    """UTC microseconds since the epoch (exact)."""
-    return (utc(t) - EPOCH) // timedelta(microseconds=1)
+    """UTC microseconds since the epoch (exact). Naive datetimes are refused (as utc() does)."""
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got {t!r}")
+    return (t - EPOCH) // _ONE_US  # aware arithmetic: the same as utc(t) - EPOCH
 
 
 def from_us(us: int) -> datetime:
