@@ -192,3 +192,22 @@ def test_a_reset_keeps_the_counts_and_a_replay_moves_retention_with_the_states(
     assert e.store.counters_match_log()
     assert e.store.log_count("b") == 8
     e.close()
+
+
+def test_rebuilt_counters_are_the_counters_kept(tmp_path: Path) -> None:
+    clock = Clock(T)
+    e = open_engine(BANK, tmp_path / "t.db", clock, tz=UTC)
+    for qid in ("a-1", "a-2", "b-1"):
+        answer(e, qid, Rating.GOOD)
+        clock.advance(minutes=50)
+    con = sqlite3.connect(tmp_path / "t.db")
+    kept = con.execute("SELECT * FROM card_counts ORDER BY card_id").fetchall()
+    con.execute("UPDATE card_counts SET answered = answered + 5")  # counters gone wrong
+    con.execute("DELETE FROM log_hours")
+    con.commit()
+    assert not e.store.counters_match_log()
+    e.store.rebuild_counters()
+    assert e.store.counters_match_log()
+    assert con.execute("SELECT * FROM card_counts ORDER BY card_id").fetchall() == kept
+    con.close()
+    e.close()
