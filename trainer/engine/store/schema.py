@@ -48,6 +48,9 @@ def hour_sql(t: str) -> str:
 # as every change to the log: per card (answers, right answers, scheduled answers in the review
 # state and those passed) and per bank and hour (answers), so that statistics never
 # scan the log. ``review_log`` becomes a view with the old columns (for reading by hand).
+# Released with schema 5, and so never to be changed: these statements, migrate_to_5, and the
+# stored forms it writes (codec.pack_flags, pack_response, SNAPSHOT_COLUMNS and the SQL that
+# reads them); a later schema adds a migration of its own.
 REVLOG_SCHEMA: tuple[str, ...] = (
     """
     CREATE TABLE revlog (
