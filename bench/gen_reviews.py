@@ -10,8 +10,10 @@ Two ways:
   it runs at a few hundred answers a second: fine for thousands, hopeless for a million.
 * ``--direct`` (the default from 20,000) creates the database and its cards through
   ``Engine.open`` (so the schema, the migrations and the cards are the engine's own), then writes
-  the review log straight into the storage layer's schema with sqlite3, in batches of 50,000 per
-  transaction, and sets each card's final FSRS-like state (review/relearning, stability,
+  the review log straight into the storage layer's schema (the compact ``revlog`` of schema 5,
+  rows packed by the store's own codec: flags, short responses, the card before each answer) with
+  sqlite3, in batches of 50,000 per transaction (the schema's triggers keep the statistics'
+  counters as they go), and sets each card's final FSRS-like state (review/relearning, stability,
   difficulty, due, reps, lapses, and a learning step on (re)learning cards, which py-fsrs
   requires) consistently with its log. The column lists are checked against
   the live schema first, so a schema change fails loudly here instead of producing a wrong file.
@@ -24,7 +26,6 @@ ratings, modes, responses and card snapshots shaped like the engine's own.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sqlite3
 import sys
@@ -46,19 +47,21 @@ BATCH = 50_000
 LEARNING_GAP_US = 10 * 60 * 1_000_000  # a (re)learning card: due 10 minutes after its answer
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+# The compact review log of schema 5 (trainer/engine/store/schema.py): rows are packed with the
+# store's own codec (flags, short responses, the card before the answer as numeric columns).
 LOG_COLUMNS = (
     "card_id",
     "time",
-    "rating",
-    "correct",
-    "response",
+    "flags",
     "duration_ms",
-    "mode",
-    "scheduled",
-    "state_before",
-    "state_after",
-    "card_before",
-    "card_after",
+    "response",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
 )
 CARD_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -108,7 +111,7 @@ def _check_schema(con: sqlite3.Connection) -> None:
     def cols(table: str) -> set[str]:
         return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
 
-    missing_log = set(LOG_COLUMNS) - cols("review_log")
+    missing_log = set(LOG_COLUMNS) - cols("revlog")
     missing_cards = set(CARD_COLUMNS) - cols("cards")
     if missing_log or missing_cards:
         raise SystemExit(
@@ -117,27 +120,25 @@ def _check_schema(con: sqlite3.Connection) -> None:
         )
 
 
-def _snapshot(st: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            "state": st["state"],
-            "step": st["step"],
-            "stability": st["stability"],
-            "difficulty": st["difficulty"],
-            "due": st["due"],
-            "last_review": st["last_review"],
-            "reps": st["reps"],
-            "lapses": st["lapses"],
-            "suspended": 0,
-            "leech": 0,
-        },
-        sort_keys=True,
+def _snapshot(st: dict[str, Any]) -> tuple[Any, ...]:
+    """The card before an answer as the log keeps it (codec.SNAPSHOT_COLUMNS)."""
+    return (
+        st["step"],
+        st["stability"],
+        st["difficulty"],
+        st["due"],
+        st["last_review"],
+        st["reps"],
+        st["lapses"],
     )
 
 
 def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) -> None:
     from trainer.engine import Engine, Settings
     from trainer.engine.grading import response_to_json
+    from trainer.engine.store.codec import SNAPSHOT_COLUMNS, pack_flags, pack_response
+
+    assert LOG_COLUMNS[5:] == SNAPSHOT_COLUMNS, "update bench/gen_reviews.py: the snapshot changed"
 
     start = now - timedelta(days=3 * 365)
     engine = Engine.open(bank, db, clock=lambda: start, seed=seed, settings=Settings(tz=UTC))
@@ -157,13 +158,16 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
             raise SystemExit("gen_reviews: the bank has no active questions")
         # Precompute a right and a wrong response per card (JSON, as the engine logs them).
         answers = {
-            cid: (response_to_json(respond(q, True)), response_to_json(respond(q, False)))
+            cid: (
+                pack_response(response_to_json(respond(q, True))),
+                pack_response(response_to_json(respond(q, False))),
+            )
             for cid, q in cards
         }
         state: dict[int, dict[str, Any]] = {}
         span_us = _us(now - timedelta(days=1)) - _us(start)
         t0 = _us(start)
-        insert = f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * 12)})"
+        insert = f"INSERT INTO revlog ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * 12)})"
         batch: list[tuple[Any, ...]] = []
         for i in range(n):
             t = t0 + span_us * i // n + rng.randrange(0, max(1, span_us // n))
@@ -215,16 +219,10 @@ def direct(bank: Bank, db: Path, n: int, *, seed: int = 0, now: datetime = NOW) 
                 (
                     cid,
                     t,
-                    rating,
-                    int(right),
-                    answers[cid][0 if right else 1],
+                    pack_flags(rating, mode, scheduled, right, state_before),
                     rng.randrange(3000, 60000),
-                    mode,
-                    int(scheduled),
-                    state_before,
-                    st["state"],
-                    before,
-                    _snapshot(st),
+                    answers[cid][0 if right else 1],
+                    *before,
                 )
             )
             if len(batch) >= BATCH:

@@ -59,10 +59,13 @@ def schedules(engine: Engine) -> dict[str, dict[str, object]]:
 
 
 def log_rows(db: Path) -> list[tuple[object, ...]]:
+    """Each entry's card, time, rating, mode, scheduled, and the card before it (its state and
+    schedule: what an undo restores)."""
     with sqlite3.connect(db) as conn:
         return conn.execute(
-            "SELECT card_id, time, rating, mode, scheduled, state_before, state_after "
-            "FROM review_log ORDER BY card_id, time, id"
+            "SELECT r.card_id, r.time, r.rating, r.mode, r.scheduled, r.state_before, l.step, "
+            "l.stability, l.difficulty, l.due, l.last_review, l.reps, l.lapses "
+            "FROM review_log r JOIN revlog l ON l.id = r.id ORDER BY r.card_id, r.time, r.id"
         ).fetchall()
 
 

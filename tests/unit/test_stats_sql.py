@@ -181,23 +181,29 @@ def test_overview_agrees_with_stats_and_counts(tmp_path: Path) -> None:
     engine.close()
 
 
-def test_the_retention_and_day_queries_use_their_indexes(tmp_path: Path) -> None:
+def test_the_log_queries_use_their_indexes_and_stats_read_no_log(tmp_path: Path) -> None:
+    """Schema 5: two indexes on the log, by card and by time, and each query on a range of one
+    of them; the statistics' counts come from the counters, not the log."""
     engine = open_engine(make_bank({"A": {"a": 1}}), tmp_path / "t.db")
     conn = engine.store._conn
-    retention = " ".join(
-        str(r[3])
+
+    def plan(sql: str) -> str:
+        return " ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, ()))
+
+    indexes = {
+        r[0]
         for r in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT card_id, count(*), sum(rating > 1) FROM review_log "
-            "WHERE scheduled = 1 AND state_before = 'review' GROUP BY card_id"
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'revlog' AND type = 'index'"
         )
+    }
+    assert indexes == {"revlog_card", "revlog_time"}
+    days = plan(
+        "SELECT count(*) FROM revlog l CROSS JOIN cards c "
+        "ON c.id = l.card_id WHERE l.time >= 1 AND l.time < 2 AND c.bank_id = 'b'"
     )
-    assert "review_log_retention" in retention
-    days = " ".join(
-        str(r[3])
-        for r in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT count(*) FROM review_log l CROSS JOIN cards c "
-            "ON c.id = l.card_id WHERE l.time >= 1 AND l.time < 2 AND c.bank_id = 'b'"
-        )
-    )
-    assert "review_log_time_card" in days
+    assert "revlog_time (time>? AND time<?)" in days
+    card = plan("SELECT max(id) FROM revlog WHERE card_id = 3")
+    assert "revlog_card (card_id=?)" in card
+    later = plan("SELECT 1 FROM revlog WHERE card_id = 3 AND id > 7")
+    assert "revlog_card (card_id=? AND rowid>?)" in later
     engine.close()

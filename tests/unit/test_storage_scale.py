@@ -34,7 +34,7 @@ def _indexes(db: Path) -> set[str]:
         conn.close()
 
 
-def test_a_version_2_database_is_backed_up_and_gains_the_statistics_indexes(
+def test_a_version_2_database_is_backed_up_and_migrated_to_the_compact_log(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "trainer.db"
@@ -64,7 +64,7 @@ def test_a_version_2_database_is_backed_up_and_gains_the_statistics_indexes(
     engine = open_engine(BANK, db, Clock(T0))
     backup = engine.store.backup
     assert backup is not None and backup.is_file()
-    assert engine.store.pragma("user_version") == LATEST_VERSION == 4
+    assert engine.store.pragma("user_version") == LATEST_VERSION == 5
     s = engine.stats()
     assert s.reviews == 5
     assert s.true_retention == pytest.approx(2 / 3)
@@ -76,8 +76,8 @@ def test_a_version_2_database_is_backed_up_and_gains_the_statistics_indexes(
     old.close()
     assert digest(db) != before
     indexes = _indexes(db)
-    assert {"review_log_retention", "review_log_time_card"} <= indexes
-    assert "review_log_time" not in indexes  # (time, card_id) replaces it
+    assert {"revlog_card", "revlog_time"} <= indexes  # the compact log's two indexes, only
+    assert not {i for i in indexes if i.startswith("review_log")}
 
 
 def _with_history(tmp_path: Path) -> Path:
@@ -111,7 +111,7 @@ def test_a_large_file_is_opened_without_checking_the_whole_log(
     """Above FULL_CHECK_BYTES only the other tables are checked on open; damage in the log is
     reported as a clear TrainerDBError when it is read, and the file is never written."""
     db = _with_history(tmp_path)
-    _scribble_over(db, "review_log")
+    _scribble_over(db, "revlog")
     before = digest(db)
     with pytest.raises(TrainerDBError, match="damaged"):  # small: the whole file is checked
         open_engine(BANK, db)

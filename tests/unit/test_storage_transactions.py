@@ -26,11 +26,11 @@ def test_an_answer_that_fails_midway_leaves_no_trace(
     answer(engine, "a-1", Rating.GOOD)
     before = engine.card_info("a-1")
 
-    def boom(card: object) -> str:
+    def boom(card: object) -> tuple[object, ...]:
         raise RuntimeError("disk on fire")
 
     # the card row is updated first, then the snapshot for the log entry fails
-    monkeypatch.setattr(log_mod, "snapshot", boom)
+    monkeypatch.setattr(log_mod, "snapshot_values", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         answer(engine, "a-1", Rating.GOOD)
     monkeypatch.undo()

@@ -235,7 +235,8 @@ def test_a_folder_the_user_cannot_enter_is_one_sentence_not_a_traceback(tmp_path
         ("UPDATE cards SET stability = 'x', state = 'review'", "counts"),
         ("UPDATE cards SET stability = -1e308, state = 'review'", "stats"),
         ("UPDATE cards SET state = 'learning', step = NULL", "counts"),
-        ("UPDATE review_log SET time = 9223372036854775807", "counts"),
+        ("UPDATE revlog SET time = 9223372036854775807", "counts"),
+        ("UPDATE revlog SET flags = 15", "counts"),  # mode code 3: no such mode
         ("UPDATE exam_results SET by_topic = 'zzz'", "exam_results"),
     ],
 )

@@ -18,9 +18,10 @@ Definitions:
 - streak: consecutive study days, ending today (or yesterday if nothing was done yet today), with at
   least one answer logged.
 
-The log is never read whole: the engine asks the database for aggregates (a count, per-card
-pass/total counts, answers per study day between day boundaries computed here, exactly, in the
-trainee's time zone) and passes them in as LogFacts.
+The log is never read: the engine asks the database for aggregates, which it keeps as counters
+updated in each answer's own transaction (store/schema.py: per card, answers, right answers and
+true-retention pass/total; per bank and hour, answers), and sums them over the study days whose
+boundaries are computed here, exactly, in the trainee's time zone; they are passed in as LogFacts.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 ``Store`` composes the parts: ``connection`` (opening, creating, migrating, backups, transactions,
 the one retry and the one error translation), ``inspect`` (refusing what is not ours, read-only),
 ``cards``, ``log`` (answers and undo), ``history`` (whole histories: export, import,
-rescheduling), ``aggregates`` (statistics), ``exams``, ``kv`` (settings) and ``sessions`` (sessions
-in progress). ``schema`` holds the migration scripts and ``codec`` the
-stored forms of records (engine/records.py).
+rescheduling), ``aggregates`` (statistics, from counters the schema's triggers keep in step with
+the log), ``exams``, ``kv`` (settings) and ``sessions`` (sessions in progress). ``schema`` holds the
+migrations and ``codec`` the stored forms of records (engine/records.py), the compact review log's
+among them.
 """
 
 from __future__ import annotations

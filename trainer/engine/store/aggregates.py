@@ -1,8 +1,10 @@
-"""Aggregates for statistics (bounded work: indexes, no whole-log reads into Python)."""
+"""Aggregates for statistics, from counters (card_counts, log_hours) that triggers keep in step
+with the log in each answer's own transaction (schema.py): the work follows the bank's cards and
+the days asked for, never the size of the log."""
 
 from __future__ import annotations
 
-import itertools
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from trainer.engine.store.cards import DUE_SQL
 from trainer.engine.store.codec import to_us
 from trainer.engine.store.connection import Connection
+from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US, hour_sql
 
 
 class Aggregates(Connection):
@@ -26,61 +29,120 @@ class Aggregates(Connection):
 
     def log_count(self, bank_id: str) -> int:
         """How many answers are logged for the bank's cards (retired ones included)."""
-        if self.only_bank(bank_id):
-            return int(self._q("SELECT count(*) FROM review_log")[0][0])
         return int(
             self._q(
-                "SELECT count(*) FROM review_log WHERE card_id IN "
-                "(SELECT id FROM cards WHERE bank_id = ?)",
+                "SELECT coalesce(sum(n.answered), 0) FROM cards c "
+                "JOIN card_counts n ON n.card_id = c.id WHERE c.bank_id = ?",
                 (bank_id,),
             )[0][0]
         )
 
     def retention_counts(self, bank_id: str) -> dict[str, tuple[int, int]]:
         """Per question id: (passed, total) of its scheduled answers in the review state (passed:
-        not AGAIN), from the partial index review_log_retention. Retired cards included."""
-        sql = (
-            "SELECT c.question_id, r.total, r.passed FROM (SELECT card_id, count(*) AS total, "
-            "sum(rating > 1) AS passed FROM review_log WHERE scheduled = 1 "
-            "AND state_before = 'review' GROUP BY card_id) r "
-            "JOIN cards c ON c.id = r.card_id WHERE c.bank_id = ?"
+        not AGAIN). Retired cards included."""
+        rows = self._tuples(
+            "SELECT c.question_id, n.retention_passed, n.retention_total FROM cards c "
+            "JOIN card_counts n ON n.card_id = c.id WHERE c.bank_id = ? AND n.retention_total > 0",
+            (bank_id,),
         )
-        return {r[0]: (int(r[2]), int(r[1])) for r in self._q(sql, (bank_id,))}
+        return {qid: (int(ok), int(total)) for qid, ok, total in rows}
 
     def correct_counts(self, bank_id: str) -> dict[str, tuple[int, int]]:
         """Per question id: (right, answered) over every answer logged, in any mode (a QBank's
         "percent correct"); a self-rated answer (recall) is right unless rated Again."""
-        sql = (
-            "SELECT c.question_id, count(*) AS answered, sum(CASE WHEN l.correct IS NULL "
-            "THEN l.rating > 1 ELSE l.correct END) AS right FROM review_log l "
-            "JOIN cards c ON c.id = l.card_id WHERE c.bank_id = ? GROUP BY c.question_id"
+        rows = self._tuples(
+            "SELECT c.question_id, n.right_answers, n.answered FROM cards c "
+            "JOIN card_counts n ON n.card_id = c.id WHERE c.bank_id = ? AND n.answered > 0",
+            (bank_id,),
         )
-        return {r[0]: (int(r[2]), int(r[1])) for r in self._q(sql, (bank_id,))}
+        return {qid: (int(right), int(n)) for qid, right, n in rows}
 
     def log_per_period(
         self, bank_id: str, bounds: Sequence[datetime], *, any_only: bool = False
     ) -> list[int]:
         """Answers logged for the bank's cards in each period ``[bounds[i], bounds[i + 1])`` (with
-        ``any_only``: 1 if there is at least one, else 0). One query; each period is a range of
-        the (time, card_id) index, so the cost follows the periods, not the size of the log."""
-        edges = [to_us(b) for b in bounds]
-        if len(edges) < 2:
+        ``any_only``: 1 if there is at least one, else 0). One query, whatever the number of
+        periods (a long streak asks for years of days): the whole hours inside each period from
+        log_hours, one probe of its key per period, and the rest of it (an edge off the hour: a
+        time zone off by half an hour, a period shorter than an hour) from the time index of the
+        log. The edges are passed as one JSON array."""
+        if len(bounds) < 2:
             return []
-        values = ", ".join(
-            f"({i}, {int(lo)}, {int(hi)})" for i, (lo, hi) in enumerate(itertools.pairwise(edges))
-        )
-        params: tuple[Any, ...] = ()
-        if self.only_bank(bank_id):
-            inner = "FROM review_log l WHERE l.time >= b.lo AND l.time < b.hi"
-        else:  # CROSS JOIN: walk the time range first, then look each card up by its id
-            inner = (
-                "FROM review_log l CROSS JOIN cards c ON c.id = l.card_id "
-                "WHERE l.time >= b.lo AND l.time < b.hi AND c.bank_id = ?"
+        us = [to_us(b) for b in bounds]
+        h = HOUR_US
+        if all(u % h == 0 for u in us):  # every edge on the hour (the usual case): log_hours alone
+            agg = "EXISTS (SELECT 1" if any_only else "(SELECT coalesce(sum(answers), 0)"
+            sql = (
+                "WITH e AS (SELECT key AS i, value AS lo, lead(value) OVER (ORDER BY key) AS hi "
+                f"FROM json_each(?2)) SELECT i, {agg} FROM log_hours WHERE bank_id = ?1 "
+                "AND hour >= e.lo AND hour < e.hi) FROM e WHERE hi IS NOT NULL ORDER BY i"
             )
-            params = (bank_id,)
-        agg = f"EXISTS (SELECT 1 {inner})" if any_only else f"(SELECT count(*) {inner})"
-        sql = f"WITH b(i, lo, hi) AS (VALUES {values}) SELECT b.i, {agg} FROM b ORDER BY b.i"
-        return [int(r[1]) for r in self._q(sql, params)]
+            hours = json.dumps([u // h for u in us])
+            return [int(r[1]) for r in self._tuples(sql, (bank_id, hours))]
+        edges = json.dumps(us)
+        if self.only_bank(bank_id):
+            log_from = "FROM revlog l WHERE l.time >= {lo} AND l.time < {hi}"
+        else:  # CROSS JOIN: walk the time range first, then look each card up by its id
+            log_from = (
+                "FROM revlog l CROSS JOIN cards c ON c.id = l.card_id "
+                "WHERE l.time >= {lo} AND l.time < {hi} AND c.bank_id = ?1"
+            )
+        hours_from = "FROM log_hours WHERE bank_id = ?1 AND hour >= p.hlo AND hour < p.hhi"
+        # the parts off the whole hours: [lo, cut1) and [cut2, hi)
+        edge_parts = [
+            log_from.format(lo="p.lo", hi="p.cut1"),
+            log_from.format(lo="p.cut2", hi="p.hi"),
+        ]
+        guards = ("p.lo < p.cut1", "p.cut2 < p.hi")
+        if any_only:
+            agg = " OR ".join(
+                [f"EXISTS (SELECT 1 {hours_from})"]
+                + [
+                    f"(CASE WHEN {g} THEN EXISTS (SELECT 1 {inner}) ELSE 0 END)"
+                    for g, inner in zip(guards, edge_parts, strict=True)
+                ]
+            )
+        else:
+            agg = " + ".join(
+                [f"(SELECT coalesce(sum(answers), 0) {hours_from})"]
+                + [
+                    f"(CASE WHEN {g} THEN (SELECT count(*) {inner}) ELSE 0 END)"
+                    for g, inner in zip(guards, edge_parts, strict=True)
+                ]
+            )
+        ceil_h = f"(-(({hour_sql('-e.lo')})))"
+        floor_h = hour_sql("e.hi")
+        sql = (
+            "WITH e AS (SELECT key AS i, value AS lo, lead(value) OVER (ORDER BY key) AS hi "
+            "FROM json_each(?2)), "
+            f"w AS (SELECT i, lo, hi, {ceil_h} AS hlo, {floor_h} AS hhi FROM e "
+            "WHERE hi IS NOT NULL), "
+            "p AS (SELECT i, lo, hi, hlo, hhi, "
+            f"CASE WHEN hlo < hhi THEN hlo * {h} ELSE hi END AS cut1, "
+            f"CASE WHEN hlo < hhi THEN hhi * {h} ELSE hi END AS cut2 FROM w) "
+            f"SELECT p.i, {agg} FROM p ORDER BY p.i"
+        )
+        return [int(r[1]) for r in self._tuples(sql, (bank_id, edges))]
+
+    def rebuild_counters(self) -> None:
+        """The counters recomputed from the whole log (after a bulk load that bypassed them)."""
+        with self.write():
+            for statement in COUNTER_REBUILD:
+                self._x(statement)
+
+    def counters_match_log(self) -> bool:
+        """Whether the counters equal a count of the whole log from scratch (a check for tests
+        and diagnostics: it reads the whole log)."""
+        from trainer.engine.store.schema import counter_scan_sql
+
+        with self.read():
+            kept = self._tuples(
+                "SELECT 'c', card_id, answered, right_answers, retention_total, retention_passed "
+                "FROM card_counts UNION ALL SELECT 'h', bank_id, hour, answers, 0, 0 "
+                "FROM log_hours ORDER BY 1, 2, 3"
+            )
+            scanned = self._tuples(counter_scan_sql() + " ORDER BY 1, 2, 3")
+        return kept == scanned
 
     # -- schema facts (for tests and diagnostics) -----------------------------------------------
 

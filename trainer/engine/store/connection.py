@@ -28,6 +28,8 @@ from trainer.engine.store.errors import message, translate, translate_os
 from trainer.engine.store.inspect import inspect_file
 from trainer.engine.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
+COMPACT_LOG_VERSION = 5  # the migration to it frees the old log's pages: VACUUM after it
+
 LOCK_WAIT = 60.0  # seconds a write waits for another program's lock (the CLI; the app passes less)
 BUSY_TIMEOUT_MS = 250  # SQLite's own wait per attempt; write() retries until lock_wait
 # Less free space than this in the database's folder at open: the disk is called full.
@@ -127,6 +129,8 @@ class Connection:
                 store.backup = store._backup(now)
             if version < target_version:
                 store._migrate(target_version)
+                if 0 < version < COMPACT_LOG_VERSION <= target_version:
+                    store._vacuum()
         except BaseException:
             conn.close()
             raise
@@ -245,9 +249,23 @@ class Connection:
             raise translate_os(part, exc, "write the backup of") from exc
         return target
 
+    def _vacuum(self) -> None:
+        """Give back the pages a migration freed (the old review log): the file shrinks. Not part
+        of the migration (already committed); if it cannot be done now (a full disk, another
+        reader), the file just stays larger until SQLite reuses the pages."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def _migrate(self, target_version: int) -> None:
+        """All the steps up to ``target_version`` in one transaction: all of them or none."""
         with self.write():
-            _migrate(self._conn, self.path, target_version)
+            try:
+                _migrate(self._conn, self.path, target_version)
+            except _BUGS:
+                raise
+            except sqlite3.Error as exc:
+                raise translate(self.path, exc) from exc
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -344,8 +362,12 @@ def _migrate(c: sqlite3.Connection, path: Path, target_version: int) -> None:
             raise TrainerDBError(f"{path} is not a trainer database.", kind="foreign")
         c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     for v in range(version, target_version):
-        for statement in _statements(MIGRATIONS[v]):
-            c.execute(statement)
+        step = MIGRATIONS[v]
+        if isinstance(step, str):
+            for statement in _statements(step):
+                c.execute(statement)
+        else:
+            step(c)
         c.execute(f"PRAGMA user_version = {v + 1}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.store.errors import translate
-from trainer.engine.store.schema import APPLICATION_ID, LATEST_VERSION, TABLES_AT
+from trainer.engine.store.schema import APPLICATION_ID, LATEST_VERSION, LOG_TABLES, TABLES_AT
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Up to this size the whole file is quick_check'ed on every open (a few ms); above it, every table
@@ -59,7 +59,7 @@ def _quick_check(conn: sqlite3.Connection, size: int, tables: set[str]) -> str:
     later is still reported as a TrainerDBError, see Store). Returns "ok" or the first problem."""
     if size <= FULL_CHECK_BYTES:
         return str(conn.execute("PRAGMA quick_check").fetchone()[0])
-    for table in sorted(tables - {"review_log"}):
+    for table in sorted(tables - LOG_TABLES):
         if not table.replace("_", "").isalnum():
             continue  # not one of ours; refused below
         result = str(conn.execute(f"PRAGMA quick_check({table})").fetchone()[0])

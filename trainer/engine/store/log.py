@@ -1,40 +1,67 @@
-"""The append-only review log: answers, undo and reading back."""
+"""The append-only review log (table ``revlog``, schema 5): answers, undo and reading back.
+
+Each entry keeps the card as it was before the answer (codec.snapshot_values and the state,
+suspension and leech bits of its flags), which is what an exact undo restores. The counters the
+statistics read (card_counts, log_hours) follow every insert, delete and update of the log by
+triggers, in the same transaction (schema.py).
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from trainer.engine.records import CardRow, LogRow, NewLogEntry, ReviewEntry
-from trainer.engine.store.codec import SET_ANSWER_COLUMNS, answer_columns, from_us, snapshot, to_us
+from trainer.engine.store.codec import (
+    SET_ANSWER_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    answer_columns,
+    from_us,
+    pack_flags,
+    pack_response,
+    snapshot_columns,
+    snapshot_values,
+    to_us,
+    unpack_flags,
+    unpack_response,
+)
 from trainer.engine.store.connection import Connection
+
+NO_SNAPSHOT = (None,) * len(SNAPSHOT_COLUMNS)
+_INSERT = (
+    "INSERT INTO revlog (card_id, time, flags, duration_ms, response, "
+    f"{', '.join(SNAPSHOT_COLUMNS)}) VALUES ({', '.join('?' * (5 + len(SNAPSHOT_COLUMNS)))})"
+)
 
 
 class Log(Connection):
     def save_answer(self, before: CardRow, after: CardRow, entry: NewLogEntry) -> int:
         """Within the caller's write(): update the card and append the log entry; its id."""
         self._x(SET_ANSWER_COLUMNS, {**answer_columns(after), "id": before.id})
-        states = (before.state, after.state, snapshot(before), snapshot(after))
-        return self.append_log(before.id, entry, states)
+        return self.append_log(before.id, entry, before)
 
-    def append_log(self, card_id: int, entry: NewLogEntry, states: tuple[str, ...]) -> int:
-        """Within the caller's write(): insert one log entry for ``card_id``; its id. ``states``:
-        (state before, state after, card before, card after), the last two as snapshots."""
+    def append_log(self, card_id: int, entry: NewLogEntry, before: CardRow | None) -> int:
+        """Within the caller's write(): insert one log entry for ``card_id``; its id.
+        ``before``: the card before the answer (None: not known yet, an imported answer whose
+        snapshot rewrite_history writes; such an entry cannot be undone)."""
+        flags = pack_flags(
+            entry.rating,
+            entry.mode,
+            entry.scheduled,
+            entry.correct,
+            "new" if before is None else before.state,
+            before is not None and before.suspended,
+            before is not None and before.leech,
+        )
         cur = self._x(
-            "INSERT INTO review_log (card_id, time, rating, correct, response, duration_ms, mode, "
-            "scheduled, state_before, state_after, card_before, card_after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _INSERT,
             (
                 card_id,
                 to_us(entry.time),
-                entry.rating,
-                None if entry.correct is None else int(entry.correct),
-                entry.response,
+                flags,
                 entry.duration_ms,
-                entry.mode,
-                int(entry.scheduled),
-                *states,
+                pack_response(entry.response),
+                *(NO_SNAPSHOT if before is None else snapshot_values(before)),
             ),
         )
         assert cur.lastrowid is not None
@@ -43,30 +70,33 @@ class Log(Connection):
     def undo_answer(self, log_id: int) -> str | None:
         """Restore the card to its snapshot before log entry ``log_id`` and delete the entry.
 
-        Returns the question id, or None if the entry no longer exists or a later answer to the
-        same card (from another instance on this database) would be overwritten by the restore.
+        Returns the question id, or None if the entry no longer exists, holds no snapshot, or a
+        later answer to the same card (from another instance on this database) would be
+        overwritten by the restore.
         """
         with self.write():
-            rows = self._q(
-                "SELECT l.card_id, l.card_before, c.question_id FROM review_log l "
-                "JOIN cards c ON c.id = l.card_id WHERE l.id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM review_log later WHERE later.card_id = l.card_id "
+            rows = self._tuples(
+                "SELECT l.card_id, c.question_id, l.flags, "
+                + ", ".join(f"l.{c}" for c in SNAPSHOT_COLUMNS)
+                + " "
+                "FROM revlog l JOIN cards c ON c.id = l.card_id WHERE l.id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM revlog later WHERE later.card_id = l.card_id "
                 "AND later.id > l.id)",
                 (log_id,),
             )
             if not rows:
                 return None
-            snap = json.loads(rows[0]["card_before"])
-            self._x(SET_ANSWER_COLUMNS, {**snap, "id": rows[0]["card_id"]})
-            self._x("DELETE FROM review_log WHERE id = ?", (log_id,))
-        return str(rows[0]["question_id"])
+            card_id, qid, flags, *values = rows[0]
+            snap = snapshot_columns(unpack_flags(flags), values)
+            if snap is None:
+                return None
+            self._x(SET_ANSWER_COLUMNS, {**snap, "id": card_id})
+            self._x("DELETE FROM revlog WHERE id = ?", (log_id,))
+        return str(qid)
 
     def log_since(self, bank_id: str, since: datetime | None = None) -> list[LogRow]:
         """Log entries of the bank's cards (at or after ``since``), oldest first."""
-        sql = (
-            "SELECT l.id, c.question_id, l.time, l.rating, l.correct, l.mode, l.scheduled, "
-            "l.state_before FROM review_log l "
-        )
+        sql = "SELECT l.id, c.question_id, l.time, l.flags FROM revlog l "
         params: list[Any] = [bank_id]
         if since is not None:
             # CROSS JOIN: the time range of the log first (index), not every card's history
@@ -74,45 +104,49 @@ class Log(Connection):
             params.append(to_us(since))
         else:
             sql += "JOIN cards c ON c.id = l.card_id WHERE c.bank_id = ?"
-        return [
-            LogRow(
-                id=r["id"],
-                question_id=r["question_id"],
-                time=from_us(r["time"]),
-                rating=r["rating"],
-                correct=None if r["correct"] is None else bool(r["correct"]),
-                mode=r["mode"],
-                scheduled=bool(r["scheduled"]),
-                state_before=r["state_before"],
+        out = []
+        for log_id, qid, t, flags in self._tuples(sql + " ORDER BY l.time, l.id", params):
+            f = unpack_flags(flags)
+            out.append(
+                LogRow(
+                    id=log_id,
+                    question_id=qid,
+                    time=from_us(t),
+                    rating=f.rating,
+                    correct=f.correct,
+                    mode=f.mode,
+                    scheduled=f.scheduled,
+                    state_before=f.state_before,
+                )
             )
-            for r in self._q(sql + " ORDER BY l.time, l.id", params)
-        ]
+        return out
 
     def history(self, bank_id: str, qid: str) -> list[ReviewEntry]:
-        return [
-            ReviewEntry(
-                time=from_us(r["time"]),
-                rating=r["rating"],
-                correct=None if r["correct"] is None else bool(r["correct"]),
-                mode=r["mode"],
-                duration_ms=r["duration_ms"],
-                response=r["response"],
+        out = []
+        for t, flags, ms, response in self._tuples(
+            "SELECT l.time, l.flags, l.duration_ms, l.response "
+            "FROM revlog l JOIN cards c ON c.id = l.card_id "
+            "WHERE c.bank_id = ? AND c.question_id = ? ORDER BY l.time, l.id",
+            (bank_id, qid),
+        ):
+            f = unpack_flags(flags)
+            out.append(
+                ReviewEntry(
+                    time=from_us(t),
+                    rating=f.rating,
+                    correct=f.correct,
+                    mode=f.mode,
+                    duration_ms=ms,
+                    response=unpack_response(response),
+                )
             )
-            for r in self._q(
-                "SELECT l.time, l.rating, l.correct, l.mode, l.duration_ms, l.response "
-                "FROM review_log l JOIN cards c ON c.id = l.card_id "
-                "WHERE c.bank_id = ? AND c.question_id = ? ORDER BY l.time, l.id",
-                (bank_id, qid),
-            )
-        ]
+        return out
 
     def last_results(self, bank_id: str) -> dict[str, bool | None]:
         """Per question id ever answered: whether its most recent answer was correct."""
-        rows = self._q(
-            "SELECT c.question_id, l.correct FROM review_log l JOIN cards c ON c.id = l.card_id "
-            "WHERE c.bank_id = ? AND l.id = (SELECT max(id) FROM review_log WHERE card_id = c.id)",
+        rows = self._tuples(
+            "SELECT c.question_id, l.flags FROM cards c JOIN revlog l "
+            "ON l.id = (SELECT max(id) FROM revlog WHERE card_id = c.id) WHERE c.bank_id = ?",
             (bank_id,),
         )
-        return {
-            r["question_id"]: None if r["correct"] is None else bool(r["correct"]) for r in rows
-        }
+        return {qid: unpack_flags(flags).correct for qid, flags in rows}
