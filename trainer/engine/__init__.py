@@ -152,9 +152,9 @@ engine.py (was session.py): class Engine:
       learning and relearning cards count 0). Suspended cards count only under
       cards["suspended"]. [added] to_dict() also has "bank", "generated" and "mastery"
       {topic: float}; Stats.by_topic values are TopicStats.
-      [note] computed from SQL aggregates (a count, per-card pass/total of scheduled review-state
-      answers from the partial index review_log_retention, answers per study day between day
-      boundaries computed in Python, from the (time, card_id) index): the log is never read whole.
+      [note] computed from counters kept by triggers in each answer's transaction (schema 5:
+      card_counts per card, log_hours per bank and UTC hour; day edges off the hour add a count
+      from the revlog time index): the log is never read whole.
   [added] engine.overview() -> Overview(counts: Counts, mastery: dict[str, float], streak: int)
       # what the home screen shows, without full statistics: counts() as is, mastery as
       # Stats.mastery (identical values), streak as Stats.streak; cost independent of the log size
