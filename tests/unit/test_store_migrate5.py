@@ -169,3 +169,20 @@ def test_a_migration_that_fails_midway_changes_nothing(
         assert engine.store.log_count(engine.bank.id) == len(rows)
     finally:
         engine.close()
+
+
+def test_the_command_line_says_so_before_an_upgrade_and_only_then(db: Path) -> None:
+    # A long history can take a minute to migrate (the backup, the copy): the trainee is told
+    # first, on stderr, once; the next run says nothing of it.
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, "-m", "trainer", "stats", "--bank", str(root / "tests/data/mini")]
+    cmd += ["--db", str(db)]
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "TRAINER_CACHE": "0"}
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count("upgrading the review database") == 1
+    assert str(db) in first.stderr and "backup" in first.stderr
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    assert again.returncode == 0 and "upgrading" not in again.stderr

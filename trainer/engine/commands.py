@@ -21,6 +21,12 @@ def _err(message: str) -> int:
     return 1
 
 
+def say(message: str) -> None:
+    """One line on stderr, at once (a step that may take a while is about to start)."""
+    sys.stderr.write(f"trainer: {message}\n")
+    sys.stderr.flush()
+
+
 def open_engine(
     bank_path: Path, db_path: Path, config: Config, *, read_only: bool = False
 ) -> Engine | None:
@@ -44,7 +50,7 @@ def open_engine(
     from trainer.engine.replay import reschedule_if_changed
 
     try:
-        engine = Engine.open(report.bank, Path(db_path), settings=config.settings)
+        engine = Engine.open(report.bank, Path(db_path), settings=config.settings, notice=say)
     except TrainerDBError as exc:
         _err(str(exc))
         return None

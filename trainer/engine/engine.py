@@ -127,6 +127,7 @@ class Engine:
         settings: Settings | None = None,
         lock_wait: float = LOCK_WAIT,
         read_only_fallback: bool = False,
+        notice: Callable[[str], None] | None = None,
     ) -> Engine:
         """Open/create/migrate the database, sync the bank into it and load the settings.
 
@@ -136,12 +137,13 @@ class Engine:
         ``read_only_fallback``: a database that cannot be written (read-only file or folder, full
         disk, a folder that cannot be entered) opens as an in-memory copy instead, with
         ``engine.read_only`` saying why in one sentence; nothing written then reaches the file.
+        ``notice``: told in one sentence before an existing database is upgraded (Store.open).
         """
         clock = clock or _system_clock
         now = utc(clock())
         path = Path(db_path)
         try:
-            store = Store.open(path, now=now, lock_wait=lock_wait)
+            store = Store.open(path, now=now, lock_wait=lock_wait, notice=notice)
         except TrainerDBError as exc:
             if not read_only_fallback or exc.kind not in _UNWRITABLE:
                 raise

@@ -102,8 +102,10 @@ def run_stats(
     if db_missing(db_path):  # a read-only command never creates a database
         sys.stderr.write(f"trainer: {missing_db(db_path)}\n")
         return 1
+    from trainer.engine.commands import say
+
     try:
-        engine = Engine.open(bank, Path(db_path), settings=settings)
+        engine = Engine.open(bank, Path(db_path), settings=settings, notice=say)
     except TrainerDBError as exc:
         sys.stderr.write(f"trainer: {exc}\n")
         return 1

@@ -37,12 +37,19 @@ def make_app(
     snapshot is the same.
     """
     from trainer.engine import Engine
+    from trainer.engine.commands import say
     from trainer.tui.app import TrainerApp
 
     if settings is None and config is not None:
         settings = config.settings
     engine = Engine.open(
-        bank, db_path, clock=clock, seed=seed, settings=settings, read_only_fallback=True
+        bank,
+        db_path,
+        clock=clock,
+        seed=seed,
+        settings=settings,
+        read_only_fallback=True,
+        notice=say,
     )
     # the few writes made on the UI thread (browse's flag) wait briefly; sessions use workers
     engine.store.lock_wait = UI_LOCK_WAIT

@@ -17,7 +17,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
@@ -103,10 +103,14 @@ class Connection:
         now: datetime,
         target_version: int = LATEST_VERSION,
         lock_wait: float = LOCK_WAIT,
+        notice: Callable[[str], None] | None = None,
     ) -> Self:
         """Open (creating or migrating) the database at ``path``.
 
         ``target_version`` is for tests that need an old schema; normal callers leave it alone.
+        ``notice`` is told, in one sentence, before an existing database is upgraded (a backup and
+        a migration that can take a while on a long history), so the trainee is not left waiting
+        in silence.
         """
         path = Path(path)
         try:
@@ -126,6 +130,11 @@ class Connection:
         try:
             store._configure()
             if 0 < version < target_version:
+                if notice is not None:
+                    notice(
+                        f"upgrading the review database {path} to this version's format "
+                        "(once; a backup is made first; a long history can take a minute)..."
+                    )
                 store.backup = store._backup(now)
             if version < target_version:
                 store._migrate(target_version)
