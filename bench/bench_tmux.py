@@ -59,7 +59,8 @@ MARKERS = {
     "hint": re.compile(
         r"Press [A-Z]-[A-Z] to|Press T \(true\)|Type each blank|choose a step|press Space to reveal"
     ),
-    "rating": re.compile(r"\d Again .*\d Easy"),
+    # The rating bar: only the ratings that apply (Again alone after a wrong answer), then Enter's.
+    "rating": re.compile(r"\d (?:Again|Hard|Good|Easy)\b.*Enter: (?:Again|Hard|Good|Easy)"),
     "bare-question": re.compile(r"BARE-Q (\d+)"),
     "bare-rating": re.compile(r"BARE-RATE (\d+)"),
     "done": re.compile(r"Press Enter to go home|Nothing (?:is )?(?:due|left)", re.I),

@@ -6,6 +6,7 @@ without rating keeps the suggested rating, and the session says so."""
 
 from __future__ import annotations
 
+from asyncio import gather
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -121,7 +122,13 @@ class QuestionScreen(SessionScreen):
             self.notify(f"Undid your answer to {undone.qid}; here it is again.", markup=False)
 
     async def show(self, view: DeckView) -> None:
-        """Render ``view``: the question (answering), or its feedback and the rating bar."""
+        """Render ``view``: the question (answering), or its feedback and the rating bar.
+
+        In one batch: the screen is laid out and painted once, with everything in place."""
+        with self.app.batch_update():
+            await self._show(view)
+
+    async def _show(self, view: DeckView) -> None:
         self.view = view
         if view.summary is not None:
             self.finish(view)
@@ -139,8 +146,7 @@ class QuestionScreen(SessionScreen):
             or self._shown != (question.id, view.order)
         ):
             self._answer = self._bar = None
-            await body.remove_children()
-            await self.query_one("#rating-slot").remove_children()
+            await gather(body.remove_children(), self.query_one("#rating-slot").remove_children())
             widget = make_answer_widget(
                 question,
                 order=view.order,
@@ -153,11 +159,10 @@ class QuestionScreen(SessionScreen):
         self._update_progress()
         if marking is None:
             body.scroll_home(animate=False)
-            widget.focus_answer()
+            self._focus(widget.input_widget())
             return
         widget.show_grade(marking.grade)
         feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
-        await body.mount(feedback)
         bar = RatingBar(
             marking.intervals,
             marking.suggested,
@@ -165,11 +170,20 @@ class QuestionScreen(SessionScreen):
             overridable=marking.overridable,
             overridden=marking.overridden,
         )
-        await self.query_one("#rating-slot").mount(bar)
+        await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
         self._bar = bar
-        bar.focus()
+        self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+
+    def _focus(self, widget: Widget) -> None:
+        """Focus ``widget`` now and show its keys on the key bar now, in this batch (a
+        ``widget.focus()`` would wait for the next turn, and the key bar for the next paint:
+        two more layouts of the whole screen)."""
+        self.set_focus(widget)
+        keys = self.query_one(KeyBar)
+        if not keys.update_now():
+            self.call_later(keys.recompose)
 
     def input_widget(self) -> Widget | None:
         if self._bar is not None and self._bar.is_attached:
