@@ -6,6 +6,7 @@ without rating keeps the suggested rating, and the session says so."""
 
 from __future__ import annotations
 
+import gc
 from asyncio import gather
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,10 +17,11 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import Question
+from trainer.engine import Rating
 from trainer.sessions import DeckSession, DeckView, Undone
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, OverrideChosen, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
-from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
+from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen, forget_removed_styles
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.feedback import Feedback
@@ -64,6 +66,9 @@ class QuestionScreen(SessionScreen):
         self._answer: AnswerWidget | None = None
         self._bar: RatingBar | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
+        self._frozen = False
+        # The current question's feedback and rating bar, mounted hidden while it is answered
+        self._prepared: tuple[tuple[str, tuple[int, ...]], Feedback, RatingBar] | None = None
 
     @property
     def question(self) -> Question | None:
@@ -145,8 +150,9 @@ class QuestionScreen(SessionScreen):
             or widget.locked
             or self._shown != (question.id, view.order)
         ):
-            self._answer = self._bar = None
+            self._answer = self._bar = self._prepared = None
             await gather(body.remove_children(), self.query_one("#rating-slot").remove_children())
+            forget_removed_styles()
             widget = make_answer_widget(
                 question,
                 order=view.order,
@@ -160,21 +166,63 @@ class QuestionScreen(SessionScreen):
         if marking is None:
             body.scroll_home(animate=False)
             self._focus(widget.input_widget())
+            if not self._frozen and self.app.freeze_heap:
+                # What opening the session built (the engine's queue and caches, this screen)
+                # lives as long as the session: out of the collector's full passes, as the app's
+                # start-up objects are (run_app). Once per screen, when its first question is up.
+                self._frozen = True
+                self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(self._prepare)
             return
         widget.show_grade(marking.grade)
-        feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
-        bar = RatingBar(
-            marking.intervals,
-            marking.suggested,
-            marking.allowed,
-            overridable=marking.overridable,
-            overridden=marking.overridden,
-        )
-        await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == self._shown and prepared[1].is_attached:
+            _, feedback, bar = prepared
+            feedback.set_grade(marking.grade)
+            bar.set_marking(
+                marking.intervals,
+                marking.suggested,
+                marking.allowed,
+                overridable=marking.overridable,
+                overridden=marking.overridden,
+            )
+            feedback.display = bar.display = True
+        else:
+            feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
+            bar = RatingBar(
+                marking.intervals,
+                marking.suggested,
+                marking.allowed,
+                overridable=marking.overridable,
+                overridden=marking.overridden,
+            )
+            await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
         self._bar = bar
         self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+
+    async def _prepare(self) -> None:
+        """While the trainee reads the question (after it is painted): mount its feedback and a
+        rating bar, hidden, so that submitting only fills them in and shows them."""
+        view, shown = self.view, self._shown
+        if (
+            view is None
+            or view.marking is not None
+            or view.question is None
+            or self._prepared is not None
+            or shown != (view.question.id, view.order)
+        ):
+            return
+        feedback = Feedback(
+            self.app.engine.bank, view.question, None, order=view.order, pending=True
+        )
+        bar = RatingBar(None, Rating.GOOD)
+        feedback.display = bar.display = False
+        self._prepared = (shown, feedback, bar)
+        await gather(
+            self.query_one("#body").mount(feedback), self.query_one("#rating-slot").mount(bar)
+        )
 
     def _focus(self, widget: Widget) -> None:
         """Focus ``widget`` now and show its keys on the key bar now, in this batch (a

@@ -27,6 +27,21 @@ if TYPE_CHECKING:
 PASS_THROUGH = frozenset({"escape", "ctrl+q"})
 
 
+def forget_removed_styles() -> None:
+    """Let the widgets a screen has removed go, with what they rendered.
+
+    Textual (8.2.8) caches ``StylesCache.get_inner_outer``, an instance method, in an
+    ``lru_cache(1024)``: the cache keeps the last 1024 StylesCaches alive, each with its widget's
+    rendered lines (Strips, with seven small caches each). A study session that mounts a new
+    question and feedback per answer kept ~1,800 more objects per answer for the collector to
+    scan, until 1024 were held. Textual issue #6665 (open upstream); clearing the cache when a
+    question is replaced costs a few Style objects. Drop this once #6665 is fixed.
+    """
+    from textual._styles_cache import StylesCache
+
+    StylesCache.get_inner_outer.cache_clear()
+
+
 class KeyBuffer(Widget):
     """Holds the keys pressed while the screen waits for the database."""
 
