@@ -55,6 +55,13 @@ class QuestionScreen(SessionScreen):
         *page_bindings("question-page", "the question", label="More"),
     ]
 
+    # The scrollbar's column is kept whether or not the body scrolls: showing the feedback (which
+    # makes the body scroll) then does not narrow the question above it, which would re-wrap and
+    # repaint every line of it.
+    DEFAULT_CSS = """
+    QuestionScreen #body { scrollbar-gutter: stable; }
+    """
+
     app: TrainerApp
 
     def __init__(self, session: DeckSession) -> None:
