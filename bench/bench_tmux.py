@@ -481,7 +481,8 @@ def run(
                         f"{statistics.median(full) if full else 0:.0f} ms; bare {len(b_full)}, max "
                         f"{max(b_full, default=0):.0f} ms (goal: none over 50 ms); live widgets "
                         f"app {first['widgets']} -> {last['widgets']}, "
-                        f"bare {b_first['widgets']} -> {b_last['widgets']} (goal: flat); objects "
+                        f"bare {b_first['widgets']} -> {b_last['widgets']} (goal: flat; app's "
+                        f"detached at the end: {last.get('detached')}); objects "
                         f"a full GC scans: app {first.get('tracked')} -> {last.get('tracked')} "
                         f"({last.get('frozen')} frozen), bare {b_last.get('tracked')}"
                     ),
