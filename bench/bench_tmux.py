@@ -59,7 +59,8 @@ MARKERS = {
     "hint": re.compile(
         r"Press [A-Z]-[A-Z] to|Press T \(true\)|Type each blank|choose a step|press Space to reveal"
     ),
-    "rating": re.compile(r"\d Again .*\d Easy"),
+    # The rating bar: only the ratings that apply (Again alone after a wrong answer), then Enter's.
+    "rating": re.compile(r"\d (?:Again|Hard|Good|Easy)\b.*Enter: (?:Again|Hard|Good|Easy)"),
     "bare-question": re.compile(r"BARE-Q (\d+)"),
     "bare-rating": re.compile(r"BARE-RATE (\d+)"),
     "done": re.compile(r"Press Enter to go home|Nothing (?:is )?(?:due|left)", re.I),
@@ -480,7 +481,8 @@ def run(
                         f"{statistics.median(full) if full else 0:.0f} ms; bare {len(b_full)}, max "
                         f"{max(b_full, default=0):.0f} ms (goal: none over 50 ms); live widgets "
                         f"app {first['widgets']} -> {last['widgets']}, "
-                        f"bare {b_first['widgets']} -> {b_last['widgets']} (goal: flat); objects "
+                        f"bare {b_first['widgets']} -> {b_last['widgets']} (goal: flat; app's "
+                        f"detached at the end: {last.get('detached')}); objects "
                         f"a full GC scans: app {first.get('tracked')} -> {last.get('tracked')} "
                         f"({last.get('frozen')} frozen), bare {b_last.get('tracked')}"
                     ),

@@ -27,6 +27,7 @@ import signal
 import sys
 import time
 import weakref
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -75,12 +76,14 @@ def _probe(path: Path) -> None:
     try:
         gc.collect()
         widgets = len(_widgets)
+        detached = Counter(type(w).__name__ for w in _widgets if not w.is_attached)
         tracked = len(gc.get_objects())
     finally:
         gc.callbacks.append(_gc_hook)
     doc = {
         "gc": _pauses,
         "widgets": widgets,
+        "detached": dict(detached.most_common(6)),  # alive, not on any screen: what leaks
         "tracked": tracked,  # objects the collector scans in a full pass (not the frozen ones)
         "frozen": gc.get_freeze_count(),
         "rss_kib": _status("VmRSS"),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -35,6 +35,7 @@ from trainer.tui.dbwork import LOCK_WAIT, DbRunner
 from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
 from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.session_screen import SessionScreen
 
 if TYPE_CHECKING:
     from trainer.bank.models import Question
@@ -158,6 +159,15 @@ class TrainerApp(App[None]):
             )
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys pressed while a session screen waits for the database are kept by it and
+        # replayed once its result is shown (SessionScreen.hold_key), before any binding sees them.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            screen = self.screen
+            if isinstance(screen, SessionScreen) and screen.hold_key(event):
+                return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.db.call_now(self.db.engine.close) if self.db.engine is not self.engine else None

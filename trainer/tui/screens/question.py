@@ -6,6 +6,8 @@ without rating keeps the suggested rating, and the session says so."""
 
 from __future__ import annotations
 
+import gc
+from asyncio import gather
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -15,10 +17,11 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import Question
+from trainer.engine import Rating
 from trainer.sessions import DeckSession, DeckView, Undone
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, OverrideChosen, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
-from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
+from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen, forget_removed_styles
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.feedback import Feedback
@@ -28,6 +31,22 @@ from trainer.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
+
+
+def settle_heap() -> None:
+    """Once the first question of a session is up (run_app only, never under tests).
+
+    What opening the session built (the engine's queue and caches, this screen) lives as long as
+    the session: frozen, out of the collector's full passes, as the app's start-up objects are
+    (run_app). Then full collections are allowed after every second middle one instead of every
+    eleventh: each answer leaves ~10,000 objects of cyclic garbage (Textual's rendered lines:
+    a Strip caches itself) that outlive the young collections, and a full pass frees what piled
+    up since the last one, so eleven middle passes' worth made pauses of 100-200 ms on a busy
+    machine; smaller, more frequent passes stay near the size of the live heap (~20,000 objects).
+    """
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 1)
 
 
 class QuestionScreen(SessionScreen):
@@ -52,6 +71,13 @@ class QuestionScreen(SessionScreen):
         *page_bindings("question-page", "the question", label="More"),
     ]
 
+    # The scrollbar's column is kept whether or not the body scrolls: showing the feedback (which
+    # makes the body scroll) then does not narrow the question above it, which would re-wrap and
+    # repaint every line of it.
+    DEFAULT_CSS = """
+    QuestionScreen #body { scrollbar-gutter: stable; }
+    """
+
     app: TrainerApp
 
     def __init__(self, session: DeckSession) -> None:
@@ -63,6 +89,9 @@ class QuestionScreen(SessionScreen):
         self._answer: AnswerWidget | None = None
         self._bar: RatingBar | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
+        self._frozen = False
+        # The current question's feedback and rating bar, mounted hidden while it is answered
+        self._prepared: tuple[tuple[str, tuple[int, ...]], Feedback, RatingBar] | None = None
 
     @property
     def question(self) -> Question | None:
@@ -121,7 +150,13 @@ class QuestionScreen(SessionScreen):
             self.notify(f"Undid your answer to {undone.qid}; here it is again.", markup=False)
 
     async def show(self, view: DeckView) -> None:
-        """Render ``view``: the question (answering), or its feedback and the rating bar."""
+        """Render ``view``: the question (answering), or its feedback and the rating bar.
+
+        In one batch: the screen is laid out and painted once, with everything in place."""
+        with self.app.batch_update():
+            await self._show(view)
+
+    async def _show(self, view: DeckView) -> None:
         self.view = view
         if view.summary is not None:
             self.finish(view)
@@ -138,9 +173,9 @@ class QuestionScreen(SessionScreen):
             or widget.locked
             or self._shown != (question.id, view.order)
         ):
-            self._answer = self._bar = None
-            await body.remove_children()
-            await self.query_one("#rating-slot").remove_children()
+            self._answer = self._bar = self._prepared = None
+            await gather(body.remove_children(), self.query_one("#rating-slot").remove_children())
+            forget_removed_styles()
             widget = make_answer_widget(
                 question,
                 order=view.order,
@@ -153,23 +188,70 @@ class QuestionScreen(SessionScreen):
         self._update_progress()
         if marking is None:
             body.scroll_home(animate=False)
-            widget.focus_answer()
+            self._focus(widget.input_widget())
+            if not self._frozen and self.app.freeze_heap:
+                self._frozen = True
+                self.call_after_refresh(settle_heap)
+            self.call_after_refresh(self._prepare)
             return
         widget.show_grade(marking.grade)
-        feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
-        await body.mount(feedback)
-        bar = RatingBar(
-            marking.intervals,
-            marking.suggested,
-            marking.allowed,
-            overridable=marking.overridable,
-            overridden=marking.overridden,
-        )
-        await self.query_one("#rating-slot").mount(bar)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == self._shown and prepared[1].is_attached:
+            _, feedback, bar = prepared
+            feedback.set_grade(marking.grade)
+            bar.set_marking(
+                marking.intervals,
+                marking.suggested,
+                marking.allowed,
+                overridable=marking.overridable,
+                overridden=marking.overridden,
+            )
+            feedback.display = bar.display = True
+        else:
+            feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
+            bar = RatingBar(
+                marking.intervals,
+                marking.suggested,
+                marking.allowed,
+                overridable=marking.overridable,
+                overridden=marking.overridden,
+            )
+            await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
         self._bar = bar
-        bar.focus()
+        self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+
+    async def _prepare(self) -> None:
+        """While the trainee reads the question (after it is painted): mount its feedback and a
+        rating bar, hidden, so that submitting only fills them in and shows them."""
+        view, shown = self.view, self._shown
+        if (
+            view is None
+            or view.marking is not None
+            or view.question is None
+            or self._prepared is not None
+            or shown != (view.question.id, view.order)
+        ):
+            return
+        feedback = Feedback(
+            self.app.engine.bank, view.question, None, order=view.order, pending=True
+        )
+        bar = RatingBar(None, Rating.GOOD)
+        feedback.display = bar.display = False
+        self._prepared = (shown, feedback, bar)
+        await gather(
+            self.query_one("#body").mount(feedback), self.query_one("#rating-slot").mount(bar)
+        )
+
+    def _focus(self, widget: Widget) -> None:
+        """Focus ``widget`` now and show its keys on the key bar now, in this batch (a
+        ``widget.focus()`` would wait for the next turn, and the key bar for the next paint:
+        two more layouts of the whole screen)."""
+        self.set_focus(widget)
+        keys = self.query_one(KeyBar)
+        if not keys.update_now():
+            self.call_later(keys.recompose)
 
     def input_widget(self) -> Widget | None:
         if self._bar is not None and self._bar.is_attached:

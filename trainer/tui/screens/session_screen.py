@@ -1,10 +1,12 @@
 """What the study, practice and exam screens share: database work off the UI thread, and keys
 kept while it runs.
 
-While a session call runs (see tui/dbwork.py), keyboard focus sits on an invisible KeyBuffer that
-keeps every key (Escape still goes home at once); when the call is done and the screen shows its
-result, the kept keys are replayed in order, so nothing typed meanwhile is lost or lands on a
-screen that has gone.
+While a session call runs (see tui/dbwork.py) and until its result is shown, the app hands every
+key to the screen's KeyBuffer instead of the focused widget (TrainerApp.on_event asks
+``hold_key`` first; Escape and Ctrl+Q still act at once); when the result is shown, the kept keys
+are replayed in order, so nothing typed meanwhile is lost or lands on a screen that has gone.
+Focus stays where it is: moving it to a buffer and back (as this did before) restyled the screen
+and rebuilt the key bar twice per answer, and repainted it in between.
 """
 
 from __future__ import annotations
@@ -25,26 +27,31 @@ if TYPE_CHECKING:
 PASS_THROUGH = frozenset({"escape", "ctrl+q"})
 
 
-class KeyBuffer(Widget, can_focus=True):
-    """Holds keys while the screen waits for the database."""
+def forget_removed_styles() -> None:
+    """Let the widgets a screen has removed go, with what they rendered.
+
+    Textual (8.2.8) caches ``StylesCache.get_inner_outer``, an instance method, in an
+    ``lru_cache(1024)``: the cache keeps the last 1024 StylesCaches alive, each with its widget's
+    rendered lines (Strips, with seven small caches each). A study session that mounts a new
+    question and feedback per answer kept ~1,800 more objects per answer for the collector to
+    scan, until 1024 were held. Textual issue #6665 (open upstream); clearing the cache when a
+    question is replaced costs a few Style objects. Drop this once #6665 is fixed.
+    """
+    from textual._styles_cache import StylesCache
+
+    StylesCache.get_inner_outer.cache_clear()
+
+
+class KeyBuffer(Widget):
+    """Holds the keys pressed while the screen waits for the database."""
 
     DEFAULT_CSS = """
-    KeyBuffer { width: 0; height: 0; }
+    KeyBuffer { width: 0; height: 0; display: none; }
     """
 
     def __init__(self) -> None:
         super().__init__(id="key-buffer")
         self.keys: list[tuple[str, str | None]] = []
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key in PASS_THROUGH:
-            return
-        event.stop()
-        event.prevent_default()
-        self.keys.append((event.key, event.character))
-        screen = self.screen
-        if isinstance(screen, SessionScreen) and not screen.busy:
-            screen.release_keys()  # the work finished while this key was on its way
 
     def take(self) -> list[tuple[str, str | None]]:
         keys, self.keys = self.keys, []
@@ -79,22 +86,52 @@ class SessionScreen(Screen[None]):
     app: TrainerApp
 
     busy = 0  # session calls running for this screen
-    _focus_before: Widget | None = None  # focused when the call started
+    _showing = 0  # results being shown (db_done awaits mounts): keys are still kept
+    _buffer: KeyBuffer | None = None
+    _replaying: set[events.Key] | None = None  # replayed keys the app has not handled yet
+
+    def _key_buffer(self) -> KeyBuffer | None:
+        if self._buffer is None:
+            found = self.query("#key-buffer")
+            self._buffer = found.first(KeyBuffer) if found else None
+        return self._buffer
 
     def run_db(self, tag: str, call: Callable[[], Any]) -> None:
         """Run ``call`` off the UI thread; ``db_done(tag, result)`` or ``db_failed`` follows."""
         self.busy += 1
-        buffer = self.query("#key-buffer")
-        if buffer:
-            if not isinstance(self.focused, KeyBuffer):
-                self._focus_before = self.focused
-            self.set_focus(buffer.first(KeyBuffer))
         self.app.db.run(self, tag, call)
+
+    def hold_key(self, event: events.Key) -> bool:
+        """True when ``event`` is kept for later (TrainerApp.on_event asks before any binding or
+        widget sees it): while a call runs or its result is being shown, and while replayed keys
+        are on their way (a key that overtook them waits for them: the order is kept)."""
+        if event.key in PASS_THROUGH:
+            return False
+        buffer = self._key_buffer()
+        if buffer is None:
+            return False
+        replaying = self._replaying or set()
+        if event in replaying:
+            replaying.discard(event)
+            if self.busy or self._showing:  # a replayed key started another call
+                buffer.keys.append((event.key, event.character))
+                return True
+            if not replaying and buffer.keys:
+                self.release_keys()  # keys that overtook the replayed ones: after this one
+            return False
+        if self.busy or self._showing or replaying:
+            buffer.keys.append((event.key, event.character))
+            return True
+        return False
 
     async def on_db_done(self, message: DbDone) -> None:
         message.stop()
         self.busy = max(0, self.busy - 1)
-        await self.db_done(message.tag, message.result)
+        self._showing += 1
+        try:
+            await self.db_done(message.tag, message.result)
+        finally:
+            self._showing -= 1
         self._release()
 
     async def on_db_failed(self, message: DbFailed) -> None:
@@ -133,13 +170,10 @@ class SessionScreen(Screen[None]):
         return found or ([answer] if answer.focusable else [target])
 
     def action_cycle(self, step: int) -> None:
-        focused = self.focused
-        if isinstance(focused, KeyBuffer):  # keep it with the other keys, in order
-            focused.keys.append(("tab" if step > 0 else "shift+tab", "\t" if step > 0 else None))
-            return
         inputs = self.answer_inputs()
         if not inputs:
             return
+        focused = self.focused
         here = inputs.index(focused) if focused in inputs else -1
         if here < 0:
             self.set_focus(inputs[0])
@@ -147,24 +181,18 @@ class SessionScreen(Screen[None]):
             self.set_focus(inputs[(here + step) % len(inputs)])
 
     def _release(self) -> None:
-        if not self.busy:
+        if not self.busy and not self._showing:
             self.release_keys()
 
     def release_keys(self) -> None:
-        """Focus the input again (at once) and replay the kept keys to it, in order."""
-        target = self.input_widget()
-        before = self._focus_before
-        self._focus_before = None
-        if target is not None and before is not None and before.is_attached and before.focusable:
-            answer = self.query("#answer")
-            if answer and (before is answer.first() or answer.first() in before.ancestors):
-                target = before  # the same input is still there (e.g. a cloze's second blank)
-        if target is not None:
-            self.set_focus(target)
-        buffer = self.query("#key-buffer")
-        if not buffer or isinstance(self.focused, KeyBuffer):
-            return  # nothing to type into (yet): the keys stay kept
-        for key, character in buffer.first(KeyBuffer).take():
+        """Replay the kept keys to the app, in order (the result is on screen, focused)."""
+        buffer = self._key_buffer()
+        if buffer is None or not buffer.keys or self._replaying:
+            return
+        replaying: set[events.Key] = set()
+        for key, character in buffer.take():
             event = events.Key(key, character)
             event.set_sender(self.app)  # as the driver sends a key
+            replaying.add(event)
             self.app.post_message(event)
+        self._replaying = replaying

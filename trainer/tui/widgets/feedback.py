@@ -34,7 +34,11 @@ def _labelled(label: str, body: str) -> Text:
 
 
 class Feedback(Vertical):
-    """The verdict, the correct answer, the explanation, each option's why, objective and source."""
+    """The verdict, the correct answer, the explanation, each option's why, objective and source.
+
+    ``pending=True``: built before the answer is graded (the study screen mounts it hidden while
+    the trainee reads the question); ``set_grade`` then fills in the verdict and the detail, the
+    only parts that depend on the answer, so that showing the feedback mounts nothing."""
 
     DEFAULT_CSS = """
     Feedback { height: auto; }
@@ -49,8 +53,10 @@ class Feedback(Vertical):
         verdict: bool = True,
         key: bool = True,
         order: Sequence[int] = (),
+        pending: bool = False,
     ) -> None:
         super().__init__(id="feedback")
+        self.pending = pending
         self.bank = bank
         self.question = question
         self.grade = grade
@@ -60,12 +66,24 @@ class Feedback(Vertical):
 
     def compose(self) -> ComposeResult:
         q, grade = self.question, self.grade
-        if self.show_verdict:
+        if self.pending:
+            if self.show_verdict:
+                yield Static("", id="verdict", markup=False)
+            if q.type in ("multiple", "order", "cloze"):
+                detail = Static("", id="grade-detail", markup=False)
+                detail.display = False
+                yield detail
+        if self.show_verdict and not self.pending:
             verdict = Static(verdict_text(q, grade), id="verdict", markup=False)
             if grade is not None:
                 verdict.add_class("-correct" if grade.correct else "-wrong")
             yield verdict
-        if grade is not None and grade.detail and q.type in ("multiple", "order", "cloze"):
+        if (
+            not self.pending
+            and grade is not None
+            and grade.detail
+            and q.type in ("multiple", "order", "cloze")
+        ):
             yield Static(grade.detail, id="grade-detail", markup=False)
         if q.type != "recall" and self.show_key:
             yield Static(_labelled("Answer", key_text(q, self.order)), id="key")
@@ -88,3 +106,15 @@ class Feedback(Vertical):
                 yield Static(
                     _labelled("Source", self.bank.citation_text(citation)), classes="source"
                 )
+
+    def set_grade(self, grade: Grade | None) -> None:
+        """Fill in what depends on the answer (a ``pending`` Feedback, mounted)."""
+        self.grade = grade
+        for verdict in self.query("#verdict").results(Static):
+            verdict.update(verdict_text(self.question, grade))
+            verdict.set_class(grade is not None and grade.correct, "-correct")
+            verdict.set_class(grade is not None and not grade.correct, "-wrong")
+        for detail in self.query("#grade-detail").results(Static):
+            text = grade.detail if grade is not None else ""
+            detail.update(text)
+            detail.display = bool(text)

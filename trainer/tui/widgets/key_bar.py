@@ -9,7 +9,11 @@ nodes they refer to, and a long study session grew by about 1 MiB per answer wit
 collections of a quarter of a second.
 
 KeyBar looks and behaves the same (the same FooterKey widgets, clickable, same CSS), but:
-- it recomposes only when the set of shown keys (key, label, enabled, tooltip) actually changes;
+- it changes only when the set of shown keys (key, label, enabled, tooltip) actually changes, and
+  then updates its keys in place (relabels them; mounts or removes only the difference) instead
+  of removing and mounting them all: a recompose costs two more layouts of the whole screen;
+- a screen can update it at once (``update_now``), inside its own batch, right after it moved
+  the focus, so that the screen is laid out once with the right keys (the study screen does);
 - its keys copy ``compact`` once instead of watching it (the bar never changes its compactness).
 Drop it for Footer once #6666 is fixed upstream.
 """
@@ -26,6 +30,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
+Spec = tuple[str, str, str, str, bool, str]  # key, key display, description, action, disabled, tip
 
 
 class KeyBar(Footer):
@@ -110,5 +115,64 @@ class KeyBar(Footer):
             self.call_after_refresh(self._refresh_keys)
 
     async def _refresh_keys(self) -> None:
-        if self.is_attached and self._signature() != self._shown:
+        if not self.update_now():
             await self.recompose()
+
+    def _specs(self) -> list[Spec] | None:
+        """The keys ``compose`` yields (before the palette's), or None when a binding group
+        is shown (then the bar is recomposed)."""
+        by_action: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show:
+                by_action[binding.action].append((binding, enabled, tooltip))
+        specs: list[Spec] = []
+        for group, grouped in groupby(by_action.values(), lambda multi: multi[0][0].group):
+            multi_bindings = list(grouped)
+            if group is not None and len(multi_bindings) > 1:
+                return None
+            for multi in multi_bindings:
+                binding, enabled, tooltip = multi[0]
+                display = self.app.get_key_display(binding)
+                description, action = binding.description, binding.action
+                specs.append((binding.key, display, description, action, not enabled, tooltip))
+        return specs
+
+    def update_now(self) -> bool:
+        """Show the screen's current keys now, in place (nothing happens when they are the
+        same). False when that cannot be done in place: the caller recomposes the bar."""
+        if not self.is_attached or not self._bindings_ready:
+            return True
+        signature = self._signature()
+        if signature == self._shown:
+            return True
+        specs = self._specs()
+        palette = [c for c in self.children if c.has_class("-command-palette")]
+        keys = [c for c in self.children if c not in palette and type(c) is FooterKey]
+        if specs is None or self._shown is None or len(keys) + len(palette) != len(self.children):
+            return False  # the first time, or binding groups: compose
+        self._shown = signature
+        for key, spec in zip(keys, specs, strict=False):
+            _relabel(key, spec)
+        if len(specs) > len(keys):
+            new = [self._key(_new_key(spec)) for spec in specs[len(keys) :]]
+            self.mount(*new, before=palette[0] if palette else None)
+        for key in keys[len(specs) :]:
+            key.remove()
+        return True
+
+
+def _new_key(spec: Spec) -> FooterKey:
+    key, display, description, action, disabled, tooltip = spec
+    return FooterKey(key, display, description, action, disabled=disabled, tooltip=tooltip)
+
+
+def _relabel(widget: FooterKey, spec: Spec) -> None:
+    key, display, description, action, disabled, tooltip = spec
+    if (widget.key, widget.key_display, widget.description) != (key, display, description):
+        widget.key, widget.key_display, widget.description = key, display, description
+        widget.refresh(layout=True)
+    widget.action = action
+    if widget._disabled != disabled:
+        widget._disabled = disabled  # what FooterKey.__init__ sets
+        widget.set_class(disabled, "-disabled")
+    widget.tooltip = tooltip or None

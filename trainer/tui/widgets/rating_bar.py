@@ -95,6 +95,23 @@ class RatingBar(Static, can_focus=True):
     def on_mount(self) -> None:
         self.update(self._render_text())
 
+    def set_marking(
+        self,
+        intervals: dict[Rating, timedelta] | None,
+        suggested: Rating,
+        allowed: tuple[Rating, ...] = tuple(Rating),
+        *,
+        overridable: bool = False,
+        overridden: bool = False,
+    ) -> None:
+        """Show another graded answer's ratings (a bar mounted before the answer was graded)."""
+        self.intervals = intervals
+        self.suggested = suggested
+        self.allowed = allowed
+        self.overridable = overridable
+        self.overridden = overridden
+        self.update(self._render_text())
+
     def _render_text(self) -> Text:
         text = Text()
         if self.overridden:

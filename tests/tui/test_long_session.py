@@ -1,0 +1,94 @@
+"""A long session leaves nothing behind: the widgets of answered questions are released.
+
+Not timed (bench/bench_tmux.py measures the speed and the memory); this counts the live widgets
+after a collection, answer after answer, through the real keys, every question type included.
+The keys are worked out from the screen's own reference to its answer widget: a ``query_one``
+here would keep every answer widget alive in the screen's query cache (Textual's, up to 1024).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from trainer.tui.app import TrainerApp
+from trainer.tui.formatting import letter
+from trainer.tui.screens.question import QuestionScreen
+from trainer.tui.widgets.choice_answer import ChoiceAnswer
+
+from .helpers import CHOICES, TRUE_FALSE_KEYS, answer, settle
+
+ROUNDS = 4  # every mini-bank question this many times (6 types: 24 answers)
+
+
+@contextmanager
+def widgets_created() -> Iterator[weakref.WeakSet[Widget]]:
+    """Every widget created meanwhile, held weakly."""
+    created: weakref.WeakSet[Widget] = weakref.WeakSet()
+    init = Widget.__init__
+
+    def counted(self: Widget, *args: object, **kwargs: object) -> None:
+        created.add(self)
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    Widget.__init__ = counted  # type: ignore[method-assign]
+    try:
+        yield created
+    finally:
+        Widget.__init__ = init  # type: ignore[method-assign]
+
+
+async def answer_shown(pilot: Pilot[None], screen: QuestionScreen, qid: str, right: bool) -> None:
+    """Answer the question on screen; the order question is always answered as shuffled."""
+    if qid in CHOICES:
+        widget = screen._answer
+        assert isinstance(widget, ChoiceAnswer)
+        keys = [letter(widget.order.index(i)).lower() for i in CHOICES[qid][0 if right else 1]]
+        await pilot.press(*keys, "enter")
+        await settle(pilot)
+    elif qid == "mini-q-true-false":
+        await pilot.press(*TRUE_FALSE_KEYS[0 if right else 1], "enter")
+        await settle(pilot)
+    else:
+        await answer(pilot, qid, right=right and qid != "mini-q-order")
+
+
+def alive(created: weakref.WeakSet[Widget]) -> int:
+    gc.collect()
+    return len(created)
+
+
+async def test_the_live_widget_count_stays_flat_over_a_long_session(app: TrainerApp) -> None:
+    bank = app.engine.bank
+    questions = list(bank.active_questions)
+    with widgets_created() as created:
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.start_practice(questions * ROUNDS, 1, "")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, QuestionScreen)
+            counts: list[int] = []
+            kinds: set[str] = set()
+            for n in range(len(questions) * ROUNDS):
+                question = screen.question
+                assert question is not None
+                kinds.add(question.type)
+                await answer_shown(pilot, screen, question.id, right=n % 2 == 0)
+                assert screen.submitted
+                await pilot.press("enter")  # the suggested rating
+                await settle(pilot)
+                if screen.question is not None and screen.question.id == question.id:
+                    continue  # practice showed it again at once: counted with the next one
+                if n % len(questions) == len(questions) - 1 and screen.question is not None:
+                    counts.append(alive(created))
+            assert kinds == {q.type for q in questions}
+            # each count is taken with the same question on screen (the practice order is seeded):
+            # the same widgets are alive, none of the answered questions' (a cloze's two blanks
+            # each time it was shown, before the fix in TextInput)
+            assert len(counts) == ROUNDS - 1
+            assert len(set(counts)) == 1, counts
