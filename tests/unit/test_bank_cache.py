@@ -14,6 +14,7 @@ import pickle
 import shutil
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -532,3 +533,60 @@ def test_a_stamp_never_vouches_across_a_loader_change(
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
     read_bank(bank_dir)
     assert len(parses) == 2 and len(hashes) == 2
+
+
+# ----------------------------------------------------------------------------- lazy questions
+# A hit builds each question from the entry's index (id, objectives, retired) and decodes the rest
+# of it from its own record the first time another field is read.
+
+
+def test_a_hit_decodes_a_question_only_when_one_of_its_fields_is_read(
+    bank_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = read_bank(bank_dir, use_cache=False).bank
+    read_bank(bank_dir)  # fills the cache
+    decoded: list[int] = []
+    real = cache.Records.question_fields
+
+    def counting(self: cache.Records, index: int) -> dict[str, object]:
+        decoded.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(cache.Records, "question_fields", counting)
+    bank = read_bank(bank_dir).bank
+    assert parsed is not None and bank is not None and len(parses) == 2
+    assert [(q.id, q.objectives, q.retired) for q in bank.active_questions] == [
+        (q.id, q.objectives, q.retired) for q in parsed.active_questions
+    ]
+    assert [bank.topic_of(q) for q in bank.questions] == [
+        parsed.topic_of(q) for q in parsed.questions
+    ]
+    assert decoded == []  # what opening a bank and home need
+    second = bank.questions[1]
+    assert second.stem == parsed.questions[1].stem
+    assert decoded == [1]
+    assert (second.options, second.path, second.line) == (
+        parsed.questions[1].options,
+        parsed.questions[1].path,
+        parsed.questions[1].line,
+    )
+    assert decoded == [1]  # decoded once, then read as a plain field
+    for mine, theirs in zip(bank.questions, parsed.questions, strict=True):
+        assert mine == theirs and theirs == mine and hash(mine) == hash(theirs)
+        assert repr(mine) == repr(theirs)
+        assert replace(mine, stem="x") == replace(theirs, stem="x")
+    assert sorted(decoded) == list(range(len(parsed.questions)))
+
+
+def test_a_record_damaged_in_place_is_a_miss(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    data = entry.read_bytes()
+    at = data.rindex(b"mini-q-")  # in the last question's record: same length, another id
+    entry.write_bytes(data[:at] + b"MINI" + data[at + 4 :])
+    again = read_bank(bank_dir)
+    assert again == good and len(parses) == 2  # the CRC saw it: parsed again
+    assert again.bank is not None
+    assert [q.stem for q in again.bank.questions] == [q.stem for q in good.bank.questions]  # type: ignore[union-attr]
