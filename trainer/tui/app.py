@@ -133,11 +133,23 @@ class TrainerApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
-    freeze_heap = False  # run_app: gc.freeze() once home is painted (never under tests)
+    # run_app (never under tests): once home is painted with its figures, everything alive is
+    # frozen (gc.freeze) and the collector, off since the start, is turned back on if it was on
+    freeze_heap = False
+    collect_after_start = False
+    _started = False
+
+    def started(self) -> None:
+        """Home has been painted for the first time (HomeScreen calls this once)."""
+        if self._started:
+            return
+        self._started = True
+        if self.freeze_heap:
+            gc.freeze()
+            if self.collect_after_start:
+                gc.enable()
 
     def on_mount(self) -> None:
-        if self.freeze_heap:
-            self.call_after_refresh(gc.freeze)
         if self.engine.read_only:
             self.notify(
                 self.engine.read_only,

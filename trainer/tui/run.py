@@ -64,12 +64,12 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
     from trainer.bank import load_bank
     from trainer.engine import TrainerDBError
 
-    # The bank and the engine live as long as the process: the cyclic collector is kept off while
-    # they are made (its young passes over the hundreds of thousands of objects of a large bank
-    # found nothing to collect), and they are then moved out of its way with gc.freeze() (its full
-    # passes over them were pauses of a quarter of a second); the app's own start-up objects
-    # follow once home is painted (TrainerApp.freeze_heap).
-    was_enabled = gc.isenabled()
+    # The cyclic collector is off from here until home is painted (TrainerApp.started): the
+    # start makes hundreds of thousands of objects (the bank, the engine, Textual's modules and
+    # widgets) and its young passes over them found nothing to collect (under 0.2 MB of cycles,
+    # measured). Once home is painted, everything alive is moved out of its way with gc.freeze()
+    # (its full passes over the bank were pauses of a quarter of a second) and it is turned on.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         bank, problems = load_bank(bank_path)
@@ -86,12 +86,12 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
         except TrainerDBError as exc:
             print(f"trainer: {exc}", file=sys.stderr)
             return 1
-        gc.freeze()
+        if app.engine.read_only:
+            print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
+        app.freeze_heap = True
+        app.collect_after_start = collecting
+        app.run()
+        return app.return_code or 0  # 1 when a database found damaged in use ended the app
     finally:
-        if was_enabled:
+        if collecting:
             gc.enable()
-    if app.engine.read_only:
-        print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
-    app.freeze_heap = True
-    app.run()
-    return app.return_code or 0  # 1 when a database found damaged in use ended the app
