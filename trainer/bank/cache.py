@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -437,7 +438,7 @@ class Records:
 
 
 def _strings(values: object) -> list[str]:
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, list) or not set(map(type, values)) <= {str}:
         raise TypeError("not a list of strings")
     return values
 
@@ -459,10 +460,10 @@ def _lazy_questions(
         len(objectives) != len(ids)
         or not isinstance(ends, list)
         or len(ends) != len(ids)
-        or not all(type(e) is int for e in ends)
+        or not set(map(type, ends)) <= {int}
         or (ends and ends[-1] != len(body))
         or (not ends and body)
-        or any(a >= b for a, b in zip([0, *ends], ends, strict=False))
+        or not all(map(operator.lt, [0, *ends], ends))  # each record ends after the last
     ):
         raise TypeError("the records do not match their index")
     retired = set(raw["retired"])
