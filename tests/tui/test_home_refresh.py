@@ -148,9 +148,9 @@ def test_run_app_keeps_the_collector_off_until_home_is_painted_then_freezes_the_
     def started(self: TrainerApp) -> None:
         assert isinstance(self.screen, HomeScreen)
         counts = str(self.screen.query_one("#home-counts", Static).render())
-        seen.setdefault("painted", (gc.isenabled(), gc.get_freeze_count(), counts))
+        seen.setdefault("painted", (gc.isenabled(), len(gc.get_objects()), counts))
         real_started(self)
-        seen.setdefault("then", (gc.isenabled(), gc.get_freeze_count()))
+        seen.setdefault("then", (gc.isenabled(), len(gc.get_objects())))
 
     async def leave(pilot: Pilot[None]) -> None:
         await settle(pilot)
@@ -165,15 +165,14 @@ def test_run_app_keeps_the_collector_off_until_home_is_painted_then_freezes_the_
     monkeypatch.setattr(TrainerApp, "started", started)
     monkeypatch.setattr(TrainerApp, "run", run_headless)
     assert gc.isenabled()
-    frozen = gc.get_freeze_count()
     try:
         assert run_app(mini_bank_path, tmp_path / "t.db") == 0
         assert seen["before run"] is False
-        enabled, frozen_at_paint, counts = seen["painted"]
-        assert (enabled, frozen_at_paint) == (False, frozen)
+        enabled, tracked, counts = seen["painted"]  # what a full collection would scan
+        assert enabled is False and tracked > 10_000  # the start's objects, not frozen yet
         assert counts.startswith("Today: ")  # the real figures are on screen
-        enabled, frozen_then = seen["then"]
-        assert enabled is True and frozen_then > frozen
+        enabled, tracked = seen["then"]
+        assert enabled is True and tracked < 1_000  # frozen: out of the collector's way
         assert gc.isenabled()
     finally:
         gc.unfreeze()

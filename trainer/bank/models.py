@@ -181,10 +181,12 @@ class LazyQuestion(Question):
     and ``_index`` (the question's place in it) until the first read of another field."""
 
     def _load(self) -> None:
+        # Safe from two threads at once (a session's worker and the UI): the fields are all set
+        # before the source is dropped, and a thread that finds it gone finds them set.
         d = self.__dict__
-        source = d.get("_source")
-        if source is not None:
-            d.update(source.question_fields(d["_index"]))
+        source, index = d.get("_source"), d.get("_index")
+        if source is not None and index is not None:
+            d.update(source.question_fields(index))
             d.pop("_source", None)
             d.pop("_index", None)
 
