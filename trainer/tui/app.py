@@ -148,6 +148,22 @@ class TrainerApp(App[None]):
             gc.freeze()
             if self.collect_after_start:
                 gc.enable()
+        if self.config.keys:
+            # Knowing every binding id imports every screen: after the first paint, not before.
+            self.call_later(self._check_keys)
+
+    def _check_keys(self) -> None:
+        from trainer.tui.keys import unknown_binding_ids
+
+        unknown = unknown_binding_ids(self.config.keys)
+        if unknown:
+            self.notify(
+                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}",
+                title="Settings",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         if self.engine.read_only:
@@ -160,15 +176,7 @@ class TrainerApp(App[None]):
             )
         for note in self.startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
-        from trainer.tui.keys import unknown_binding_ids
-
-        problems = list(self.config.problems)
-        unknown = unknown_binding_ids(self.config.keys)
-        if unknown:
-            problems.append(
-                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}"
-            )
-        for problem in problems:
+        for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
