@@ -13,6 +13,8 @@ import os
 import pickle
 import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -590,3 +592,35 @@ def test_a_record_damaged_in_place_is_a_miss(
     assert again == good and len(parses) == 2  # the CRC saw it: parsed again
     assert again.bank is not None
     assert [q.stem for q in again.bank.questions] == [q.stem for q in good.bank.questions]  # type: ignore[union-attr]
+
+
+def test_a_hit_in_a_fresh_process_imports_no_parser_and_decodes_no_question(
+    bank_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)  # in this process: the entry's stamp then vouches for the files
+    read_bank(bank_dir)  # fills the cache, stamped
+    probe = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from trainer.bank import cache, load_bank\n"
+        "decoded = []\n"
+        "real = cache.Records.question_fields\n"
+        "cache.Records.question_fields = lambda self, i: decoded.append(i) or real(self, i)\n"
+        "bank, problems = load_bank(Path(sys.argv[1]))\n"
+        "ids = [q.id for q in bank.active_questions]\n"
+        "parsers = sorted(m for m in sys.modules if m in ('tomllib', 'tomli') or m in ("
+        "'trainer.bank.lint', 'trainer.bank.cues', 'trainer.bank.items', 'trainer.bank.header',"
+        " 'trainer.bank.crossref', 'trainer.bank.coverage'))\n"
+        "print(json.dumps([len(ids), decoded, parsers]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(bank_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(out.stdout) == [6, [], []]
