@@ -5,7 +5,8 @@
   against the floor of any TOML bank loader: reading the same files and ``tomllib.loads`` on each.
   Goal: <= 1.5x.
 * warm start: ``read_bank(path)`` served by the parsed-bank cache, against reading the cache entry
-  and ``json.loads`` of it (the floor of a JSON cache). The entry's stamp (each file's path, size,
+  and ``json.loads`` of its index line (the floor of this cache: a start decodes each question's
+  own record only when the question is used). The entry's stamp (each file's path, size,
   mtime, ctime, inode) vouches for the files, so the bank is neither read nor hashed: the note
   counts the calls to ``cache.key`` (the content hash) over the timed rounds, which must be 0.
 
@@ -74,9 +75,13 @@ def run(quick: bool = False) -> list[Result]:
         return real_key(*args, **kwargs)  # type: ignore[arg-type]
 
     def entry_floor() -> float:
+        # what any warm start must do: read the entry, then decode its index line (after the
+        # stamp and CRC lines); the questions' records are decoded only when used
         t = time.perf_counter()
         data = entry.read_bytes()
-        json.loads(data[data.index(b"\n", len(cache.MAGIC) + 32) + 1 :])
+        crc = data.index(b"\n", len(cache.MAGIC) + 32) + 1
+        index = data.index(b"\n", crc) + 1
+        json.loads(data[index : data.index(b"\n", index)])
         return time.perf_counter() - t
 
     def warm() -> float:
@@ -104,7 +109,7 @@ def run(quick: bool = False) -> list[Result]:
         Result(
             f"bank warm start ({n:,} q)",
             "read_bank, cache hit",
-            "read + json.loads of the entry",
+            "read + json.loads of the entry's index",
             "s",
             s_warm,
             b_warm,

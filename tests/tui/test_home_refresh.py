@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from trainer.engine import Engine, TrainerDBError
 from trainer.tui.app import TrainerApp
@@ -133,3 +135,44 @@ def test_run_app_exits_1_with_the_message_when_damage_is_found_in_use(
     captured = capsys.readouterr()
     assert "trainer: /x/trainer.db is damaged" in captured.out + captured.err
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_run_app_keeps_the_collector_off_until_home_is_painted_then_freezes_the_start(
+    mini_bank_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole entry point, headless: no collection from the start until home is painted with
+    its figures; then the start's objects are frozen and the collector is on again."""
+    seen: dict[str, Any] = {}
+    real_started = TrainerApp.started
+
+    def started(self: TrainerApp) -> None:
+        assert isinstance(self.screen, HomeScreen)
+        counts = str(self.screen.query_one("#home-counts", Static).render())
+        seen.setdefault("painted", (gc.isenabled(), len(gc.get_objects()), counts))
+        real_started(self)
+        seen.setdefault("then", (gc.isenabled(), len(gc.get_objects())))
+
+    async def leave(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.exit()
+
+    real_run = TrainerApp.run
+
+    def run_headless(self: TrainerApp, **kwargs: Any) -> None:
+        seen["before run"] = gc.isenabled()
+        real_run(self, headless=True, size=(80, 24), auto_pilot=leave)
+
+    monkeypatch.setattr(TrainerApp, "started", started)
+    monkeypatch.setattr(TrainerApp, "run", run_headless)
+    assert gc.isenabled()
+    try:
+        assert run_app(mini_bank_path, tmp_path / "t.db") == 0
+        assert seen["before run"] is False
+        enabled, tracked, counts = seen["painted"]  # what a full collection would scan
+        assert enabled is False and tracked > 10_000  # the start's objects, not frozen yet
+        assert counts.startswith("Today: ")  # the real figures are on screen
+        enabled, tracked = seen["then"]
+        assert enabled is True and tracked < 1_000  # frozen: out of the collector's way
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -13,7 +13,10 @@ import os
 import pickle
 import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -532,3 +535,92 @@ def test_a_stamp_never_vouches_across_a_loader_change(
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
     read_bank(bank_dir)
     assert len(parses) == 2 and len(hashes) == 2
+
+
+# ----------------------------------------------------------------------------- lazy questions
+# A hit builds each question from the entry's index (id, objectives, retired) and decodes the rest
+# of it from its own record the first time another field is read.
+
+
+def test_a_hit_decodes_a_question_only_when_one_of_its_fields_is_read(
+    bank_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = read_bank(bank_dir, use_cache=False).bank
+    read_bank(bank_dir)  # fills the cache
+    decoded: list[int] = []
+    real = cache.Records.question_fields
+
+    def counting(self: cache.Records, index: int) -> dict[str, object]:
+        decoded.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(cache.Records, "question_fields", counting)
+    bank = read_bank(bank_dir).bank
+    assert parsed is not None and bank is not None and len(parses) == 2
+    assert [(q.id, q.objectives, q.retired) for q in bank.active_questions] == [
+        (q.id, q.objectives, q.retired) for q in parsed.active_questions
+    ]
+    assert [bank.topic_of(q) for q in bank.questions] == [
+        parsed.topic_of(q) for q in parsed.questions
+    ]
+    assert decoded == []  # what opening a bank and home need
+    second = bank.questions[1]
+    assert second.stem == parsed.questions[1].stem
+    assert decoded == [1]
+    assert (second.options, second.path, second.line) == (
+        parsed.questions[1].options,
+        parsed.questions[1].path,
+        parsed.questions[1].line,
+    )
+    assert decoded == [1]  # decoded once, then read as a plain field
+    for mine, theirs in zip(bank.questions, parsed.questions, strict=True):
+        assert mine == theirs and theirs == mine and hash(mine) == hash(theirs)
+        assert repr(mine) == repr(theirs)
+        assert replace(mine, stem="x") == replace(theirs, stem="x")
+    assert sorted(decoded) == list(range(len(parsed.questions)))
+
+
+def test_a_record_damaged_in_place_is_a_miss(
+    bank_dir: Path, parses: list[str], _private_bank_cache: Path
+) -> None:
+    good = read_bank(bank_dir)
+    [entry] = _entries(_private_bank_cache)
+    data = entry.read_bytes()
+    at = data.rindex(b"mini-q-")  # in the last question's record: same length, another id
+    entry.write_bytes(data[:at] + b"MINI" + data[at + 4 :])
+    again = read_bank(bank_dir)
+    assert again == good and len(parses) == 2  # the CRC saw it: parsed again
+    assert again.bank is not None
+    assert [q.stem for q in again.bank.questions] == [q.stem for q in good.bank.questions]  # type: ignore[union-attr]
+
+
+def test_a_hit_in_a_fresh_process_imports_no_parser_and_decodes_no_question(
+    bank_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(bank_dir)
+    _age_ctime(monkeypatch)  # in this process: the entry's stamp then vouches for the files
+    read_bank(bank_dir)  # fills the cache, stamped
+    probe = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from trainer.bank import cache, load_bank\n"
+        "decoded = []\n"
+        "real = cache.Records.question_fields\n"
+        "cache.Records.question_fields = lambda self, i: decoded.append(i) or real(self, i)\n"
+        "bank, problems = load_bank(Path(sys.argv[1]))\n"
+        "ids = [q.id for q in bank.active_questions]\n"
+        "parsers = sorted(m for m in sys.modules if m in ('tomllib', 'tomli') or m in ("
+        "'trainer.bank.lint', 'trainer.bank.cues', 'trainer.bank.items', 'trainer.bank.header',"
+        " 'trainer.bank.crossref', 'trainer.bank.coverage'))\n"
+        "print(json.dumps([len(ids), decoded, parsers]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(bank_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(out.stdout) == [6, [], []]

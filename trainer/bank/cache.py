@@ -20,9 +20,12 @@ taken (as git does for its index): a file changed again within the same timestam
 same size, could otherwise look unchanged.
 
 Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
-pickle, which runs code when loaded). They live in ``<cache dir>/banks``, a folder the user owns
-with mode 0700 (closed again if found open); a folder owned by someone else, or a symlink, turns the
-cache off, and an entry owned by someone else or readable or writable by others is ignored.
+pickle, which runs code when loaded). A start builds each question from a small index and decodes
+the rest of a question (its own JSON record) only when it is first used (LazyQuestion; see
+"encoding" below), so a start at 50,000 questions does not decode 50,000 of them. They live in
+``<cache dir>/banks``, a folder the user owns with mode 0700 (closed again if found open); a
+folder owned by someone else, or a symlink, turns the cache off, and an entry owned by someone
+else or readable or writable by others is ignored.
 
 The cache lives in ``trainer.paths.cache_dir()`` (``TRAINER_CACHE_DIR``, else the user cache
 directory; ``TRAINER_CACHE=0`` turns it off). It can never break loading: an entry that is
@@ -36,25 +39,36 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
 import time
-from collections.abc import Sequence
-from dataclasses import fields
+import zlib
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trainer import __version__
-from trainer.bank.models import Bank, LintIgnore, Objective, Option, Problem, Question, Source
+from trainer.bank.models import (
+    QUESTION_FIELDS,
+    Bank,
+    LazyQuestion,
+    LintIgnore,
+    Objective,
+    Option,
+    Problem,
+    Question,
+    Source,
+)
 from trainer.paths import cache_dir
 
 if TYPE_CHECKING:
     from trainer.bank.loader import LoadResult
 
 # Bump when the loader's output changes for the same files (new checks, new model fields...).
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"trainer-bank-cache-json\n"
 RACY_NS = 2_000_000_000  # a stamp vouches only for files modified this long before it was taken
 _now_ns = time.time_ns  # the stamps' clock (the file system's times are wall-clock times)
@@ -63,7 +77,8 @@ SUFFIX = ".json"
 MAX_ENTRIES = 8  # one per bank location
 STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a writer that died
 _DIGEST = 32
-_QUESTION_FIELDS = tuple(f.name for f in fields(Question))
+_CRC_HEX = 8  # the CRC-32 of the index and records, in hex, on a line of its own
+_QUESTION_FIELDS = QUESTION_FIELDS
 _OPTIONS_AT = _QUESTION_FIELDS.index("options")
 _IGNORES_AT = _QUESTION_FIELDS.index("ignores")
 _TUPLE_FIELDS = ("objectives", "tags", "steps", "lint_ignore")
@@ -212,8 +227,8 @@ def _stamp_line(current: Stamp | None) -> bytes:
     return json.dumps(current, separators=(",", ":")).encode() + b"\n"
 
 
-def _split(data: bytes) -> tuple[bytes, Stamp | None, bytes] | None:
-    """(key, stamp, body) of an entry's bytes, or None when they are not an entry."""
+def _split(data: bytes) -> tuple[bytes, Stamp | None, int] | None:
+    """(key, stamp, where the rest starts) of an entry's bytes, or None when they are not one."""
     head = len(MAGIC) + _DIGEST
     if len(data) < head or not data.startswith(MAGIC):
         return None
@@ -224,12 +239,20 @@ def _split(data: bytes) -> tuple[bytes, Stamp | None, bytes] | None:
         found = json.loads(data[head:end])
     except ValueError:
         return None
-    return data[len(MAGIC) : head], found if isinstance(found, dict) else None, data[end + 1 :]
+    return data[len(MAGIC) : head], found if isinstance(found, dict) else None, end + 1
 
 
-def _decode_entry(path: Path, body: bytes, shown: Sequence[str]) -> LoadResult | None:
+def _decode_entry(path: Path, data: bytes, at: int, shown: Sequence[str]) -> LoadResult | None:
+    """The result an entry holds from ``at`` on: the CRC-32 line, the index line, the records."""
+    crc_end = at + _CRC_HEX
+    end = data.find(b"\n", crc_end + 1)
+    if end < 0 or data[crc_end : crc_end + 1] != b"\n":
+        return None
+    view = memoryview(data)
     try:
-        result = decode(json.loads(body), shown)
+        if int(data[at:crc_end], 16) != zlib.crc32(view[crc_end + 1 :]):
+            return None  # damaged
+        result = decode(json.loads(data[crc_end + 1 : end]), shown, view[end + 1 :])
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # a corrupt entry is only a miss
     with contextlib.suppress(OSError):
@@ -245,9 +268,9 @@ def load_stamped(root: str, current: Stamp, shown: Sequence[str]) -> LoadResult 
         return None
     data = _read_trusted(path)
     parts = None if data is None else _split(data)
-    if parts is None or not vouches(parts[1], current):
+    if data is None or parts is None or not vouches(parts[1], current):
         return None
-    return _decode_entry(path, parts[2], shown)
+    return _decode_entry(path, data, parts[2], shown)
 
 
 def load(
@@ -263,11 +286,11 @@ def load(
         return None
     data = _read_trusted(path)
     parts = None if data is None else _split(data)
-    if parts is None or parts[0] != want:
+    if data is None or parts is None or parts[0] != want:
         return None
-    result = _decode_entry(path, parts[2], shown)
+    result = _decode_entry(path, data, parts[2], shown)
     if result is not None and current is not None and not vouches(parts[1], current):
-        _write(path, MAGIC + want + _stamp_line(current) + parts[2])
+        _write(path, MAGIC + want + _stamp_line(current) + data[parts[2] :])
     return result
 
 
@@ -284,11 +307,12 @@ def store(
     if path is None:
         return False
     try:
-        data = json.dumps(encode(result, shown), ensure_ascii=False, separators=(",", ":"))
-        body = data.encode("utf-8", "surrogateescape")
+        index, records = encode(result, shown)
+        body = _dumps(index) + b"\n" + records
     except (TypeError, ValueError, UnicodeError):
         return False
-    if not _write(path, MAGIC + have + _stamp_line(current) + body):
+    crc = b"%08x\n" % zlib.crc32(body)
+    if not _write(path, MAGIC + have + _stamp_line(current) + crc + body):
         return False
     prune(path.parent)
     return True
@@ -313,16 +337,53 @@ def _write(path: Path, payload: bytes) -> bool:
 
 
 # ----------------------------------------------------------------------------- encoding
-# A LoadResult as plain JSON values; dataclasses become lists in their field order.
+# An entry's result is an index line (JSON: the problems, the bank without its questions, and for
+# each question its id, objectives and whether it is retired, with where its record ends) and the
+# questions' records (JSON lists of their fields in field order, one after the other, ASCII
+# only), after a line with the CRC-32 of both. A start builds every question from the index as a
+# LazyQuestion, which decodes its own record the first time one of its other fields is read: a
+# start decodes the few it shows. The CRC, checked when the entry is read, makes a damaged entry a
+# miss, never a question that fails later.
 
 
-def encode(result: LoadResult, shown: Sequence[str]) -> dict[str, Any]:
+def _dumps(value: object) -> bytes:
+    # ASCII (non-ASCII as \uXXXX escapes): any str, lone surrogates of odd file names included,
+    # reads back the same, and a record's bytes are its characters.
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def encode(result: LoadResult, shown: Sequence[str]) -> tuple[dict[str, Any], bytes]:
+    """(index, records) of a result: see above."""
     bank = result.bank
-    return {
+    records: list[bytes] = []
+    index: dict[str, Any] = {
         "shown": list(shown),
         "problems": [_problem(p) for p in result.problems],
-        "bank": None if bank is None else _bank(bank),
+        "bank": None,
     }
+    if bank is not None:
+        ends: list[int] = []
+        at = 0
+        for q in bank.questions:
+            record = _dumps(_question(q))
+            records.append(record)
+            at += len(record)
+            ends.append(at)
+        body = b"".join(records)
+        index["bank"] = _bank(bank) | {
+            "questions": {
+                "ids": [q.id for q in bank.questions],
+                # one objective (the usual case) as a string: quicker to read
+                "objectives": [
+                    q.objectives[0] if len(q.objectives) == 1 else list(q.objectives)
+                    for q in bank.questions
+                ],
+                "retired": [i for i, q in enumerate(bank.questions) if q.retired],
+                "ends": ends,
+            }
+        }
+        return index, body
+    return index, b""
 
 
 def _problem(p: Problem) -> list[Any]:
@@ -351,13 +412,75 @@ def _bank(bank: Bank) -> dict[str, Any]:
             [o.id, o.topic, o.text, o.sources, o.path, o.line, o.retired]
             for o in bank.objectives.values()
         ],
-        "questions": [_question(q) for q in bank.questions],
         "root": bank.root,
         "files": list(bank.files),
     }
 
 
-def decode(data: dict[str, Any], shown: Sequence[str]) -> LoadResult:
+class Records:
+    """The questions' records of one entry, decoded one question at a time (LazyQuestion)."""
+
+    def __init__(self, body: memoryview, ends: list[int], where: Callable[[str], str]) -> None:
+        self._body = body
+        self._ends = ends
+        self._where = where  # a path as written -> as this run shows it
+
+    def question_fields(self, index: int) -> dict[str, Any]:
+        start = self._ends[index - 1] if index else 0
+        values = json.loads(bytes(self._body[start : self._ends[index]]))
+        item = dict(zip(_QUESTION_FIELDS, values, strict=True))
+        item["options"] = tuple(Option(t, bool(c), w) for t, c, w in item["options"])
+        item["ignores"] = tuple(LintIgnore(c, r, o) for c, r, o in item["ignores"])
+        for name in _TUPLE_FIELDS:
+            item[name] = tuple(item[name])
+        item["path"] = self._where(item["path"])
+        return item
+
+
+def _strings(values: object) -> list[str]:
+    if not isinstance(values, list) or not set(map(type, values)) <= {str}:
+        raise TypeError("not a list of strings")
+    return values
+
+
+def _objectives(value: object) -> tuple[str, ...]:
+    if type(value) is str:
+        return (value,)
+    return tuple(_strings(value))
+
+
+def _lazy_questions(
+    raw: dict[str, Any], body: memoryview, where: Callable[[str], str]
+) -> list[LazyQuestion]:
+    """The LazyQuestions of an entry's index, once its records are checked (else TypeError)."""
+    ids = _strings(raw["ids"])
+    objectives = [(o,) if type(o) is str else _objectives(o) for o in raw["objectives"]]
+    ends = raw["ends"]
+    if (
+        len(objectives) != len(ids)
+        or not isinstance(ends, list)
+        or len(ends) != len(ids)
+        or not set(map(type, ends)) <= {int}
+        or (ends and ends[-1] != len(body))
+        or (not ends and body)
+        or not all(map(operator.lt, [0, *ends], ends))  # each record ends after the last
+    ):
+        raise TypeError("the records do not match their index")
+    retired = set(raw["retired"])
+    records = Records(body, ends, where)
+    new = LazyQuestion.__new__
+    out = []
+    for i, (qid, objs) in enumerate(zip(ids, objectives, strict=True)):
+        q = new(LazyQuestion)
+        q.__dict__.update(id=qid, retired=i in retired, objectives=objs, _source=records, _index=i)
+        out.append(q)
+    return out
+
+
+def decode(
+    data: dict[str, Any], shown: Sequence[str], body: memoryview | None = None
+) -> LoadResult:
+    """The result of an entry's index ``data`` and its questions' records ``body``."""
     from trainer.bank.loader import LoadResult
 
     old = data["shown"]
@@ -384,15 +507,6 @@ def decode(data: dict[str, Any], shown: Sequence[str]) -> LoadResult:
         objectives[oid] = Objective(
             oid, topic, otext, tuple(sources), where(path), line, retired=bool(retired)
         )
-    questions = []
-    for values in raw["questions"]:
-        item = dict(zip(_QUESTION_FIELDS, values, strict=True))
-        item["options"] = tuple(Option(t, bool(c), w) for t, c, w in item["options"])
-        item["ignores"] = tuple(LintIgnore(c, r, o) for c, r, o in item["ignores"])
-        for name in _TUPLE_FIELDS:
-            item[name] = tuple(item[name])
-        item["path"] = where(item["path"])
-        questions.append(Question(**item))
     bank = Bank(
         id=raw["id"],
         title=raw["title"],
@@ -404,7 +518,7 @@ def decode(data: dict[str, Any], shown: Sequence[str]) -> LoadResult:
         },
         references=dict(raw["references"]),
         objectives=objectives,
-        questions=tuple(questions),
+        questions=tuple(_lazy_questions(raw["questions"], body or memoryview(b""), where)),
         root=where(raw["root"]),
         files=tuple(where(f) for f in raw["files"]),
     )

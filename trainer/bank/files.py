@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,6 @@ from typing import Any
 from trainer.bank.fields import Sink
 from trainer.bank.lines import LineIndex
 from trainer.safetext import file_kind
-
-try:  # tomli's wheels are compiled (mypyc): the same parser as tomllib, about 1.7x faster
-    from tomli import loads as _fast_loads
-except ImportError:  # pragma: no cover - tomli is a dependency; tomllib does the same work
-    _fast_loads = tomllib.loads
 
 MAX_FILE_BYTES = 5_000_000
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -116,9 +110,16 @@ def _loads(text: str) -> dict[str, Any]:
     """TOML 1.0 text parsed (tomli 2.3, compiled, pinned below 2.4: tomli 2.4 reads TOML 1.1).
 
     A syntax error is raised as tomllib raises it (the file is parsed again by tomllib), so the
-    messages stay those of the standard library."""
+    messages stay those of the standard library. Both are imported here, by the first parse: a
+    start served by the parsed-bank cache never parses."""
+    import tomllib
+
+    try:  # tomli's wheels are compiled (mypyc): the same parser as tomllib, about 1.7x faster
+        from tomli import loads as fast_loads
+    except ImportError:  # pragma: no cover - tomli is a dependency; tomllib does the same work
+        fast_loads = tomllib.loads
     try:
-        return _fast_loads(text)
+        return fast_loads(text)
     except RecursionError:
         raise
     except ValueError:  # tomli.TOMLDecodeError
@@ -151,6 +152,8 @@ def parse(shown: str, raw: bytes, sink: Sink) -> Document | None:
         return None
     text = text.removeprefix("\ufeff")
     lines = LineIndex.scan(text)
+    import tomllib
+
     try:
         data = _loads(text)
     except tomllib.TOMLDecodeError as exc:

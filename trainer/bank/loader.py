@@ -13,18 +13,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trainer.bank import cache, crossref
-from trainer.bank.coverage import check_coverage
-from trainer.bank.fields import Block, Sink
-from trainer.bank.files import Document, discover, display, parse, read_bytes
-from trainer.bank.header import Header, Tables, read_header, read_references, read_sources
-from trainer.bank.items import read_objectives, read_questions
-from trainer.bank.limits import MAX_BANK_BYTES, MAX_QUESTIONS, check_strings
-from trainer.bank.lint import lint_bank
-from trainer.bank.models import Bank, Objective, Problem, Question
+from trainer.bank import cache
+from trainer.bank.fields import Sink
+from trainer.bank.files import discover, display, read_bytes
+from trainer.bank.limits import MAX_BANK_BYTES, MAX_QUESTIONS
+from trainer.bank.models import Bank, Problem
 from trainer.gcpause import gc_paused
 from trainer.safetext import describe, forbidden
+
+if TYPE_CHECKING:
+    from trainer.bank.files import Document
+    from trainer.bank.models import Objective, Question
 
 TOP_KEYS = {"bank", "sources", "references", "objectives", "questions"}
 
@@ -129,6 +130,17 @@ def _read(path: Path, sink: Sink, use_cache: bool) -> LoadResult:
 def _parse(
     path: Path, files: list[tuple[str, bytes | None, list[Problem]]], sink: Sink
 ) -> LoadResult:
+    # The parser, checks and lint are imported by the first parse: a start served by the
+    # parsed-bank cache needs none of them.
+    from trainer.bank import crossref
+    from trainer.bank.coverage import check_coverage
+    from trainer.bank.fields import Block
+    from trainer.bank.files import parse
+    from trainer.bank.header import Header, Tables, read_header, read_references, read_sources
+    from trainer.bank.items import read_objectives, read_questions
+    from trainer.bank.limits import check_strings
+    from trainer.bank.lint import lint_bank
+
     docs: dict[str, Document] = {}
     for shown, raw, problems in files:
         sink.problems.extend(problems)

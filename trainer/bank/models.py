@@ -7,8 +7,9 @@ They carry no behaviour beyond small derived properties.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any, Literal, Protocol
 
 from trainer.safetext import visible
 
@@ -159,6 +160,72 @@ class Question:
         return tuple(i for i, o in enumerate(self.options) if o.correct)
 
 
+QUESTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Question))
+# What a LazyQuestion holds from the start: all that opening a bank and the home screen need.
+EAGER_FIELDS = ("id", "retired", "objectives")
+
+
+class QuestionSource(Protocol):
+    """Where a LazyQuestion's other fields come from (a parsed-bank cache entry)."""
+
+    def question_fields(self, index: int) -> dict[str, Any]: ...
+
+
+class LazyQuestion(Question):
+    """A Question read from the parsed-bank cache (trainer.bank.cache): its id, objectives and
+    ``retired`` are set at once, every other field is decoded from the entry on first use, so
+    that a start reads what it shows and no more. Equal to (and hashed like) the Question with
+    the same fields; ``dataclasses.replace`` and every field work as on a Question.
+
+    Made by the cache only: ``__dict__`` holds the EAGER_FIELDS, ``_source`` (a QuestionSource)
+    and ``_index`` (the question's place in it) until the first read of another field."""
+
+    def _load(self) -> None:
+        # Safe from two threads at once (a session's worker and the UI): the fields are all set
+        # before the source is dropped, and a thread that finds it gone finds them set.
+        d = self.__dict__
+        source, index = d.get("_source"), d.get("_index")
+        if source is not None and index is not None:
+            d.update(source.question_fields(index))
+            d.pop("_source", None)
+            d.pop("_index", None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Question):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in QUESTION_FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in QUESTION_FIELDS))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in QUESTION_FIELDS)
+        return f"Question({shown})"
+
+
+class _Deferred:
+    """A field of a LazyQuestion: looked up only while the instance does not hold it yet (a
+    non-data descriptor), it decodes the question, after which the instance's own value is read
+    directly."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: LazyQuestion | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        obj._load()
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+
+for _name in QUESTION_FIELDS:
+    if _name not in EAGER_FIELDS:
+        setattr(LazyQuestion, _name, _Deferred(_name))
+
+
 @dataclass(frozen=True)
 class Bank:
     id: str
@@ -176,8 +243,9 @@ class Bank:
     def active_objectives(self) -> dict[str, Objective]:
         return {oid: o for oid, o in self.objectives.items() if not o.retired}
 
-    @property
+    @cached_property
     def active_questions(self) -> tuple[Question, ...]:
+        """The questions not retired, in bank order (computed once: the bank never changes)."""
         return tuple(q for q in self.questions if not q.retired)
 
     def question(self, qid: str) -> Question:

@@ -134,11 +134,39 @@ class TrainerApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
-    freeze_heap = False  # run_app: gc.freeze() once home is painted (never under tests)
+    # run_app (never under tests): once home is painted with its figures, everything alive is
+    # frozen (gc.freeze) and the collector, off since the start, is turned back on if it was on
+    freeze_heap = False
+    collect_after_start = False
+    _started = False
+
+    def started(self) -> None:
+        """Home has been painted for the first time (HomeScreen calls this once)."""
+        if self._started:
+            return
+        self._started = True
+        if self.freeze_heap:
+            gc.freeze()
+            if self.collect_after_start:
+                gc.enable()
+        if self.config.keys:
+            # Knowing every binding id imports every screen: after the first paint, not before.
+            self.call_later(self._check_keys)
+
+    def _check_keys(self) -> None:
+        from trainer.tui.keys import unknown_binding_ids
+
+        unknown = unknown_binding_ids(self.config.keys)
+        if unknown:
+            self.notify(
+                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}",
+                title="Settings",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     def on_mount(self) -> None:
-        if self.freeze_heap:
-            self.call_after_refresh(gc.freeze)
         if self.engine.read_only:
             self.notify(
                 self.engine.read_only,
@@ -149,15 +177,7 @@ class TrainerApp(App[None]):
             )
         for note in self.startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
-        from trainer.tui.keys import unknown_binding_ids
-
-        problems = list(self.config.problems)
-        unknown = unknown_binding_ids(self.config.keys)
-        if unknown:
-            problems.append(
-                f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}"
-            )
-        for problem in problems:
+        for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
 
     async def on_event(self, event: events.Event) -> None:

@@ -71,26 +71,34 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
     from trainer.bank import load_bank
     from trainer.engine import TrainerDBError
 
-    bank, problems = load_bank(bank_path)
-    errors = [p for p in problems if p.severity == "error"]
-    if bank is None or errors:
-        for problem in errors or problems:
-            print(problem.format(), file=sys.stderr)
-        if not errors and not problems:
-            print(f"{bank_path}: no bank could be read", file=sys.stderr)
-        print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
-        return 1
+    # The cyclic collector is off from here until home is painted (TrainerApp.started): the
+    # start makes hundreds of thousands of objects (the bank, the engine, Textual's modules and
+    # widgets) and its young passes over them found nothing to collect (under 0.2 MB of cycles,
+    # measured). Once home is painted, everything alive is moved out of its way with gc.freeze()
+    # (its full passes over the bank were pauses of a quarter of a second) and it is turned on.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        app = make_app(bank, db_path, config=config)
-    except TrainerDBError as exc:
-        print(f"trainer: {exc}", file=sys.stderr)
-        return 1
-    if app.engine.read_only:
-        print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
-    # The bank and the engine live as long as the process: move them out of the cyclic
-    # collector's way (its full passes over them were pauses of a quarter of a second), and the
-    # app's own start-up objects once home is painted (TrainerApp.freeze_heap).
-    gc.freeze()
-    app.freeze_heap = True
-    app.run()
-    return app.return_code or 0  # 1 when a database found damaged in use ended the app
+        bank, problems = load_bank(bank_path)
+        errors = [p for p in problems if p.severity == "error"]
+        if bank is None or errors:
+            for problem in errors or problems:
+                print(problem.format(), file=sys.stderr)
+            if not errors and not problems:
+                print(f"{bank_path}: no bank could be read", file=sys.stderr)
+            print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
+            return 1
+        try:
+            app = make_app(bank, db_path, config=config)
+        except TrainerDBError as exc:
+            print(f"trainer: {exc}", file=sys.stderr)
+            return 1
+        if app.engine.read_only:
+            print(f"trainer: read-only: {app.engine.read_only}", file=sys.stderr)
+        app.freeze_heap = True
+        app.collect_after_start = collecting
+        app.run()
+        return app.return_code or 0  # 1 when a database found damaged in use ended the app
+    finally:
+        if collecting:
+            gc.enable()

@@ -90,6 +90,7 @@ class HomeScreen(Screen[None]):
         self._resume_shown = bool(self.app.paused_sessions())  # as the footer was just built
         self.refresh_summary()
         self._skip_resume = not self._resumed
+        self.call_after_refresh(self.app.started)  # painted with its figures
 
     def on_screen_resume(self) -> None:
         self._resumed = True
