@@ -4,7 +4,9 @@ Where: ``trainer --config PATH``, else ``$TRAINER_CONFIG``, else ``config.toml``
 config folder (see paths.default_config). Every key is optional; a missing file means Anki's
 defaults. A bad value is reported (file, section and key, what is wrong) and its default is used;
 the rest of the file still applies. Written back by :func:`save_config` (our own small TOML writer:
-tomllib only reads), atomically (a temporary file beside it, then a rename).
+tomllib only reads), atomically (a temporary file beside it, then a rename). Saving edits the file
+in place where it can: comments, blank lines, key order and keys this version does not know are
+kept, and only the values that changed are rewritten (:func:`update_toml`).
 
     [study]
     new_per_day = 20            # new cards per day (0-9999)
@@ -325,6 +327,111 @@ def config_to_toml(config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
+_SECTION_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+)\s*=')
+
+
+def _statement(lines: list[str], start: int) -> tuple[int, dict[str, Any]] | None:
+    """The key/value statement starting at line ``start``: (lines it spans, parsed) or None."""
+    for end in range(start + 1, min(len(lines), start + 200) + 1):
+        try:
+            return end - start, tomllib.loads("\n".join(lines[start:end]))
+        except tomllib.TOMLDecodeError:
+            continue
+    return None
+
+
+def _trailing_comment(line: str, parsed: dict[str, Any]) -> str:
+    """`` # ...`` after a one-line value (kept when the value is rewritten), or ""."""
+    for i, ch in enumerate(line):
+        if ch == "#":
+            try:
+                if tomllib.loads(line[:i]) == parsed:
+                    return "  " + line[i:].lstrip()
+            except tomllib.TOMLDecodeError:
+                continue
+    return ""
+
+
+def update_toml(old: str, new: str) -> str:
+    """``old`` (the file as the trainee left it) with the values of ``new`` (config_to_toml's
+    text): each key of ``new`` replaces its line in ``old`` (keeping a trailing comment) or is
+    added at the end of its section; a key of a known section that ``new`` no longer has is
+    removed; everything else (comments, blank lines, order, unknown keys) stays. Raises
+    ValueError where ``old`` is not plain enough to edit safely (the caller then rewrites)."""
+    want: dict[str, dict[str, Any]] = tomllib.loads(new)
+    lines = old.splitlines()
+    out: list[str] = []
+    section: str | None = None
+    seen: set[tuple[str, str]] = set()
+    section_end: dict[str, int] = {}  # index in out after a known section's last statement
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        header = _SECTION_LINE.match(line)
+        if header:
+            section = header.group(1)
+            out.append(line)
+            section_end[section] = len(out)
+            i += 1
+            continue
+        if not _KEY_LINE.match(line):
+            out.append(line)  # a comment, a blank line (anything else fails the check below)
+            i += 1
+            continue
+        found = _statement(lines, i)
+        if found is None or section is None:
+            raise ValueError(f"line {i + 1} is not a plain key = value in a section")
+        span, parsed = found
+        (key,) = parsed
+        if section in SECTIONS:
+            table = want.get(section, {})
+            if key in table:
+                seen.add((section, key))
+                rewritten = f"{_toml_key(key)} = {_toml_value(table[key])}"
+                if {key: table[key]} == parsed:
+                    out.extend(lines[i : i + span])  # unchanged: kept exactly as written
+                else:
+                    comment = _trailing_comment(line, parsed) if span == 1 else ""
+                    out.append(rewritten + comment)
+            elif section in ("keys", "ui") or (section, key) in SETTING_KEYS:
+                pass  # a value the config no longer has (a key binding removed): dropped
+            else:
+                out.extend(lines[i : i + span])  # unknown here: kept
+        else:
+            out.extend(lines[i : i + span])
+        section_end[section] = len(out)
+        i += span
+    # keys that the file does not have yet: at the end of their section, or in a new section
+    inserts: dict[int, list[str]] = {}
+    tail: list[str] = []
+    for sec, table in want.items():
+        missing = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+        missing = [m for m, k in zip(missing, table, strict=True) if (sec, k) not in seen]
+        if not missing:
+            continue
+        if sec in section_end:
+            inserts.setdefault(section_end[sec], []).extend(missing)
+        else:
+            tail += ["", f"[{sec}]", *missing]
+    for at in sorted(inserts, reverse=True):
+        out[at:at] = inserts[at]
+    text = "\n".join(out + tail) + "\n"
+    merged = tomllib.loads(text)
+    if {sec: merged.get(sec, {}) for sec in SECTIONS} != {
+        sec: {**_unknown(merged.get(sec, {}), sec), **want.get(sec, {})} for sec in SECTIONS
+    }:
+        raise ValueError("the edited file would not say what the settings say")
+    return text
+
+
+def _unknown(table: Any, section: str) -> dict[str, Any]:
+    """The keys of ``table`` that this version does not know (kept in the file as they are)."""
+    if not isinstance(table, dict) or section in ("keys", "ui"):
+        return {}
+    return {k: v for k, v in table.items() if (section, k) not in SETTING_KEYS}
+
+
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write ``config`` to ``path`` (default: config.path) atomically; the path written.
 
@@ -333,6 +440,9 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     if target is None:
         raise ConfigError("no config file to write to")
     text = config_to_toml(config)
+    with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+        # keep the trainee's comments and layout where the file is plain enough to edit
+        text = update_toml(target.read_text(encoding="utf-8"), text)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

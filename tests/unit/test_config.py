@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -233,3 +234,55 @@ def test_the_engine_uses_the_burying_settings(tmp_path: Path) -> None:
         assert engine.counts().new == 0  # new siblings buried (Anki's default here)
     with open_engine(bank, tmp_path / "b.db", Clock(T0), bury_new=False) as engine:
         assert engine.counts().new == 2
+
+
+HAND_WRITTEN = """\
+# my settings: fewer new cards during rotations
+[study]
+new_per_day = 7   # exam term
+# reviews stay at Anki's default
+learning_steps = [
+    "1m",   # first look
+    "10m",
+]
+experimental_thing = 3
+
+[keys]
+home-study = "f2"
+home-stats = "t"
+"""
+
+
+def test_saving_keeps_the_trainees_comments_layout_and_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    config = load_config(path, tz=UTC)
+    settings = replace(config.settings, new_per_day=12, learning_steps=(timedelta(days=5),))
+    changed = Config(settings=settings, theme="nord", keys={"home-study": "f2"}, path=path)
+    save_config(changed)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# my settings: fewer new cards during rotations"
+    assert "new_per_day = 12  # exam term" in lines  # new value, the comment kept
+    assert "# reviews stay at Anki's default" in lines
+    assert 'learning_steps = ["5d"]' in lines and '"1m",   # first look' not in text
+    assert "experimental_thing = 3" in lines  # unknown to this version: kept as written
+    assert 'home-study = "f2"' in lines and "home-stats" not in text  # the binding removed
+    assert lines.index("reviews_per_day = 200") < lines.index("[keys]")  # added in [study]
+    assert '[ui]\ntheme = "nord"' in text  # a new section at the end
+    again = load_config(path, tz=UTC)
+    assert again.settings == settings and again.theme == "nord"
+    assert dict(again.keys) == {"home-study": "f2"}
+    assert [p for p in again.problems if "experimental_thing" not in p] == []
+    save_config(again)  # saving what the file says changes nothing
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_file_too_odd_to_edit_is_rewritten_whole(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("study.new_per_day = 3\n[fsrs]\ndesired_retention = 0.8\n", "utf-8")
+    config = load_config(path, tz=UTC)
+    save_config(replace(config, theme="nord"))
+    again = load_config(path, tz=UTC)
+    assert again.settings == config.settings and again.theme == "nord"
+    assert again.problems == ()
