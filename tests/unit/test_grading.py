@@ -218,3 +218,18 @@ def test_within_one_edit(a: str, b: str, close: bool) -> None:
 
     assert within_one_edit(a, b) is close
     assert within_one_edit(b, a) is close
+
+
+def test_a_different_real_word_one_edit_away_is_not_a_misspelling() -> None:
+    from trainer.engine.grading import CONFUSABLE, within_one_edit
+
+    q = Q["mini-q-cloze"]
+    for key, other in (("ileum", "ilium"), ("peroneal nerve", "perineal nerve")):
+        mixed = replace(q, stem=f"The {{{{{key}}}}} then {{{{stimulation}}}}.")
+        assert not grade(mixed, (other, "stimulation")).correct
+        assert grade(mixed, (key, "stimulation")).correct
+    sub = replace(q, stem="The {{adductor}} then {{stimulation}}.")
+    assert grade(sub, ("aductor", "stimulation")).accepted_spelling  # a typo still passes
+    assert not grade(sub, ("abductor", "stimulation")).correct
+    # every pair listed is one edit apart (otherwise it would never have passed anyway)
+    assert all(within_one_edit(*sorted(pair)) for pair in CONFUSABLE)

@@ -155,10 +155,45 @@ def within_one_edit(a: str, b: str) -> bool:
     )
 
 
+# Real words one edit apart that mean different things: typing one for the other is an error of
+# knowledge, not of spelling, so it is never "accepted (spelling)".
+CONFUSABLE: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair.split("/"))
+    for pair in (
+        "ilium/ileum",
+        "perineal/peroneal",
+        "afferent/efferent",
+        "abduction/adduction",
+        "abduct/adduct",
+        "abductor/adductor",
+        "abducted/adducted",
+        "dysphagia/dysphasia",
+        "aphagia/aphasia",
+        "prostate/prostrate",
+        "mucus/mucous",
+        "humeral/humoral",
+        "anterior/interior",
+        "ulnar/lunar",
+    )
+)
+
+
+def _confusable(given: str, key: str) -> bool:
+    """Whether ``given`` differs from ``key`` only by one word of a CONFUSABLE pair."""
+    a, b = given.split(), key.split()
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and frozenset(diff[0]) in CONFUSABLE
+
+
 def _close_spelling(given: str, accepted: set[str]) -> bool:
-    """Whether ``given`` (normalised) is one edit from an accepted answer of 5+ letters."""
+    """Whether ``given`` (normalised) is one edit from an accepted answer of 5+ letters (and not
+    a different real word: CONFUSABLE)."""
     return bool(given) and any(
-        sum(ch.isalpha() for ch in a) >= SPELLING_MIN_LETTERS and within_one_edit(given, a)
+        sum(ch.isalpha() for ch in a) >= SPELLING_MIN_LETTERS
+        and within_one_edit(given, a)
+        and not _confusable(given, a)
         for a in accepted
     )
 
