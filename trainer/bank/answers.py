@@ -8,11 +8,10 @@ from typing import Any
 
 from trainer.bank.fields import Block
 from trainer.bank.limits import MAX_ALTERNATIVES, MAX_BLANKS
-from trainer.bank.models import CLOZE_BLANK, Question
+from trainer.bank.models import CLOZE_BLANK, Question, letter
 
 OPTION_RANGE = {"single": (4, 5), "multiple": (4, 6)}
 STEP_RANGE = (3, 7)
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # "All of the above", "none of these"; "all (the) above" only as the whole end of the option, so
 # that "All above the age of 65" is ordinary text.
@@ -94,13 +93,13 @@ def _check_options(question: Question, block: Block) -> None:
         if not option.text.strip():
             continue  # already reported as missing or empty
         where = _option_block(block, i)
-        letter = LETTERS[i] if i < len(LETTERS) else str(i + 1)
+        label = letter(i)
         key = normalise(option.text)
         if key in seen:
             where.error(
                 "duplicate-option",
                 "text",
-                f"option {letter} repeats option {LETTERS[seen[key]]}: {option.text.strip()!r}",
+                f"option {label} repeats option {letter(seen[key])}: {option.text.strip()!r}",
             )
         else:
             seen[key] = i
@@ -108,14 +107,14 @@ def _check_options(question: Question, block: Block) -> None:
             where.error(
                 "all-none-above",
                 "text",
-                f'option {letter} is an "all/none of the above" option: {option.text.strip()!r}; '
+                f'option {label} is an "all/none of the above" option: {option.text.strip()!r}; '
                 "write each option so it stands alone",
             )
         elif _COMBINATION.search(option.text):
             where.error(
                 "combination-option",
                 "text",
-                f"option {letter} combines other options: {option.text.strip()!r}; "
+                f"option {label} combines other options: {option.text.strip()!r}; "
                 "use a multiple question instead",
             )
 

@@ -26,10 +26,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from trainer.bank.answers import LETTERS
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
-from trainer.bank.models import CLOZE_BLANK, Bank, Question
+from trainer.bank.models import CLOZE_BLANK, LETTERS, Bank, Question
 from trainer.bank.words import (
     content_token_words,
     content_tokens,

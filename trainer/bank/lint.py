@@ -33,12 +33,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
-from trainer.bank.answers import LETTERS, is_forbidden_option
+from trainer.bank.answers import is_forbidden_option
 from trainer.bank.cues import lint_cues
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
 from trainer.bank.header import Header
-from trainer.bank.models import Bank, Question
+from trainer.bank.models import LETTERS, Bank, Question
 from trainer.bank.words import is_common_word
 
 LONG_KEY_RATIO = 1.5

@@ -40,6 +40,13 @@ QUESTION_KINDS: tuple[QuestionKind, ...] = ("application", "recall")
 # A cloze blank: {{answer}} or {{answer|alternative|...}}. The first answer is the canonical one.
 CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # option labels: A is the first option as shown
+
+
+def letter(index: int) -> str:
+    """An option's label: 0 -> "A"; past Z, its number."""
+    return LETTERS[index] if 0 <= index < len(LETTERS) else str(index + 1)
+
 
 @dataclass(frozen=True)
 class Problem:

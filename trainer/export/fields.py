@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.bank.models import Bank, Question, topic_title
+from trainer.bank.models import LETTERS, Bank, Question, topic_title
+from trainer.bank.models import letter as option_letter
 from trainer.export.errors import ExportError
 from trainer.export.escape import cloze_html, tag_component, text_html, texts_html, visible_text
 from trainer.export.templates import NOTE_TYPES
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TYPE_TAGS = {kind: f"trainer::type::{tag_component(kind)}" for kind in NOTE_TYPES}
 CHOICE_KINDS = ("single", "multiple", "true_false")
 # A letter or digit: escaping keeps it as text, so a stem holding one is never blank in Anki.
@@ -58,18 +58,16 @@ def step_order(question: Question) -> tuple[int, ...]:
     return tuple(order)
 
 
-def _letter(i: int) -> str:
-    return LETTERS[i] if i < len(LETTERS) else str(i + 1)
-
-
-_LETTER_SPANS = tuple(f'<span class="letter">{_letter(i)}.</span> ' for i in range(len(LETTERS)))
+_LETTER_SPANS = tuple(
+    f'<span class="letter">{option_letter(i)}.</span> ' for i in range(len(LETTERS))
+)
 
 
 def _letter_span(i: int) -> str:
     return (
         _LETTER_SPANS[i]
         if i < len(_LETTER_SPANS)
-        else f'<span class="letter">{_letter(i)}.</span> '
+        else f'<span class="letter">{option_letter(i)}.</span> '
     )
 
 
@@ -87,7 +85,7 @@ def _choice_fields(
         key = f'<div class="key">The statement is {"true" if question.answer else "false"}.</div>'
     else:
         correct = [o.correct for o in question.options]
-        keys = [_letter(i) for i, ok in enumerate(correct) if ok]
+        keys = [option_letter(i) for i, ok in enumerate(correct) if ok]
         label = "Correct answer" if len(keys) == 1 else "Correct answers"
         key = f'<div class="key">{label}: <span class="keys">{", ".join(keys)}</span></div>'
     # True stays before False; a question with ``shuffle = false`` keeps its options' order.
@@ -128,7 +126,7 @@ def _order_fields(question: Question, steps: Sequence[str]) -> tuple[str, str]:
     for step, text in enumerate(steps):
         back.append(
             f'<li data-shown="{letter_pos[step]}"><span class="number">{step + 1}.</span> {text} '
-            f'<span class="was">(shown as {_letter(letter_pos[step])})</span></li>'
+            f'<span class="was">(shown as {option_letter(letter_pos[step])})</span></li>'
         )
     back.append("</ol>")
     return "\n".join(front), "\n".join(back)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-LETTERS = "ABCDEFGH"
+from trainer.bank.models import letter
 
-
-def letter(index: int) -> str:
-    """0 -> 'A'."""
-    return LETTERS[index]
+__all__ = ["letter"]  # the option labels, shared with the checks and the Anki export
 
 
 def format_interval(delta: timedelta) -> str:
