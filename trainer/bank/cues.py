@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from trainer.bank.fields import Block, Sink
 from trainer.bank.files import Document
-from trainer.bank.models import CLOZE_BLANK, LETTERS, Bank, Question
+from trainer.bank.models import CLOZE_BLANK, LETTERS, Bank, Question, blank_answers
 from trainer.bank.words import (
     content_token_words,
     content_tokens,
@@ -72,7 +72,7 @@ def filled_stem(q: Question) -> str:
     """A cloze stem with every blank replaced by its first answer."""
 
     def first(m: re.Match[str]) -> str:
-        answers = [a.strip() for a in m.group(1).split("|") if a.strip()]
+        answers = blank_answers(m)
         return answers[0] if answers else ""
 
     return CLOZE_BLANK.sub(first, q.stem)

@@ -40,6 +40,12 @@ QUESTION_KINDS: tuple[QuestionKind, ...] = ("application", "recall")
 # A cloze blank: {{answer}} or {{answer|alternative|...}}. The first answer is the canonical one.
 CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
+
+def blank_answers(blank: re.Match[str]) -> tuple[str, ...]:
+    """The accepted answers of one ``{{a|b}}`` blank (a CLOZE_BLANK match), the first canonical."""
+    return tuple(a.strip() for a in blank.group(1).split("|") if a.strip())
+
+
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # option labels: A is the first option as shown
 
 
@@ -157,10 +163,7 @@ class Question:
         """For cloze: the accepted answers of each blank, in order."""
         if self.type != "cloze":
             return ()
-        return tuple(
-            tuple(a.strip() for a in m.group(1).split("|") if a.strip())
-            for m in CLOZE_BLANK.finditer(self.stem)
-        )
+        return tuple(blank_answers(m) for m in CLOZE_BLANK.finditer(self.stem))
 
     @property
     def correct_indexes(self) -> tuple[int, ...]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from trainer.bank.models import CLOZE_BLANK
+from trainer.bank.models import CLOZE_BLANK, blank_answers
 
 
 def _escape(t: str) -> str:
@@ -75,7 +75,7 @@ def cloze_html(stem: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     pos = 0
     for match in CLOZE_BLANK.finditer(stem):
         texts.append(stem[pos : match.start()])
-        answers = tuple(a.strip() for a in match.group(1).split("|") if a.strip())
+        answers = blank_answers(match)
         blanks.append(answers)
         texts.append(answers[0] if answers else "")
         pos = match.end()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from trainer.bank.models import CLOZE_BLANK, Question
+from trainer.bank.models import CLOZE_BLANK, Question, blank_answers
 from trainer.tui.formatting import letter
 
 if TYPE_CHECKING:
@@ -27,9 +27,7 @@ def key_text(question: Question, order: Sequence[int] = ()) -> str:
     if question.type == "order":
         return "  ".join(f"{i + 1}. {step}" for i, step in enumerate(question.steps))
     if question.type == "cloze":
-        return CLOZE_BLANK.sub(
-            lambda m: "[" + m.group(1).split("|")[0].strip() + "]", question.stem
-        )
+        return CLOZE_BLANK.sub(lambda m: f"[{(blank_answers(m) or ('',))[0]}]", question.stem)
     return question.model_answer
 
 
