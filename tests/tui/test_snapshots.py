@@ -135,7 +135,12 @@ def test_browse(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["b"])
+
+    async def open_browse(pilot: Pilot[None]) -> None:
+        await pilot.press("b")
+        await settle(pilot)  # the cards read and the rows built, in workers
+
+    assert snap_compare(app, terminal_size=size, run_before=open_browse)
 
 
 @SIZES

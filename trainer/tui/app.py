@@ -191,7 +191,7 @@ class TrainerApp(App[None]):
             self.screen.refresh_summary()  # what is paused has moved on
 
     def on_db_settled(self, message: DbSettled) -> None:
-        self.db.settled()
+        self.db.settled(message.tag)
 
     def on_db_fatal(self, message: DbFatal) -> None:
         self.fail(message.error)
