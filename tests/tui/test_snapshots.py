@@ -152,6 +152,7 @@ def test_stats(
 
     async def open_stats(pilot: Pilot[None]) -> None:
         await pilot.press("t")
+        await settle(pilot)  # the numbers, read in the database worker
         await pilot.app.workers.wait_for_complete()  # the workload simulation
         await pilot.pause()
 

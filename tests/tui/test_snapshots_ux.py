@@ -32,6 +32,7 @@ def keys(*pressed: str) -> Callable[[Pilot[None]], object]:
 
 async def _stats(pilot: Pilot[None]) -> None:
     await pilot.press("t")
+    await settle(pilot)  # the numbers, read in the database worker
     await pilot.app.workers.wait_for_complete()  # the workload simulation
     await pilot.pause()
 
