@@ -163,6 +163,7 @@ def test_stats(
 def test_settings(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
     async def open_settings(pilot: Pilot[None]) -> None:
         await pilot.press("comma")
+        await settle(pilot)  # the cards, read in the database worker
         await pilot.app.workers.wait_for_complete()  # the workload beside the retention
         await pilot.pause()
 
