@@ -10,8 +10,11 @@ rounds alternate (ABBA) between the bundled bank and the large bank. Timed:
 * search: one character typed into the search box until the rows are shown again (the debounce,
   if any, included).
 
-The ratio is large / bundled: how much slower browse is at scale. No goal is set (the product
-rule: browse stays responsive, and keys pressed while rows are built are handled at once).
+The ratio is large / bundled: how much slower browse is at scale. Beside each step, the longest
+stall of the event loop (the UI thread) during it: a ticker task in the same loop sleeps 2 ms at a
+time and records how late it wakes; the longest lateness is how long a key pressed then would
+have waited. No goal is set (the product rule: browse stays responsive, and keys pressed while
+rows are built are handled at once).
 """
 
 from __future__ import annotations
@@ -48,6 +51,26 @@ async def shown(pilot: Any) -> None:
     raise RuntimeError("browse never showed its rows")
 
 
+class Stall:
+    """The longest lateness of a 2 ms sleep in this event loop since ``reset()``."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+
+    async def _tick(self) -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.002)
+            self.longest = max(self.longest, time.perf_counter() - t - 0.002)
+
+    def reset(self) -> None:
+        self.longest = 0.0
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
 async def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, tuple[list[float], ...]]]:
     from trainer.tui.run import make_app
     from trainer.tui.screens.browse import BrowseScreen
@@ -64,6 +87,7 @@ async def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, tuple[li
                 e.save_settings(Settings(tz=UTC))
             apps[n] = make_app(bank, db, clock=lambda: NOW, seed=1, cursor_blink=False)
         small = apps[0]
+        stall = Stall()
         async with small.run_test(size=(80, 24)) as small_pilot:
             await settle(small_pilot)
             for n in sizes:
@@ -105,19 +129,32 @@ async def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, tuple[li
                     for name in ("open", "sort", "search"):
                         base: list[float] = []
                         subj: list[float] = []
+                        base_stall: list[float] = []
+                        subj_stall: list[float] = []
+
+                        async def timed(
+                            step: Callable[[], Awaitable[float]],
+                            times: list[float],
+                            stalls: list[float],
+                        ) -> None:
+                            stall.reset()
+                            times.append(await step())
+                            stalls.append(stall.longest)
+
                         await a[name]()  # warm-up
                         await b[name]()
                         for i in range(rounds):
                             if i % 2 == 0:
-                                base.append(await a[name]())
-                                subj.append(await b[name]())
+                                await timed(a[name], base, base_stall)
+                                await timed(b[name], subj, subj_stall)
                             else:
-                                subj.append(await b[name]())
-                                base.append(await a[name]())
-                        result[name] = (base, subj)
+                                await timed(b[name], subj, subj_stall)
+                                await timed(a[name], base, base_stall)
+                        result[name] = (base, subj, base_stall, subj_stall)
                     out[n] = result
                     await small_pilot.press("escape")
                     await settle(small_pilot)
+        stall.stop()
     return out
 
 
@@ -127,7 +164,7 @@ def run(quick: bool = False) -> list[Result]:
     measured = asyncio.run(measure(sizes, rounds))
     results: list[Result] = []
     for n, by_step in measured.items():
-        for step, (base, subj) in by_step.items():
+        for step, (base, subj, base_stall, subj_stall) in by_step.items():
             results.append(
                 Result(
                     f"browse {step}, {n // 1000}k questions (Pilot)",
@@ -137,6 +174,17 @@ def run(quick: bool = False) -> list[Result]:
                     subj,
                     base,
                     note="headless Pilot, 80x24; fresh databases (every card new)",
+                )
+            )
+            results.append(
+                Result(
+                    f"browse {step}, {n // 1000}k: longest UI stall (Pilot)",
+                    f"longest event-loop stall during browse {step} at {n:,} questions",
+                    "the same on the bundled bank",
+                    "s",
+                    subj_stall,
+                    base_stall,
+                    note="how late a 2 ms sleep in the app's event loop woke, at worst",
                 )
             )
     return results

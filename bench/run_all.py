@@ -12,7 +12,8 @@ parse (a 10,000-question bank's cold parse vs tomllib alone, its warm start vs r
 cache entry), tmux (the app in a real terminal: start, submit -> feedback, rating -> next, memory
 over a long session, each against a bare Textual app), anki (open, next card, counts and commit
 against Anki's Rust backend on the same collection), queue (next question + counts after an
-answer at 50,000 questions against the bundled bank).
+answer at 50,000 questions against the bundled bank), browse (open, sort and a search keystroke at
+20,000 and 50,000 questions against the bundled bank, with the longest UI stall).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ BENCHMARKS = (
     "tmux",
     "anki",
     "queue",
+    "browse",
 )
 
 

@@ -52,5 +52,14 @@ class DbScreen(Screen[None]):
         """Show what the call ``tag`` returned."""
 
     def db_failed(self, tag: str, error: Exception) -> None:
-        what = "Not read" if tag.startswith("read") else "Not saved"
+        """A write that failed says so (nothing was written: the same key tries again). A read
+        that failed ends the app with its one-line message, as reads on the UI thread did
+        (TrainerApp.read), unless trying again later may work (a lock, a full disk)."""
+        from trainer.engine import TrainerDBError
+
+        reading = tag.startswith("read")
+        if reading and not (isinstance(error, TrainerDBError) and error.retryable):
+            self.app.fail(error)
+            return
+        what = "Not read" if reading else "Not saved"
         self.notify(f"{what}: {error}", severity="error", timeout=12, markup=False)
