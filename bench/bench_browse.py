@@ -13,7 +13,8 @@ rounds alternate (ABBA) between the bundled bank and the large bank. Timed:
 The ratio is large / bundled: how much slower browse is at scale. Beside each step, the longest
 stall of the event loop (the UI thread) during it: a ticker task in the same loop sleeps 2 ms at a
 time and records how late it wakes; the longest lateness is how long a key pressed then would
-have waited. No goal is set (the product rule: browse stays responsive, and keys pressed while
+have waited (in this process, mostly the cyclic collector's full passes, which stop every
+thread; both apps freeze the heap as `trainer` does). No goal is set (the product rule: browse stays responsive, and keys pressed while
 rows are built are handled at once).
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import tempfile
 import time
@@ -86,6 +88,8 @@ async def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, tuple[li
             with Engine.open(bank, db, clock=lambda: NOW) as e:
                 e.save_settings(Settings(tz=UTC))
             apps[n] = make_app(bank, db, clock=lambda: NOW, seed=1, cursor_blink=False)
+            apps[n].freeze_heap = True  # as `trainer` does: gc.freeze() once home is painted
+        gc.freeze()  # as `trainer` does once the bank is loaded (tui/run.py)
         small = apps[0]
         stall = Stall()
         async with small.run_test(size=(80, 24)) as small_pilot:
