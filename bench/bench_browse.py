@@ -14,8 +14,8 @@ The ratio is large / bundled: how much slower browse is at scale. Beside each st
 stall of the event loop (the UI thread) during it: a ticker task in the same loop sleeps 2 ms at a
 time and records how late it wakes; the longest lateness is how long a key pressed then would
 have waited (in this process, mostly the cyclic collector's full passes, which stop every
-thread; both apps freeze the heap as `trainer` does). No goal is set (the product rule: browse stays responsive, and keys pressed while
-rows are built are handled at once).
+thread; both apps freeze the heap as `trainer` does). No goal is set (the product rule: browse
+stays responsive, and keys pressed while rows are built are handled at once).
 """
 
 from __future__ import annotations
