@@ -13,7 +13,8 @@ cache entry), tmux (the app in a real terminal: start, submit -> feedback, ratin
 over a long session, each against a bare Textual app), anki (open, next card, counts and commit
 against Anki's Rust backend on the same collection), queue (next question + counts after an
 answer at 50,000 questions against the bundled bank), db (bytes per review at 1,000,000 reviews;
-`trainer stats` at 1,000,000 and 5,000,000 reviews against 0).
+`trainer stats` at 1,000,000 and 5,000,000 reviews against 0), browse (open, sort and a search
+keystroke at 20,000 and 50,000 questions against the bundled bank, with the longest UI stall).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ BENCHMARKS = (
     "anki",
     "queue",
     "db",
+    "browse",
 )
 
 

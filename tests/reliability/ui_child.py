@@ -15,6 +15,7 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO / "bench") not in sys.path:  # bench/support.py: shared with the benchmarks
@@ -26,6 +27,18 @@ from support import rate_current, settle, submit_current  # noqa: E402
 def say(line: str) -> None:
     """Straight to fd 1, unbuffered (Textual captures print() while an app runs)."""
     os.write(1, (line + "\n").encode())
+
+
+async def study(app: Any, pilot: Any) -> None:
+    """``s`` on home: a study session paused by an earlier run (restored at start) is resumed,
+    as the trainee answers the question ``s`` then asks."""
+    from trainer.tui.screens.confirm import ConfirmScreen
+
+    app.action_study()
+    await settle(pilot)
+    if isinstance(app.screen, ConfirmScreen):
+        await pilot.press("n")  # Resume it
+        await settle(pilot)
 
 
 async def run(bank_path: Path, db: Path) -> int:
@@ -40,8 +53,7 @@ async def run(bank_path: Path, db: Path) -> int:
     now = [datetime(2030, 1, 1, 9, tzinfo=UTC)]
     app = make_app(bank, db, clock=lambda: now[0], seed=1, cursor_blink=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        app.action_study()
-        await settle(pilot)
+        await study(app, pilot)
         say("ready")
         idle = 0
         while True:
@@ -52,8 +64,7 @@ async def run(bank_path: Path, db: Path) -> int:
                     say("error: nothing to study")
                     return 3
                 now[0] += timedelta(days=1)
-                app.action_study()
-                await settle(pilot)
+                await study(app, pilot)
                 continue
             idle = 0
             qid = screen.question.id

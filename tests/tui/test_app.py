@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from trainer.tui.app import TrainerApp
 from trainer.tui.run import run_app
 from trainer.tui.screens.browse import BrowseScreen
+from trainer.tui.screens.browse_table import BrowseTable
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.question_detail import QuestionDetailScreen
@@ -80,7 +81,7 @@ async def test_browse_filters_and_opens_a_question(app: TrainerApp) -> None:
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(BrowseTable)
         assert table.row_count == 6
         await pilot.press("slash", *"stimulation")
         await settle(pilot)

@@ -106,6 +106,7 @@ async def test_damage_found_in_use_ends_the_app_with_a_message_not_a_traceback(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.action_stats()  # the stats screen reads the damaged part (the app then exits)
+        await settle(pilot)  # the read runs in the database worker
     assert app.return_code == 1  # ended cleanly (the message: see the run_app test below)
 
 

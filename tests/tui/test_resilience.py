@@ -171,6 +171,9 @@ async def test_a_restart_in_the_middle_of_feedback_shows_the_same_feedback(
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
         await settle(pilot)
+        assert isinstance(again.screen, ConfirmScreen)  # the paused study: resume or start anew
+        await pilot.press("n")  # resume it
+        await settle(pilot)
         screen = again.screen
         assert isinstance(screen, QuestionScreen) and screen.question is not None
         assert screen.question.id == qid and screen.submitted

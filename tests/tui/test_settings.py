@@ -20,12 +20,12 @@ from trainer.tui.screens.question import QuestionScreen
 from trainer.tui.screens.settings import SettingsScreen
 
 from .conftest import AppFactory
-from .helpers import screen_text, text_of
+from .helpers import screen_text, settle, text_of
 
 
 async def _open_settings(app: TrainerApp, pilot: object) -> SettingsScreen:
     await pilot.press("comma")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(app.screen, SettingsScreen)
     return app.screen
 
@@ -33,24 +33,26 @@ async def _open_settings(app: TrainerApp, pilot: object) -> SettingsScreen:
 async def _set(pilot: object, app: TrainerApp, field: str, value: str) -> None:
     box = app.screen.query_one(f"#set-{field}", Input)
     box.value = value
-    await pilot.pause()  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
 
 
 async def test_change_retention_and_limits_save_and_apply(app: TrainerApp, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     async with app.run_test(size=(100, 40)) as pilot:
         await _open_settings(app, pilot)
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "answers/day over a year" in text_of(pilot, "#hint-desired_retention")
         await _set(pilot, app, "desired_retention", "0.85")
         await _set(pilot, app, "new_per_day", "2")
         await _set(pilot, app, "learning_steps", "2m 15m 1h")
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "answers/day" in text_of(pilot, "#hint-desired_retention")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "Saved to" in text_of(pilot, "#settings-status")
         # applied at once
         s = app.engine.settings
@@ -58,7 +60,7 @@ async def test_change_retention_and_limits_save_and_apply(app: TrainerApp, tmp_p
         assert [st.total_seconds() for st in s.learning_steps] == [120, 900, 3600]
         assert s.tz is not None  # the engine's time zone is kept
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Today: 2 new" in screen_text(pilot)
     data = tomllib.loads(config.read_text())
@@ -73,7 +75,7 @@ async def test_bad_values_are_named_and_nothing_is_saved(app: TrainerApp, tmp_pa
         await _set(pilot, app, "desired_retention", "1.2")
         await _set(pilot, app, "day_starts_hour", "soon")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         status = text_of(pilot, "#settings-status")
         assert "Not saved" in status
         assert "Desired retention (desired_retention): must be from 0.70 to 0.99" in status
@@ -97,7 +99,7 @@ async def test_a_retention_change_reschedules_cards_from_their_history(
         await _open_settings(app, pilot)
         await _set(pilot, app, "desired_retention", "0.97")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "1 cards rescheduled from their history" in text_of(pilot, "#settings-status")
         after = engine.card_info("mini-q-recall")
     assert after.due is not None and after.due < before.due  # higher retention: sooner
@@ -109,13 +111,14 @@ async def test_fsrs_buttons_without_the_extra_say_how_to_get_it(
     monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
     async with app.run_test(size=(100, 40)) as pilot:
         await _open_settings(app, pilot)
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "(estimate)" in text_of(pilot, "#hint-desired_retention")
         for button in ("#fsrs-evaluate", "#fsrs-optimize"):
             app.screen.query_one("#settings-status").update("")  # type: ignore[attr-defined]
             await pilot.click(button)
-            await pilot.pause()
+            await settle(pilot)
             assert "pip install 'trainer[fsrs]'" in text_of(pilot, "#settings-status")
 
 
@@ -127,14 +130,16 @@ async def test_fsrs_evaluate_and_optimize_buttons_run_in_workers(app: TrainerApp
     async with app.run_test(size=(100, 40)) as pilot:
         await _open_settings(app, pilot)
         await pilot.click("#fsrs-optimize")
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Not enough history to optimize: 0 training items, 1000 more are needed" in (
             text_of(pilot, "#settings-status")
         )
         await pilot.click("#fsrs-evaluate")
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "No history to evaluate yet" in text_of(pilot, "#settings-status")
 
 
@@ -143,18 +148,18 @@ async def test_the_theme_moves_from_the_database_to_the_config_once(
 ) -> None:
     first = new_app()  # creates the database
     async with first.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
     with sqlite3.connect(db_path) as conn:  # as an older version left it
         conn.execute("INSERT INTO settings VALUES (?, 'nord')", (THEME_SETTING,))
     second = new_app()
     async with second.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert second.theme == "nord"
     assert tomllib.loads((tmp_path / "config.toml").read_text())["ui"]["theme"] == "nord"
     third = new_app()
     async with third.run_test(size=(80, 24)) as pilot:
         third.theme = "gruvbox"
-        await pilot.pause()
+        await settle(pilot)
     assert tomllib.loads((tmp_path / "config.toml").read_text())["ui"]["theme"] == "gruvbox"
     fourth = new_app()
     async with fourth.run_test(size=(80, 24)) as pilot:
@@ -165,13 +170,13 @@ async def test_key_bindings_from_the_config(new_app: AppFactory, tmp_path: Path)
     (tmp_path / "config.toml").write_text('[keys]\nhome-study = "f2"\nno-such-binding = "x"\n')
     app = new_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert any("no-such-binding" in n.message for n in app._notifications)
         await pilot.press("s")  # rebound: s no longer studies
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QuestionScreen)
 
 
@@ -180,7 +185,7 @@ async def test_settings_is_in_the_palette_and_the_help(app: TrainerApp) -> None:
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Settings" in commands
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert ", settings" in screen_text(pilot)
 
 

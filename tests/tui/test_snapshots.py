@@ -135,7 +135,12 @@ def test_browse(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["b"])
+
+    async def open_browse(pilot: Pilot[None]) -> None:
+        await pilot.press("b")
+        await settle(pilot)  # the cards read and the rows built, in workers
+
+    assert snap_compare(app, terminal_size=size, run_before=open_browse)
 
 
 @SIZES
@@ -147,6 +152,7 @@ def test_stats(
 
     async def open_stats(pilot: Pilot[None]) -> None:
         await pilot.press("t")
+        await settle(pilot)  # the numbers, read in the database worker
         await pilot.app.workers.wait_for_complete()  # the workload simulation
         await pilot.pause()
 
@@ -157,6 +163,7 @@ def test_stats(
 def test_settings(snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]) -> None:
     async def open_settings(pilot: Pilot[None]) -> None:
         await pilot.press("comma")
+        await settle(pilot)  # the cards, read in the database worker
         await pilot.app.workers.wait_for_complete()  # the workload beside the retention
         await pilot.pause()
 

@@ -88,7 +88,11 @@ def test_ctrl_c_in_a_session(
 def test_practice_setup_counts(
     snap_compare: SnapCompare, new_app: AppFactory, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(new_app(), terminal_size=size, press=["p"])
+    async def opened(pilot: Pilot[None]) -> None:
+        await pilot.press("p")
+        await settle(pilot)  # the counts, read in the database worker
+
+    assert snap_compare(new_app(), terminal_size=size, run_before=opened)
 
 
 @SIZES

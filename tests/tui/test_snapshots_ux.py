@@ -12,14 +12,27 @@ import pytest
 from textual.pilot import Pilot
 
 from .conftest import AppFactory, Clock
+from .helpers import settle
 from .test_snapshots import with_history
 
 SnapCompare = Callable[..., bool]
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
+def keys(*pressed: str) -> Callable[[Pilot[None]], object]:
+    """Press each key, then wait for the database work and rows it started to be shown."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
 async def _stats(pilot: Pilot[None]) -> None:
     await pilot.press("t")
+    await settle(pilot)  # the numbers, read in the database worker
     await pilot.app.workers.wait_for_complete()  # the workload simulation
     await pilot.pause()
 
@@ -52,7 +65,7 @@ def test_question_detail_from_browse(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["b", "enter"])
+    assert snap_compare(app, terminal_size=size, run_before=keys("b", "enter"))
 
 
 @SIZES
@@ -61,7 +74,7 @@ def test_browse_sorted_by_due(
 ) -> None:
     app = new_app()
     with_history(app, clock)
-    assert snap_compare(app, terminal_size=size, press=["b", "o", "o", "s"])
+    assert snap_compare(app, terminal_size=size, run_before=keys("b", "o", "o", "s"))
 
 
 @SIZES

@@ -221,7 +221,7 @@ class TrainerApp(App[None]):
             self.screen.refresh_summary()  # what is paused has moved on
 
     def on_db_settled(self, message: DbSettled) -> None:
-        self.db.settled()
+        self.db.settled(message.tag)
 
     def on_db_fatal(self, message: DbFatal) -> None:
         self.fail(message.error)
@@ -402,19 +402,25 @@ class TrainerApp(App[None]):
         if self.active is session:
             self.active = None
 
-    def _replace_or_resume(self, kind: Kind, setup: Screen[Any]) -> None:
+    def _replace_or_resume(self, kind: Kind, setup: Screen[Any] | Callable[[], None]) -> None:
         """Starting a session of a kind that is paused: ask first (resume it, or start anew and
-        drop it)."""
+        drop it). ``setup``: the screen that sets a new one up, or what starts it (study)."""
         from trainer.tui.screens.confirm import ConfirmScreen
+
+        def start() -> None:
+            if isinstance(setup, Screen):
+                self._open(setup)
+            else:
+                setup()
 
         paused = self.paused.get(kind)
         if paused is None:
-            self._open(setup)
+            start()
             return
 
         def chosen(new: bool | None) -> None:
             if new:
-                self._open(setup)
+                start()
             else:
                 self.show_session(paused)
 
@@ -430,13 +436,13 @@ class TrainerApp(App[None]):
         )
 
     def action_study(self) -> None:
+        """Study; with a study session paused, ask first (resume it or start afresh), as the
+        other modes do."""
         if self._unavailable("Study"):
             return
-        paused = self.paused.get("study")
-        session = (
-            paused if paused is not None else StudySession.start(self.db.engine, self.next_seed())
+        self._replace_or_resume(
+            "study", lambda: self.show_session(StudySession.start(self.db.engine, self.next_seed()))
         )
-        self.show_session(session)
 
     def action_practice(self) -> None:
         from trainer.tui.screens.practice_setup import PracticeSetupScreen

@@ -34,15 +34,25 @@ class DbRunner:
         self.engine = engine
         self._lock = threading.Lock()
         self.pending = 0  # calls queued or running
+        self.reads = 0  # of which reads (``run(..., read=True)``): no busy notice of their own
         self.busy_shown = False
 
-    def run(self, requester: MessagePump, tag: str, call: Callable[[], Any]) -> None:
+    def run(
+        self, requester: MessagePump, tag: str, call: Callable[[], Any], *, read: bool = False
+    ) -> None:
         """Run ``call()`` in a worker; post DbDone/DbFailed(tag) to ``requester``.
 
         A TrainerDBError that says the file is damaged ends the app cleanly (TrainerApp.fail);
-        other TrainerDBErrors go to the requester, which keeps the trainee's input."""
+        other TrainerDBErrors go to the requester, which keeps the trainee's input. ``read``: a
+        read (browse's rows, statistics), which shows no "Saving..." notice (reads are not
+        blocked by another program's write lock; a slow one is the screen's to show)."""
         self.pending += 1
-        self.app.set_timer(BUSY_AFTER, self._maybe_busy)
+        if read:
+            self.reads += 1
+        else:
+            self.app.set_timer(BUSY_AFTER, self._maybe_busy)
+
+        settled = ("read:" if read else "") + tag
 
         def work() -> None:
             # Only post_message here (thread-safe, never blocks): a blocking call_from_thread
@@ -51,23 +61,23 @@ class DbRunner:
                 with self._lock:
                     result = call()
             except TrainerDBError as exc:
-                self.app.post_message(DbSettled(tag))
+                self.app.post_message(DbSettled(settled))
                 if exc.kind in ("damaged", "foreign"):
                     self.app.post_message(DbFatal(exc))
                 else:
                     requester.post_message(DbFailed(tag, exc))
                 return
             except Exception as exc:  # a bug: the app shows it and ends (see TrainerApp.fail)
-                self.app.post_message(DbSettled(tag))
+                self.app.post_message(DbSettled(settled))
                 self.app.post_message(DbFatal(exc))
                 return
-            self.app.post_message(DbSettled(tag))
+            self.app.post_message(DbSettled(settled))
             requester.post_message(DbDone(tag, result))
 
         self.app.run_worker(work, thread=True, group="db", exit_on_error=False, name=tag)
 
     def _maybe_busy(self) -> None:
-        if self.pending and not self.busy_shown:
+        if self.pending > self.reads and not self.busy_shown:
             self.busy_shown = True
             self.app.notify(
                 "Saving... the database is busy (another program is using it). Keep going: "
@@ -76,9 +86,11 @@ class DbRunner:
                 timeout=30,
             )
 
-    def settled(self) -> None:
+    def settled(self, tag: str = "") -> None:
         """A call finished (TrainerApp.on_db_settled, on the UI thread)."""
         self.pending = max(0, self.pending - 1)
+        if tag.startswith("read:"):
+            self.reads = max(0, self.reads - 1)
         if not self.pending and self.busy_shown:
             self.busy_shown = False
             self.app.clear_notifications()

@@ -1,35 +1,61 @@
 """Browse: a searchable table of every question, filtered by topic, type and state, sorted by
-id, topic, due date, lapses or difficulty; suspend, reset (forget) and flag from the list."""
+id, topic, due date, lapses or difficulty; suspend, reset (forget) and flag from the list.
+
+Nothing here waits on the UI thread: the cards are read in the database worker (DbScreen), the
+rows are searched, filtered and sorted in a thread worker (the newest request wins; a search is
+debounced), and the table is virtual (browse_table.py: only the rows on screen are drawn), so
+opening, sorting and typing stay responsive at 50,000 questions. Flag, suspend and reset are
+written in the database worker too: a key is handled at once while another program holds the
+database, and the change lands when it lets go."""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Select, Static
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+from textual.worker import get_current_worker
 
-from trainer.bank.models import CLOZE_BLANK, QUESTION_TYPES, TYPE_TITLES, Question, topic_title
+from trainer.bank.models import (
+    CLOZE_BLANK,
+    QUESTION_TYPES,
+    TYPE_TITLES,
+    Bank,
+    Question,
+    topic_title,
+)
 from trainer.tui.formatting import format_due
-from trainer.tui.plain import plain
+from trainer.tui.plain import one_line, plain
+from trainer.tui.screens.browse_table import BrowseTable
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from trainer.engine import CardInfo
-    from trainer.tui.app import TrainerApp
+    from trainer.engine import CardInfo, Engine
 
 STATES = ("new", "learning", "review", "relearning", "suspended", "flagged")
 COLUMNS = ("Id", "Question", "Topic", "Type", "State", "Due", "Lapses", "Difficulty", "Flag")
 QUESTION_COLUMN = 1
-MIN_QUESTION_WIDTH = 24
+MIN_QUESTION_WIDTH = 20
+SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
+# Type names where the full ones do not fit
+SHORT_TYPES = {
+    "single": "Single",
+    "multiple": "Multiple",
+    "true_false": "True/false",
+    "order": "Ordering",
+    "cloze": "Cloze",
+    "recall": "Recall",
+}
+# Columns left out, in this order, when the terminal is too narrow (never the sorted one)
+DROPPABLE = ("Difficulty", "Lapses", "Type", "Topic")
 # Sort orders, in the order the sort key cycles through them: (name, column it sorts by)
 SORTS: dict[str, str] = {
     "id": "Id",
@@ -47,12 +73,6 @@ def stem_text(question: Question) -> str:
         return question.stem
     count = itertools.count(1)
     return CLOZE_BLANK.sub(lambda _m: f"[{next(count)}]___", question.stem)
-
-
-def one_line(text: str, width: int) -> str:
-    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"
 
 
 def sort_key(sort: str, position: int, topic: int, info: CardInfo | None) -> tuple[object, ...]:
@@ -81,8 +101,10 @@ def matches(
     topic: str | None,
     qtype: str | None,
     state: str | None,
+    haystack: str | None = None,
 ) -> bool:
-    """Whether a question passes the search text and the three filters."""
+    """Whether a question passes the search text and the three filters (``haystack``: the
+    question's searchable text, casefolded, when already made)."""
     if topic and topic_of != topic:
         return False
     if qtype and question.type != qtype:
@@ -97,23 +119,132 @@ def matches(
         if state not in ("suspended", "flagged") and info.state != state:
             return False
     if text:
-        haystack = " ".join(
-            [
-                question.id,
-                question.stem,
-                topic_of,
-                question.type,
-                *question.tags,
-                *(o.text for o in question.options),
-                *question.steps,
-                question.model_answer,
-            ]
-        ).casefold()
+        if haystack is None:
+            haystack = search_text(question, topic_of)
         return all(word in haystack for word in text.casefold().split())
     return True
 
 
-class BrowseScreen(Screen[None]):
+def search_text(question: Question, topic_of: str) -> str:
+    """What a search looks in: id, stem, topic, type, tags, options, steps, model answer."""
+    return " ".join(
+        [
+            question.id,
+            question.stem,
+            topic_of,
+            question.type,
+            *question.tags,
+            *(o.text for o in question.options),
+            *question.steps,
+            question.model_answer,
+        ]
+    ).casefold()
+
+
+_haystacks: dict[int, tuple[Bank, list[str]]] = {}  # id(bank) -> (bank, text per active question)
+
+
+def haystacks(bank: Bank) -> list[str]:
+    """The search text of each active question, made once per bank (in a worker thread)."""
+    held = _haystacks.get(id(bank))
+    if held is None or held[0] is not bank:
+        _haystacks.clear()
+        texts = [search_text(q, bank.topic_of(q)) for q in bank.active_questions]
+        held = _haystacks[id(bank)] = (bank, texts)
+    return held[1]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the rows are: the search, the filters and the sort."""
+
+    text: str
+    topic: str | None
+    qtype: str | None
+    state: str | None
+    sort: str
+
+
+def pick_rows(bank: Bank, info: dict[str, CardInfo], query: Query) -> list[str] | None:
+    """The ids of the questions that pass ``query``, sorted; None when cancelled (a newer query
+    came, in a worker)."""
+    worker = None
+    try:
+        worker = get_current_worker()
+    except Exception:  # not in a worker (a direct call)
+        worker = None
+    texts = haystacks(bank) if query.text else None
+    topic_rank = {t: i for i, t in enumerate(bank.topics)}
+    picked: list[tuple[tuple[object, ...], str]] = []
+    for position, q in enumerate(bank.active_questions):
+        if position % 2000 == 0 and worker is not None and worker.is_cancelled:
+            return None
+        card = info.get(q.id)
+        q_topic = bank.topic_of(q)
+        if matches(
+            q,
+            card,
+            q_topic,
+            text=query.text,
+            topic=query.topic,
+            qtype=query.qtype,
+            state=query.state,
+            haystack=texts[position] if texts is not None else None,
+        ):
+            key = sort_key(query.sort, position, topic_rank.get(q_topic, 0), card)
+            picked.append((key, q.id))
+    picked.sort(key=lambda row: row[0])
+    return [qid for _key, qid in picked]
+
+
+def fit_columns(
+    width: int, id_width: int, topic_width: int, sort: str, topic_full: int = 0
+) -> list[tuple[str, str, int]]:
+    """The columns shown in ``width`` characters, as (name, header, width): the question gets
+    what is left; the type names are shortened, then columns dropped (DROPPABLE), until the
+    question has MIN_QUESTION_WIDTH (the sorted column always stays). Where there is room to
+    spare, the topic column grows up to ``topic_full`` (its longest name, at most 60)."""
+    sorted_by = SORTS.get(sort, "Id")
+    widths = {
+        "Id": id_width,
+        "Question": 0,
+        "Topic": topic_width,
+        "Type": max(len(t) for t in TYPE_TITLES.values()),
+        "State": len("relearning"),
+        "Due": len("2030-01-01"),
+        "Lapses": len("Lapses"),
+        "Difficulty": len("Difficulty"),
+        "Flag": len("Flag"),
+    }
+    shown = list(COLUMNS)
+
+    def left() -> int:
+        return width - sum(widths[c] for c in shown) - (len(shown) - 1)
+
+    if left() < MIN_QUESTION_WIDTH:
+        widths["Type"] = max(len(t) for t in SHORT_TYPES.values())
+    for name in DROPPABLE:
+        if left() >= MIN_QUESTION_WIDTH:
+            break
+        if name != sorted_by:
+            shown.remove(name)
+    spare = left() - MIN_QUESTION_WIDTH - 10
+    if spare > 0 and "Topic" in shown:
+        widths["Topic"] = max(topic_width, min(topic_full, 60, topic_width + spare))
+    widths["Question"] = max(MIN_QUESTION_WIDTH, left())
+    return [(name, name, widths[name]) for name in shown]
+
+
+class RowsBuilt(Message):
+    """The rows of request ``number`` (None: cancelled)."""
+
+    def __init__(self, number: int, keys: list[str] | None) -> None:
+        super().__init__()
+        self.number = number
+        self.keys = keys
+
+
+class BrowseScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.home", "Home", id="browse-home", tooltip="Back to home"),
         Binding(
@@ -155,12 +286,34 @@ class BrowseScreen(Screen[None]):
         ),
     ]
 
-    app: TrainerApp
+    DEFAULT_CSS = """
+    #browse-table { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.sort = "id"
         self.info: dict[str, CardInfo] = {}
+        self._read = False  # the cards have been read once
+        self._asked = 0  # the newest rows request
+        self._shown = 0  # the request whose rows are on screen
+        self._open_first = False  # Enter in the search box before its rows were ready
+        self._cells: dict[str, tuple[str, ...]] = {}
+        self._layout: list[tuple[str, str, int]] = []
+        self._debounce: Any = None
+        bank = self.app.engine.bank
+        self._id_width = min(18, max([2, *(len(q.id) for q in bank.active_questions)]))
+        self._topic_full = max([5, *(len(topic_title(t)) for t in bank.topics)])
+        self._topic_width = min(16, self._topic_full)
+
+    @property
+    def busy(self) -> int:
+        """Reads, writes and rows not yet shown (tests and benchmarks wait for 0)."""
+        return self._db_calls + (self._asked != self._shown) + (not self._read)
+
+    @property
+    def building(self) -> bool:
+        return bool(self.busy)
 
     def compose(self) -> ComposeResult:
         bank = self.app.engine.bank
@@ -177,121 +330,163 @@ class BrowseScreen(Screen[None]):
             yield Select[str](
                 [(s.capitalize(), s) for s in STATES], prompt="Any state", id="browse-state"
             )
-        yield Static("", id="browse-count", markup=False)
-        table: DataTable[str] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Static(
+            f"Reading {len(bank.active_questions)} questions...", id="browse-count", markup=False
+        )
+        yield BrowseTable(self.cells, id="browse-table")
         yield KeyBar()
 
+    @property
+    def table(self) -> BrowseTable:
+        return self.query_one("#browse-table", BrowseTable)
+
     def on_mount(self) -> None:
-        table = self.query_one("#browse-table", DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
-        self.info = self.app.read(self.app.engine.all_card_info) or {}
-        self.refill()
-        table.focus()
+        self._fit()
+        self.table.focus()
+        self.load()
 
     def on_screen_resume(self) -> None:
-        self.info = self.app.read(self.app.engine.all_card_info) or {}
-        self.refill()
+        if self._read:  # back from a question: its card may have changed
+            self.load()
 
     def on_resize(self) -> None:
-        self.refill()
+        self._fit()
+
+    def load(self) -> None:
+        """Read every card's state (in the database worker), then show the rows."""
+        self.run_db("read-cards", lambda engine: engine.all_card_info(), read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-cards":
+            self._read = True
+            self.info = result
+            self._cells.clear()
+            self.refill()
+        elif tag == "write":
+            message, card = result
+            if card is not None:
+                self.info = {**self.info, card.qid: card}
+                self._cells.pop(card.qid, None)
+                self.refill()
+            self.notify(message, timeout=3, markup=False)
+
+    def db_failed(self, tag: str, error: Exception) -> None:
+        if tag == "read-cards":
+            self._read = True
+        super().db_failed(tag, error)
+
+    # -- rows --------------------------------------------------------------------------------
 
     def _select_value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
         return value if isinstance(value, str) else None
 
-    def _rows(self) -> list[tuple[str, list[str]]]:
-        """The questions that pass the search and filters, sorted: (id, cells but the question)."""
-        engine = self.app.engine
-        bank = engine.bank
-        now = engine.now()
-        text = self.query_one("#browse-search", Input).value.strip()
-        topic = self._select_value("#browse-topic")
-        qtype = self._select_value("#browse-type")
-        state = self._select_value("#browse-state")
-        topic_rank = {t: i for i, t in enumerate(bank.topics)}
-        picked = []
-        for position, q in enumerate(bank.active_questions):
-            info = self.info.get(q.id)
-            q_topic = bank.topic_of(q)
-            if matches(q, info, q_topic, text=text, topic=topic, qtype=qtype, state=state):
-                picked.append(
-                    (
-                        sort_key(self.sort, position, topic_rank.get(q_topic, 0), info),
-                        q,
-                        q_topic,
-                        info,
-                    )
-                )
-        picked.sort(key=lambda row: row[0])
-        rows: list[tuple[str, list[str]]] = []
-        for _key, q, q_topic, info in picked:
+    def _query(self) -> Query:
+        return Query(
+            text=self.query_one("#browse-search", Input).value.strip(),
+            topic=self._select_value("#browse-topic"),
+            qtype=self._select_value("#browse-type"),
+            state=self._select_value("#browse-state"),
+            sort=self.sort,
+        )
+
+    def refill(self) -> None:
+        """Search, filter and sort the rows again, in a thread worker (the newest wins)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if not self._read:
+            return  # load() refills once the cards are read
+        self._asked += 1
+        number, bank, info, query = self._asked, self.app.engine.bank, self.info, self._query()
+
+        def build() -> None:
+            keys = pick_rows(bank, info, query)
+            self.post_message(RowsBuilt(number, keys))
+
+        self.run_worker(build, thread=True, exclusive=True, group="browse-rows")
+
+    def on_rows_built(self, message: RowsBuilt) -> None:
+        if message.number != self._asked or message.keys is None:
+            return  # a newer request is on its way
+        self._shown = message.number
+        keys = message.keys
+        self.table.set_rows(keys, keep=self.table.current_key)
+        total = len(self.app.engine.bank.active_questions)
+        sort = "" if self.sort == "id" else f" · sorted by {self.sort}"
+        hint = " · Enter opens one" if keys else ""
+        noun = "question" if total == 1 else "questions"
+        hidden = [c for c in COLUMNS if c not in {name for name, _h, _w in self._layout}]
+        wider = f" · wider shows {', '.join(hidden).lower()}" if hidden else ""
+        self.query_one("#browse-count", Static).update(
+            f"{len(keys)} of {total} {noun}{sort}{hint}{wider}"
+        )
+        if self._open_first:
+            self._open_first = False
+            if keys:
+                self.action_focus_table()
+                self._open(keys[self.table.cursor_row])
+
+    def _fit(self) -> None:
+        width = self.app.size.width - 1  # the table's scrollbar
+        layout = fit_columns(width, self._id_width, self._topic_width, self.sort, self._topic_full)
+        if layout != self._layout:
+            self._layout = layout
+            self._cells.clear()
+            self.table.set_columns(layout)
+
+    def cells(self, qid: str) -> tuple[str, ...]:
+        """The cells of ``qid``'s row, in the shown columns (made when first painted)."""
+        shown = self._cells.get(qid)
+        if shown is None:
+            engine = self.app.engine
+            bank = engine.bank
+            q = bank.question(qid)
+            info = self.info.get(qid)
             state_text: str = info.state if info else "-"
             if info and info.suspended:
                 state_text = "suspended"
             difficulty = info.difficulty if info else None
-            rows.append(
-                (
-                    q.id,
-                    [
-                        q.id,
-                        topic_title(q_topic),
-                        TYPE_TITLES.get(q.type, q.type),
-                        state_text,
-                        format_due(info.due, now) if info and info.state != "new" else "-",
-                        str(info.lapses) if info else "-",
-                        f"{difficulty:.1f}" if difficulty is not None else "-",
-                        "yes" if info and info.flagged else "",
-                    ],
-                )
-            )
-        return rows
-
-    def _question_width(self, rows: list[tuple[str, list[str]]]) -> int:
-        """The question column's width: what the other columns leave of the screen."""
-        others = [name for i, name in enumerate(COLUMNS) if i != QUESTION_COLUMN]
-        used = 0
-        for i, name in enumerate(others):
-            used += max([len(name), *(len(cells[i]) for _qid, cells in rows)]) + 2
-        return max(MIN_QUESTION_WIDTH, self.app.size.width - used - 4)
-
-    def refill(self) -> None:
-        bank = self.app.engine.bank
-        table = self.query_one("#browse-table", DataTable)
-        keep = self._current_qid()
-        table.clear()
-        rows = self._rows()
-        width = self._question_width(rows)
-        for qid, cells in rows:
-            stem = one_line(stem_text(bank.question(qid)), width)
-            shown = [*cells[:QUESTION_COLUMN], stem, *cells[QUESTION_COLUMN:]]
-            # an id is letters, digits, ".", "_" and "-": never markup; the rest is shown literally
-            table.add_row(qid, *(plain(cell) for cell in shown[1:]), key=qid)
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
-        total = len(bank.active_questions)
-        sort = "" if self.sort == "id" else f" · sorted by {self.sort}"
-        hint = " · Enter opens one" if rows else ""
-        noun = "question" if total == 1 else "questions"
-        self.query_one("#browse-count", Static).update(f"{len(rows)} of {total} {noun}{sort}{hint}")
+            names = {name for name, _h, w in self._layout}
+            short = any(name == "Type" and w < 18 for name, _h, w in self._layout)
+            every = {
+                "Id": q.id,
+                "Question": " ".join(stem_text(q).split()),
+                "Topic": topic_title(bank.topic_of(q)),
+                "Type": (SHORT_TYPES if short else TYPE_TITLES).get(q.type, q.type),
+                "State": state_text,
+                "Due": format_due(info.due, engine.now()) if info and info.state != "new" else "-",
+                "Lapses": str(info.lapses) if info else "-",
+                "Difficulty": f"{difficulty:.1f}" if difficulty is not None else "-",
+                "Flag": "yes" if info and info.flagged else "",
+            }
+            # drawn as plain text (never markup), with no character a terminal would act on
+            shown = self._cells[qid] = tuple(one_line(every[n]) for n in COLUMNS if n in names)
+        return shown
 
     def _current_qid(self) -> str | None:
-        table = self.query_one("#browse-table", DataTable)
-        if not table.row_count:
-            return None
-        row = min(max(table.cursor_row, 0), table.row_count - 1)
-        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
-        return key.value
+        return self.table.current_key
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        """A search runs once typing pauses (SEARCH_DEBOUNCE); the cursor goes to the top."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._asked += 1  # busy until the search has run and its rows are shown
+        self.table.cursor_row = 0
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE, self._search_now)
+
+    def _search_now(self) -> None:
+        self._debounce = None
         self.refill()
-        table = self.query_one("#browse-table", DataTable)
-        if table.row_count:
-            table.move_cursor(row=0, animate=False)
+        self.table.cursor_row = 0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search box opens the highlighted question (the first match at first)."""
+        if self._debounce is not None or self._asked != self._shown:
+            self._open_first = True  # once the rows of what was typed are shown
+            if self._debounce is not None:
+                self._search_now()
+            return
         qid = self._current_qid()
         if qid is not None:
             self.action_focus_table()
@@ -300,9 +495,9 @@ class BrowseScreen(Screen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         self.refill()
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+    def on_browse_table_header_clicked(self, event: BrowseTable.HeaderClicked) -> None:
         for sort, column in SORTS.items():
-            if event.column_key.value == column:
+            if event.column == column:
                 self._set_sort(sort)
 
     def action_cycle_sort(self) -> None:
@@ -311,18 +506,17 @@ class BrowseScreen(Screen[None]):
 
     def _set_sort(self, sort: str) -> None:
         self.sort = sort  # the count line says how the list is sorted
+        self._fit()  # the sorted column is always shown
         self.refill()
 
     def action_focus_search(self) -> None:
         self.query_one("#browse-search", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one("#browse-table", DataTable).focus()
+        self.table.focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        qid = event.row_key.value
-        if qid:
-            self._open(qid)
+    def on_browse_table_selected(self, event: BrowseTable.Selected) -> None:
+        self._open(event.key)
 
     def _open(self, qid: str) -> None:
         from trainer.tui.screens.question_detail import QuestionDetailScreen
@@ -331,67 +525,60 @@ class BrowseScreen(Screen[None]):
 
     # -- card actions, on the highlighted question ---------------------------------------------
 
-    def _changed(self, message: str) -> None:
-        self.info = self.app.read(self.app.engine.all_card_info) or {}
-        self.refill()
-        self.notify(message, timeout=3, markup=False)
-
     def action_flag(self) -> None:
         qid = self._current_qid()
         if qid is not None:
-            self._changed(toggle_flag(self.app, qid))
+            self.run_db("write", lambda engine: toggle_flag(engine, qid))
 
     def action_suspend(self) -> None:
         qid = self._current_qid()
         if qid is not None:
-            self._changed(toggle_suspended(self.app, qid))
+            self.run_db("write", lambda engine: toggle_suspended(engine, qid))
 
     def action_reset(self) -> None:
         qid = self._current_qid()
         if qid is not None:
-            confirm_reset(self.app, qid, self._changed)
+            confirm_reset(self, qid)
 
 
-def _saved(write: Callable[[], object]) -> str:
-    """Run a small write on the UI thread (it waits briefly for a lock): '' when saved, else why
-    not (the database is read-only, full, busy...)."""
-    from trainer.engine import TrainerDBError
-
-    try:
-        write()
-    except TrainerDBError as exc:
-        return f"Not saved: {exc}"
-    return ""
+# The card actions, run in the database worker (DbScreen.run_db, tag "write"): each reads the card
+# as it is in the file when its turn comes (two quick presses flag, then unflag) and returns what
+# was done, in words, and the card as it is now.
 
 
-def toggle_flag(app: TrainerApp, qid: str) -> str:
-    """Flag or unflag ``qid``; what was done, in words."""
-    flagged = not app.engine.is_flagged(qid)
-    failed = _saved(lambda: app.engine.set_flag(qid, flagged))
-    return failed or f"{qid} {'flagged' if flagged else 'unflagged'}."
+def toggle_flag(engine: Engine, qid: str) -> tuple[str, CardInfo]:
+    """Flag or unflag ``qid``."""
+    flagged = not engine.is_flagged(qid)
+    engine.set_flag(qid, flagged)
+    return f"{qid} {'flagged' if flagged else 'unflagged'}.", engine.card_info(qid)
 
 
-def toggle_suspended(app: TrainerApp, qid: str) -> str:
-    """Suspend or unsuspend ``qid``; what was done, in words."""
-    suspended = not app.engine.card_info(qid).suspended
-    failed = _saved(lambda: app.engine.set_suspended(qid, suspended))
-    if failed:
-        return failed
+def toggle_suspended(engine: Engine, qid: str) -> tuple[str, CardInfo]:
+    """Suspend or unsuspend ``qid``."""
+    suspended = not engine.card_info(qid).suspended
+    engine.set_suspended(qid, suspended)
     if suspended:
-        return f"{qid} suspended: study will not show it until you unsuspend it (s)."
-    return f"{qid} unsuspended."
+        message = f"{qid} suspended: study will not show it until you unsuspend it (s)."
+    else:
+        message = f"{qid} unsuspended."
+    return message, engine.card_info(qid)
 
 
-def confirm_reset(app: TrainerApp, qid: str, done: Callable[[str], None]) -> None:
-    """Ask, then forget ``qid`` (back to new, its history kept) and call ``done`` with a message."""
+def reset(engine: Engine, qid: str) -> tuple[str, CardInfo]:
+    """Forget ``qid``: back to new, its history kept."""
+    engine.reset_card(qid)
+    return f"{qid} reset: it is new again; its history is kept.", engine.card_info(qid)
+
+
+def confirm_reset(screen: DbScreen, qid: str) -> None:
+    """Ask, then reset ``qid`` in the database worker (``screen.db_done("write", ...)`` follows)."""
     from trainer.tui.screens.confirm import ConfirmScreen
 
     def answered(yes: bool | None) -> None:
         if yes:
-            failed = _saved(lambda: app.engine.reset_card(qid))
-            done(failed or f"{qid} reset: it is new again; its history is kept.")
+            screen.run_db("write", lambda engine: reset(engine, qid))
 
-    app.push_screen(
+    screen.app.push_screen(
         ConfirmScreen(
             f"Reset {qid}?",
             "It becomes a new card, as if never studied; its answer history is kept.",

@@ -1,9 +1,10 @@
 """Past exams: each stored result with its date (local time), score and size; Enter opens one for
-review (ExamResultScreen, rebuilt from the log by sessions.exam.past_outcome)."""
+review (ExamResultScreen, rebuilt from the log by sessions.exam.past_outcome). Both are read in the
+database worker (DbScreen), never on the UI thread."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,21 +12,19 @@ from textual.widgets import DataTable, Static
 
 from trainer.engine import ExamResult
 from trainer.tui.formatting import format_duration, format_when, percent
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+    from trainer.engine import Engine
+    from trainer.sessions.exam import ExamOutcome
 
-from textual.screen import Screen
 
-
-class ExamHistoryScreen(Screen[None]):
+class ExamHistoryScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.home", "Home", id="exam-history-home", tooltip="Back to home"),
         Binding("enter", "open", "Open", id="exam-history-open", tooltip="Review this exam"),
     ]
-
-    app: TrainerApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,7 +38,17 @@ class ExamHistoryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.results = list(reversed(self.app.engine.exam_results()))
+        self.query_one("#exam-history", DataTable).focus()
+        self.run_db("read-results", lambda engine: engine.exam_results(), read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-results":
+            self.show(list(reversed(result)))
+        elif tag == "read-outcome":
+            self._review(*result)
+
+    def show(self, results: list[ExamResult]) -> None:
+        self.results = results
         table = self.query_one("#exam-history", DataTable)
         table.add_columns("Date", "Score", "Right", "Questions", "Time")
         for r in self.results:
@@ -57,7 +66,6 @@ class ExamHistoryScreen(Screen[None]):
             self.query_one("#exam-history-empty", Static).update(
                 "No exams yet: press Escape, then e to start one."
             )
-        table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -65,14 +73,20 @@ class ExamHistoryScreen(Screen[None]):
 
     def action_open(self) -> None:
         from trainer.sessions.exam import past_outcome
-        from trainer.tui.screens.exam_result import ExamResultScreen
 
         if not self.results:
             return
         table = self.query_one("#exam-history", DataTable)
         result = self.results[max(0, table.cursor_row)]
-        outcome = past_outcome(self.app.engine, result)
+
+        def read(engine: Engine) -> tuple[ExamResult, ExamOutcome]:
+            return result, past_outcome(engine, result)
+
+        self.run_db("read-outcome", read, read=True)
+
+    def _review(self, result: ExamResult, outcome: ExamOutcome) -> None:
         from trainer.sessions import option_order
+        from trainer.tui.screens.exam_result import ExamResultScreen
 
         orders = {q.id: option_order(q, f"exam:{result.seed}") for q in outcome.questions}
         self.app.push_screen(ExamResultScreen(outcome, orders, past=True))

@@ -1,23 +1,27 @@
 """Choose what to practise: topics and a filter (all, unseen, missed, flagged, new cards beyond
-today's limit, marked in exams), each with its count of questions."""
+today's limit, marked in exams), each with its count of questions.
+
+The counts and the questions are read in the database worker (DbScreen), never on the UI
+thread: ticking topics stays quick at any bank or log size (the newest counts win)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, RadioButton, RadioSet, SelectionList, Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.plain import plain_content
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+    from trainer.bank.models import Question
+    from trainer.engine import Engine
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "All questions"),
@@ -29,13 +33,22 @@ FILTERS: tuple[tuple[str, str], ...] = (
 )
 
 
-class PracticeSetupScreen(Screen[None]):
+def filter_counts(engine: Engine, topics: list[str]) -> dict[str, int]:
+    """How many questions of ``topics`` each filter matches (in the database worker)."""
+    return {
+        key: len(engine.practice_questions(topics, key)) if topics else 0  # type: ignore[arg-type]
+        for key, _label in FILTERS
+    }
+
+
+class PracticeSetupScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", id="practice-start", tooltip="Start practising"),
         Binding("escape", "app.home", "Home", id="practice-home", tooltip="Back to home"),
     ]
 
-    app: TrainerApp
+    _asked = 0  # the newest counts asked for
+    _starting = False  # the questions are being read: a second s waits for them
 
     def compose(self) -> ComposeResult:
         bank = self.app.engine.bank
@@ -76,12 +89,22 @@ class PracticeSetupScreen(Screen[None]):
 
     def update_counts(self) -> None:
         """Each filter's label with how many questions of the ticked topics it matches."""
-        engine = self.app.engine
         topics: list[str] = list(self.query_one("#practice-topics", SelectionList).selected)
-        for key, label in FILTERS:
-            n = len(engine.practice_questions(topics, key)) if topics else 0  # type: ignore[arg-type]
-            button = self.query_one(f"#filter-{key}", RadioButton)
-            button.label = Content(f"{label} ({n})")
+        self._asked += 1
+        asked = self._asked
+        self.run_db("read-counts", lambda engine: (asked, filter_counts(engine, topics)), read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-counts":
+            asked, counts = result
+            if asked != self._asked:
+                return  # the topics changed since: newer counts are on their way
+            for key, label in FILTERS:
+                button = self.query_one(f"#filter-{key}", RadioButton)
+                button.label = Content(f"{label} ({counts[key]})")
+        elif tag == "read-questions":
+            self._starting = False
+            self._start(*result)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_start()
@@ -91,23 +114,30 @@ class PracticeSetupScreen(Screen[None]):
         return FILTERS[max(0, index)][0]
 
     def action_start(self) -> None:
-        engine = self.app.engine
         topics: list[str] = list(self.query_one("#practice-topics", SelectionList).selected)
         if not topics:
             self.notify("Tick at least one topic.", severity="warning")
             return
+        if self._starting:
+            return
+        self._starting = True
         which = self.chosen_filter()
         seed = self.app.next_seed()
-        questions = engine.practice_questions(
-            topics,
-            which,  # type: ignore[arg-type]
-            seed=seed,
-        )
+
+        def read(engine: Engine) -> tuple[list[str], str, int, list[Question]]:
+            questions = engine.practice_questions(topics, which, seed=seed)  # type: ignore[arg-type]
+            return topics, which, seed, list(questions)
+
+        self.run_db("read-questions", read, read=True)
+
+    def db_failed(self, tag: str, error: Exception) -> None:
+        self._starting = False
+        super().db_failed(tag, error)
+
+    def _start(self, topics: list[str], which: str, seed: int, questions: list[Question]) -> None:
         label = dict(FILTERS)[which]
         if not questions:
             self.notify(f"No questions match ({label.lower()}).", severity="warning")
             return
         names = ", ".join(topic_title(t) for t in topics)
-        self.app.start_practice(
-            list(questions), seed, f"{label}: {names}.", schedules=which == "new"
-        )
+        self.app.start_practice(questions, seed, f"{label}: {names}.", schedules=which == "new")

@@ -1,14 +1,16 @@
-"""One question from browse: the question, its key, its card's state and its answer history."""
+"""One question from browse: the question, its key, its card's state and its answer history.
+
+The card and its history are read, and flag, suspend and reset written, in the database worker
+(DbScreen): keys are handled at once while another program holds the database."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from trainer.bank.models import TYPE_TITLES, topic_title
@@ -16,12 +18,13 @@ from trainer.engine import Rating
 from trainer.engine.grading import response_from_json
 from trainer.tui.answer_text import key_text, response_text
 from trainer.tui.formatting import format_due, format_when, letter, percent
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.rating_bar import RATING_NAMES
 
 if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+    from trainer.engine import CardInfo, Engine, ReviewEntry
 
 
 def rating_name(value: int) -> str:
@@ -31,7 +34,7 @@ def rating_name(value: int) -> str:
         return str(value)
 
 
-class QuestionDetailScreen(Screen[None]):
+class QuestionDetailScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail-back", tooltip="Back to browse"),
         Binding("f", "flag", "Flag", id="detail-flag", tooltip="Flag or unflag this question"),
@@ -50,8 +53,6 @@ class QuestionDetailScreen(Screen[None]):
             tooltip="Forget this question: back to new, its history kept",
         ),
     ]
-
-    app: TrainerApp
 
     def __init__(self, qid: str) -> None:
         super().__init__()
@@ -75,7 +76,7 @@ class QuestionDetailScreen(Screen[None]):
                     yield Static(f"- {step}", classes="detail-line", markup=False)
             yield Static(Text.assemble(("Key: ", "bold"), key_text(q)))
             yield Feedback(bank, q, None, verdict=False, key=False)
-            yield Static("", id="detail-card", markup=False)
+            yield Static("\nCard: reading...", id="detail-card", markup=False)
             yield Static("", id="detail-history", markup=False)
         yield KeyBar()
 
@@ -83,11 +84,25 @@ class QuestionDetailScreen(Screen[None]):
         self.refresh_card()
 
     def refresh_card(self) -> None:
+        """Read the card and its history (in the database worker), then show them."""
+        qid = self.qid
+
+        def read(engine: Engine) -> tuple[CardInfo, list[ReviewEntry]]:
+            return engine.card_info(qid), engine.history(qid)
+
+        self.run_db("read-card", read, read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-card":
+            self.show_card(*result)
+        elif tag == "write":
+            message, _card = result
+            self.notify(message, timeout=3, markup=False)
+            self.refresh_card()
+
+    def show_card(self, info: CardInfo, entries: list[ReviewEntry]) -> None:
         engine = self.app.engine
         now = engine.now()
-        info = self.app.read(lambda: engine.card_info(self.qid))
-        if info is None:
-            return
         card = Text("\nCard\n", style="bold")
         card.append(
             f"  State {info.state}  ·  due {format_due(info.due, now) if info.due else '-'}"
@@ -113,7 +128,6 @@ class QuestionDetailScreen(Screen[None]):
         self.query_one("#detail-card", Static).update(card)
         q = engine.bank.question(self.qid)
         history = Text("History\n", style="bold")
-        entries = self.app.read(lambda: engine.history(self.qid)) or []
         if not entries:
             history.append("  Never answered.\n")
         for entry in entries:
@@ -128,21 +142,19 @@ class QuestionDetailScreen(Screen[None]):
             )
         self.query_one("#detail-history", Static).update(history)
 
-    def _changed(self, message: str) -> None:
-        self.notify(message, timeout=3, markup=False)
-        self.refresh_card()
-
     def action_flag(self) -> None:
         from trainer.tui.screens.browse import toggle_flag
 
-        self._changed(toggle_flag(self.app, self.qid))
+        qid = self.qid
+        self.run_db("write", lambda engine: toggle_flag(engine, qid))
 
     def action_suspend(self) -> None:
         from trainer.tui.screens.browse import toggle_suspended
 
-        self._changed(toggle_suspended(self.app, self.qid))
+        qid = self.qid
+        self.run_db("write", lambda engine: toggle_suspended(engine, qid))
 
     def action_reset(self) -> None:
         from trainer.tui.screens.browse import confirm_reset
 
-        confirm_reset(self.app, self.qid, self._changed)
+        confirm_reset(self, self.qid)

@@ -3,7 +3,10 @@
 Next to the desired retention: the estimated answers per day at that retention (a simulation in a
 worker, see engine/workload.py). FSRS Evaluate and Optimize run in workers (they need the
 ``[fsrs]`` extra; without it they say how to get it). A change of desired retention or of the
-FSRS parameters reschedules every card from its history (Anki's "reschedule cards on change").
+FSRS parameters reschedules every card from its history (Anki's "reschedule cards on change"),
+in the database worker (DbScreen): the screen never freezes, even at tens of thousands of reviews
+or while another program holds the database. The cards the workload and FSRS start from are read
+there too.
 """
 
 from __future__ import annotations
@@ -15,18 +18,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from trainer.config import SETTING_KEYS, Config, format_step
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
+    from trainer.engine import Engine
     from trainer.engine.fsrs_fit import Item
     from trainer.engine.scheduler import Settings
     from trainer.engine.workload import Deck
-    from trainer.tui.app import TrainerApp
 
 # (field, label, help) for the text fields, in screen order
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -67,7 +70,16 @@ def format_keys(keys: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in sorted(keys.items()))
 
 
-class SettingsScreen(Screen[None]):
+def reschedule(engine: Engine, settings: Settings) -> int:
+    """Recompute every card from its history under ``settings`` (in the database worker)."""
+    from trainer.engine.replay import mark_applied, recompute
+
+    n = recompute(engine, settings)
+    mark_applied(engine, settings)
+    return n
+
+
+class SettingsScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+s", "save", "Save", id="settings-save", tooltip="Save and apply", priority=True
@@ -75,8 +87,9 @@ class SettingsScreen(Screen[None]):
         Binding("escape", "app.home", "Home", id="settings-home", tooltip="Back (unsaved: lost)"),
     ]
 
-    app: TrainerApp
     deck: Deck | None = None
+    _message = ""  # the saved message, completed once the cards are rescheduled
+    _prefix = ""  # the FSRS result shown above it
 
     def compose(self) -> ComposeResult:
         config = self.app.config
@@ -149,9 +162,36 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         from trainer.engine.workload import deck_of
 
-        self.deck = deck_of(self.app.engine)  # read here: the database belongs to this thread
         self.query_one("#set-new_per_day", Input).focus()
-        self._estimate(self.app.engine.settings)
+        self.query_one("#hint-desired_retention", Static).update("0.70-0.99  (estimating...)")
+        self.run_db("read-deck", deck_of, read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-deck":
+            self.deck = result
+            self._estimate(self._form_settings())
+        elif tag == "reschedule":
+            self._done(f"{self._message} {result} cards rescheduled from their history.")
+        elif tag == "read-fsrs":
+            action, items, settings = result
+            self._status(f"FSRS {action}: {len(items)} training items...")
+            self.run_fsrs(action, items, settings)
+
+    def db_failed(self, tag: str, error: Exception) -> None:
+        if tag == "reschedule":
+            self._done(f"{self._message} Cards not rescheduled: {error}")
+            return
+        super().db_failed(tag, error)
+
+    def _form_settings(self) -> Settings:
+        """The settings with the retention typed in the form, when it is valid."""
+        settings = self.app.engine.settings
+        text = self.query_one("#set-desired_retention", Input).value
+        try:
+            retention = SETTING_KEYS[("fsrs", "desired_retention")](float(text))
+        except ValueError:
+            return settings
+        return replace(settings, desired_retention=retention)
 
     # -- reading the form --------------------------------------------------------------------
 
@@ -224,22 +264,27 @@ class SettingsScreen(Screen[None]):
         self.apply(replace(self.app.config, settings=settings, theme=theme, keys=keys))
 
     def apply(self, config: Config, prefix: str = "") -> None:
-        """Save ``config`` and apply it; reschedule every card if retention or FSRS changed."""
-        from trainer.engine.replay import mark_applied, recompute
-
+        """Save ``config`` and apply it; reschedule every card if retention or FSRS changed (in
+        the database worker: the status says so until it is done)."""
         old = self.app.engine.settings
         new = config.settings
         if not self.app.save_config(config):
             self._status("Not saved: the config file could not be written.")
             return
         message = f"Saved to {config.path}." if config.path else "Applied (no config file)."
-        if (old.desired_retention, old.parameters) != (new.desired_retention, new.parameters):
-            n = recompute(self.app.engine, new)
-            mark_applied(self.app.engine, new)
-            message += f" {n} cards rescheduled from their history."
-        self._status(prefix + message)
-        self.notify(message, title="Settings", markup=False)
         self.query_one("#fsrs-parameters", Static).update(self._parameters_text(new))
+        self._prefix, self._message = prefix, message
+        if (old.desired_retention, old.parameters) != (new.desired_retention, new.parameters):
+            self._status(f"{prefix}{message} Rescheduling the cards from their history...")
+            self.run_db("reschedule", lambda engine: reschedule(engine, new))
+            return
+        self._done(self._message)
+
+    def _done(self, message: str) -> None:
+        """Say ``message`` (the saved message and what rescheduling did) in the status line,
+        after the FSRS result when there is one, and in a toast."""
+        self._status(self._prefix + message)
+        self.notify(message, title="Settings", markup=False)
 
     # -- workload ----------------------------------------------------------------------------
 
@@ -276,9 +321,16 @@ class SettingsScreen(Screen[None]):
             self.notify(str(exc), title="FSRS", severity="warning", markup=False)
             return
         settings = self.app.engine.settings
-        items = fsrs_fit.items_from_settings(scheduled_answers(self.app.engine), settings)
-        self._status(f"FSRS {action}: {len(items)} training items...")
-        self.run_fsrs(action, items, settings)
+        self._status(f"FSRS {action}: reading the answers...")
+
+        def read(engine: Engine) -> tuple[str, list[Item], Settings]:
+            return (
+                action,
+                fsrs_fit.items_from_settings(scheduled_answers(engine), settings),
+                settings,
+            )
+
+        self.run_db("read-fsrs", read, read=True)
 
     @work(thread=True, exclusive=True, group="settings-fsrs")
     def run_fsrs(self, action: str, items: list[Item], settings: Settings) -> None:

@@ -7,7 +7,10 @@ not fit under their bars, the bars are numbered and a legend names them.
 
 At the end, the workload: expected answers per day over the next year at the desired retention,
 and answers per day against desired retention (0.70-0.97), as Anki's options screen shows them;
-simulated in a worker (engine/workload.py: fsrs-rs with the [fsrs] extra, else an estimate)."""
+simulated in a worker (engine/workload.py: fsrs-rs with the [fsrs] extra, else an estimate).
+
+The numbers are read in the database worker (DbScreen), never on the UI thread: the screen opens
+at once with "Reading statistics..." and fills in when they come."""
 
 from __future__ import annotations
 
@@ -19,18 +22,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from trainer.bank.models import topic_title
 from trainer.tui.formatting import bar, percent
 from trainer.tui.paging import page_bindings, scroll_page
+from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from trainer.engine import Settings, Stats
+    from trainer.engine import Engine, Settings, Stats
     from trainer.engine.workload import Deck, Forecast
-    from trainer.tui.app import TrainerApp
 
 
 def summary_text(stats: Stats) -> Text:
@@ -147,24 +149,31 @@ def topic_labels(titles: list[str], width: int) -> tuple[list[str], str]:
     return [str(i) for i in range(1, len(titles) + 1)], legend
 
 
-class StatsScreen(Screen[None]):
+def read_stats(engine: Engine) -> tuple[Stats, dict[str, tuple[int, int]], Deck]:
+    """What the screen shows, read in the database worker."""
+    from trainer.engine.workload import deck_of
+
+    return engine.stats(), engine.correct_by_topic(), deck_of(engine)
+
+
+class StatsScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.home", "Home", id="stats-home", tooltip="Back to home"),
         *page_bindings("stats", "the stats and plots"),
     ]
 
-    app: TrainerApp
+    _workload_due = False  # the workload simulation is to start after the next paint
+
+    @property
+    def busy(self) -> int:
+        return self._db_calls + self._workload_due
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot  # lazy: only when the stats screen opens
 
-        stats = self.app.read(self.app.engine.stats)
-        if stats is None:  # the database is damaged: the app is ending with its message
-            return
-        self.stats = stats
         with VerticalScroll(id="stats-body"):
-            yield Static(summary_text(stats), id="stats-summary")
-            yield Static(topic_table(stats, self.app.engine.correct_by_topic()), id="stats-topics")
+            yield Static("Reading statistics...", id="stats-summary")
+            yield Static("", id="stats-topics")
             for name in ("reviews", "forecast", "retention"):
                 yield from self._figure(PlotextPlot, name)
             yield Static("Workload: simulating...", id="stats-workload", markup=False)
@@ -193,9 +202,21 @@ class StatsScreen(Screen[None]):
         note.display = True
 
     def on_mount(self) -> None:
-        if not hasattr(self, "stats"):
-            return  # the database is damaged: the app is ending with its message
-        stats = self.stats
+        for plot in self.query(".plot, .plot-caption"):
+            plot.display = False  # until the numbers are read
+        self.query_one("#stats-body", VerticalScroll).focus()
+        self.run_db("read-stats", read_stats, read=True)
+
+    def db_done(self, tag: str, result: Any) -> None:
+        if tag == "read-stats":
+            self.show(*result)
+
+    def show(self, stats: Stats, correct: dict[str, tuple[int, int]], deck: Deck) -> None:
+        self.stats = stats
+        self.query_one("#stats-summary", Static).update(summary_text(stats))
+        self.query_one("#stats-topics", Static).update(topic_table(stats, correct))
+        for plot in self.query(".plot, .plot-caption"):
+            plot.display = True
         days = [d[5:] for d, _n in stats.reviews_per_day]  # "MM-DD"
         counts = [n for _d, n in stats.reviews_per_day]
         if any(counts):
@@ -218,10 +239,14 @@ class StatsScreen(Screen[None]):
                 caption.update(f"{FIGURES['retention'][1]}\nTopics: {legend}")
         else:
             self._show_empty("retention")
-        self.query_one("#stats-body", VerticalScroll).focus()
-        from trainer.engine.workload import deck_of
+        # after the plots' first paint, which sets their theme (and so the colour of what is
+        # plotted next): the workload line is drawn in the same colour every time
+        self._workload_due = True
+        self.call_after_refresh(self._start_workload, deck, self.app.engine.settings)
 
-        self.simulate_workload(deck_of(self.app.engine), self.app.engine.settings)
+    def _start_workload(self, deck: Deck, settings: Settings) -> None:
+        self._workload_due = False
+        self.simulate_workload(deck, settings)
 
     @work(thread=True, exclusive=True, group="stats-workload")
     def simulate_workload(self, deck: Deck, settings: Settings) -> None:
