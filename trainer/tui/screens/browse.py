@@ -10,6 +10,7 @@ database, and the change lands when it lets go."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from trainer.bank.models import (
     Question,
     topic_title,
 )
+from trainer.gcpause import gc_paused
 from trainer.tui.formatting import format_due
 from trainer.tui.plain import one_line, plain
 from trainer.tui.screens.browse_table import BrowseTable
@@ -354,7 +356,19 @@ class BrowseScreen(DbScreen):
 
     def load(self) -> None:
         """Read every card's state (in the database worker), then show the rows."""
-        self.run_db("read-cards", lambda engine: engine.all_card_info(), read=True)
+        freeze = self.app.freeze_heap
+
+        def read(engine: Engine) -> dict[str, CardInfo]:
+            # One record per card (50,000 at scale): built with the collector paused, whose
+            # full passes would otherwise stall the UI thread too (they hold the GIL), then,
+            # in a real run, frozen out of its way as the app's start-up objects are.
+            with gc_paused():
+                info = engine.all_card_info()
+                if freeze:
+                    gc.freeze()
+            return info
+
+        self.run_db("read-cards", read, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-cards":
