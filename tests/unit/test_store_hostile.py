@@ -50,6 +50,30 @@ def test_a_read_only_folder_opens_read_only_with_one_accurate_sentence(tmp_path:
     check.close()
 
 
+def test_on_a_read_only_copy_each_engine_sees_the_others_changes(tmp_path: Path) -> None:
+    # The app's engine and its worker twin share the copy's one connection; SQLite's
+    # data_version ignores a connection's own commits, so neither cache used to see the other's
+    # writes (home kept counting a card suspended in browse).
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "t.db"
+    open_engine(BANK, db).close()
+    with read_only(folder):
+        ui = Engine.open(BANK, db, clock=Clock(), read_only_fallback=True)
+        assert ui.read_only is not None
+        worker = ui.twin()
+        first = ui.next_question()
+        assert first is not None
+        before = ui.counts()
+        worker.set_suspended(first.id, True)
+        assert ui.counts().new == before.new - 1 == worker.counts().new
+        after = ui.next_question()
+        assert after is not None and after.id != first.id
+        answer(ui, after.id, Rating.GOOD)
+        assert worker.counts() == ui.counts()
+        ui.close()
+
+
 class _FullDisk:
     """A connection whose writes fail as SQLite fails on a full disk (where no tmpfs can be
     made): only the SQLite error is simulated, the rest is the real connection."""

@@ -173,6 +173,7 @@ class Engine:
         wait = self.store.lock_wait if lock_wait is None else lock_wait
         if self.read_only is not None:
             store = self.store
+            store.shared = True  # each engine's cache must see the other's writes
         else:
             store = Store.connect(self.store.path, lock_wait=wait)
         return Engine(

@@ -17,8 +17,10 @@ from trainer.engine.store.schema import COUNTER_REBUILD, HOUR_US, hour_sql
 
 class Aggregates(Connection):
     def data_version(self) -> int:
-        """SQLite's PRAGMA data_version: changes when ANOTHER connection commits (not this one)."""
-        return int(self._q("PRAGMA data_version")[0][0])
+        """SQLite's PRAGMA data_version: changes when ANOTHER connection commits (not this one);
+        on a connection shared by two engines (``shared``), this connection's commits count too."""
+        version = int(self._q("PRAGMA data_version")[0][0])
+        return version + self.commits if self.shared else version
 
     def only_bank(self, bank_id: str) -> bool:
         """Whether every card in the database is this bank's (then its log is the whole log)."""

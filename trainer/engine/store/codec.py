@@ -275,7 +275,12 @@ def _pack_response(text: str) -> str | int | None:
         override = len(items) == 2 and items[1] == ("override", True)
         if len(items) == 1 or override:
             kind, value = items[0]
-            plain_index = kind == "index" and not override and type(value) is int
+            plain_index = (
+                kind == "index"
+                and not override
+                and type(value) is int
+                and -(2**63) <= value < 2**63  # what SQLite's INTEGER holds
+            )
             if plain_index and json.dumps({"index": value}) == text:
                 return value  # type: ignore[no-any-return]
             tag = _TAGS.get(kind)

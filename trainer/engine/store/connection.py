@@ -16,6 +16,7 @@ import errno
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -92,6 +93,13 @@ class Connection:
         self.lock_wait = lock_wait
         self.backup: Path | None = None  # set when opening made a pre-migration backup
         self.read_only_reason: str | None = None  # set for a read-only in-memory copy
+        # A read-only copy's one connection is shared by two engines (Engine.twin) on two
+        # threads: SQLite's data_version does not change for a connection's own commits, so the
+        # commits are counted here (data_version adds them), and a transaction is one thread's
+        # at a time (the connection's transaction state is shared).
+        self.shared = False
+        self.commits = 0
+        self._txn = threading.RLock()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -302,31 +310,34 @@ class Connection:
     def write(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE ... COMMIT), retried while the db is locked."""
         c = self._conn
-        if c.in_transaction:  # a write within a write: part of the outer one
-            yield
-            return
-        self._retrying(lambda: c.execute("BEGIN IMMEDIATE"))
-        try:
-            yield
-            self._retrying(lambda: c.execute("COMMIT"))
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                c.execute("ROLLBACK")
-            raise
+        with self._txn:
+            if c.in_transaction:  # a write within a write: part of the outer one
+                yield
+                return
+            self._retrying(lambda: c.execute("BEGIN IMMEDIATE"))
+            try:
+                yield
+                self._retrying(lambda: c.execute("COMMIT"))
+                self.commits += 1
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    c.execute("ROLLBACK")
+                raise
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
         """A consistent snapshot for several reads (within one already open: that one)."""
         c = self._conn
-        if c.in_transaction:
-            yield
-            return
-        self._x("BEGIN")
-        try:
-            yield
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                c.execute("COMMIT")
+        with self._txn:
+            if c.in_transaction:
+                yield
+                return
+            self._x("BEGIN")
+            try:
+                yield
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    c.execute("COMMIT")
 
     def _x(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         """Execute one statement; a SQLite error becomes a clear TrainerDBError."""
