@@ -70,6 +70,7 @@ class Engine:
         seed: int | None,
         sync_report: SyncReport,
         fuzz_seed: str | None = None,
+        _maps: _BankMaps | None = None,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -80,26 +81,13 @@ class Engine:
         self._clock = clock
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
-        # the active questions, their bank order, topic and sibling key: one pass over the bank
-        # (topic as Bank.topic_of: its first objective's topic; sibling key: that objective, else
-        # the question's own id)
-        self._questions: dict[str, Question] = {}
-        self._order: dict[str, int] = {}
-        self._topic: dict[str, str] = {}
-        self._sibling: dict[str, str] = {}
-        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
-        for q in bank.questions:
-            if q.retired:
-                continue
-            qid, objectives = q.id, q.objectives
-            self._order[qid] = len(self._questions)
-            self._questions[qid] = q
-            if objectives:
-                self._topic[qid] = topic_of_objective.get(objectives[0], "unknown")
-                self._sibling[qid] = objectives[0]
-            else:
-                self._topic[qid] = "unknown"
-                self._sibling[qid] = qid
+        # the active questions, their bank order, topic and sibling key (a twin shares them)
+        maps = _maps if _maps is not None else _BankMaps.of(bank)
+        self._maps = maps
+        self._questions: dict[str, Question] = maps.questions
+        self._order: dict[str, int] = maps.order
+        self._topic: dict[str, str] = maps.topic
+        self._sibling: dict[str, str] = maps.sibling
         self._by_sibling: dict[str, list[str]] | None = None  # built on the first undo
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
@@ -183,6 +171,7 @@ class Engine:
             seed=self._seed,
             sync_report=self.sync_report,
             fuzz_seed=self._fuzz_seed,
+            _maps=self._maps,  # read-only after construction: shared, not rebuilt
         )
 
     def close(self) -> None:
@@ -838,6 +827,39 @@ class Engine:
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("settings keys and values are strings")
         self.store.set_setting(key, value)
+
+
+@dataclass(frozen=True)
+class _BankMaps:
+    """The bank's active questions by id, their bank order, topic and sibling key, built in one
+    pass over the bank (topic as Bank.topic_of: its first objective's topic; sibling key: that
+    objective, else the question's own id). Never changed once built, so twins share them."""
+
+    questions: dict[str, Question]
+    order: dict[str, int]
+    topic: dict[str, str]
+    sibling: dict[str, str]
+
+    @classmethod
+    def of(cls, bank: Bank) -> _BankMaps:
+        questions: dict[str, Question] = {}
+        order: dict[str, int] = {}
+        topic: dict[str, str] = {}
+        sibling: dict[str, str] = {}
+        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
+        for q in bank.questions:
+            if q.retired:
+                continue
+            qid, objectives = q.id, q.objectives
+            order[qid] = len(questions)
+            questions[qid] = q
+            if objectives:
+                topic[qid] = topic_of_objective.get(objectives[0], "unknown")
+                sibling[qid] = objectives[0]
+            else:
+                topic[qid] = "unknown"
+                sibling[qid] = qid
+        return cls(questions, order, topic, sibling)
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow, SyncReport
 from trainer.engine.scheduler import CARD_STATES
 from trainer.engine.store.codec import (
@@ -18,6 +19,8 @@ from trainer.engine.store.codec import (
 from trainer.engine.store.connection import Connection
 
 RESET_PREFIX = "reset:"  # settings key prefix: reset:BANK:QID -> time of the last reset (us)
+# settings key prefix: synced:BANK -> the stamp of the last sync (see Cards._sync_stamp)
+SYNCED_PREFIX = "synced:"
 
 DUE_SQL = (
     f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND due < ? "
@@ -66,12 +69,32 @@ class Cards(Connection):
         live = sum(1 for is_retired in existing.values() if not is_retired)
         return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
 
+    def _sync_stamp(self, bank_id: str, active_ids: Sequence[str]) -> str:
+        """What a start compares to skip the sync: a digest of the active ids (in order) and the
+        cards table's row count and largest id. Only sync_bank adds cards or changes ``retired``,
+        and it stores this stamp in the same transaction; the count and id catch cards added or
+        deleted by anything else (an older version, a hand edit)."""
+        import hashlib
+
+        digest = hashlib.blake2b("\n".join(active_ids).encode(), digest_size=16).hexdigest()
+        count, top = self._tuples("SELECT count(*), max(id) FROM cards")[0]
+        return f"{digest}:{len(active_ids)}:{count}:{top}"
+
     def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
         """New ids become new cards; absent ids are retired; returning ids are revived.
 
-        The usual case (nothing changed since the last start) is settled by one read, without
-        taking the write lock."""
-        if self._in_sync(self._bank_cards(bank_id), active_ids):
+        The usual case (nothing changed since the last sync) is settled by comparing a stamp
+        (_sync_stamp), without reading the cards; else by one read of the bank's cards, without
+        taking the write lock when they are already in step (the stamp is then stored)."""
+        key = f"{SYNCED_PREFIX}{bank_id}"
+        with self.read():
+            stamp = self._sync_stamp(bank_id, active_ids)
+            stored = self._tuples("SELECT value FROM settings WHERE key = ?", (key,))
+            if stored and stored[0][0] == stamp:
+                return SyncReport()
+            in_sync = self._in_sync(self._bank_cards(bank_id), active_ids)
+        if in_sync:
+            self._store_stamp(key, bank_id, active_ids, check=True)
             return SyncReport()
         active = set(active_ids)
         added = retired = revived = 0
@@ -99,7 +122,27 @@ class Cards(Connection):
                         (bank_id, qid),
                     )
                     retired += 1
+            self._store_stamp(key, bank_id, active_ids, check=False)
         return SyncReport(added=added, retired=retired, revived=revived)
+
+    def _store_stamp(
+        self, key: str, bank_id: str, active_ids: Sequence[str], *, check: bool
+    ) -> None:
+        """Store the sync stamp (in the write transaction the sync made, or in one of its own,
+        ``check``ing the cards again under the lock; skipped if the database is busy or read-only:
+        the next start syncs by reading the cards again)."""
+        try:
+            with self.write():
+                if check and not self._in_sync(self._bank_cards(bank_id), active_ids):
+                    return  # pragma: no cover - another program changed the cards meanwhile
+                self._x(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, self._sync_stamp(bank_id, active_ids)),
+                )
+        except TrainerDBError as exc:
+            if exc.kind not in ("locked", "readonly"):
+                raise
 
     def card(self, bank_id: str, qid: str) -> CardRow | None:
         rows = self._q(

@@ -1,0 +1,91 @@
+"""What a start does cheaply: the sync settled by a stamp, a twin sharing the bank's maps."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from engine_kit import Clock, answer, make_bank, open_engine
+
+from trainer.engine import Rating, SyncReport
+from trainer.engine.store.cards import SYNCED_PREFIX
+
+
+def _stamp(db: Path, bank_id: str) -> str | None:
+    with sqlite3.connect(db) as c:
+        row = c.execute("SELECT value FROM settings WHERE key = ?", (SYNCED_PREFIX + bank_id,))
+        found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
+def test_a_second_start_is_settled_by_the_stamp_and_a_changed_bank_still_syncs(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    clock = Clock()
+    v1 = make_bank({"t": {"o": 3}})
+    engine = open_engine(v1, db, clock)
+    assert engine.sync_report == SyncReport(added=3)
+    answer(engine, "o-1", Rating.GOOD)
+    engine.close()
+    first = _stamp(db, v1.id)
+    assert first is not None
+
+    engine = open_engine(v1, db, clock)  # unchanged: the stamp matches, nothing written
+    assert engine.sync_report == SyncReport()
+    assert engine.card_info("o-1").reps == 1
+    engine.close()
+    assert _stamp(db, v1.id) == first
+
+    v2 = make_bank({"t": {"o": 2, "p": 1}})  # o-3 removed, p-1 added
+    engine = open_engine(v2, db, clock)
+    assert engine.sync_report == SyncReport(added=1, retired=1)
+    assert set(engine.all_card_info()) == {"o-1", "o-2", "p-1"}
+    engine.close()
+    assert _stamp(db, v2.id) not in (None, first)
+
+    engine = open_engine(v1, db, clock)  # back to v1: o-3 revived, p-1 retired
+    assert engine.sync_report == SyncReport(retired=1, revived=1)
+    engine.close()
+
+
+def test_a_card_deleted_behind_the_engines_back_is_made_again(tmp_path: Path) -> None:
+    """The stamp counts the cards: a row deleted by another tool does not pass as in sync."""
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    open_engine(bank, db).close()
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM cards WHERE question_id = 'o-3'")
+    engine = open_engine(bank, db)
+    assert engine.sync_report == SyncReport(added=1)
+    assert engine.card_info("o-3").state == "new"
+    engine.close()
+
+
+def test_a_stamp_missing_or_stale_is_stored_by_a_start_that_finds_the_cards_in_sync(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 2}})
+    open_engine(bank, db).close()
+    stamp = _stamp(db, bank.id)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE settings SET value = 'stale' WHERE key = ?", (SYNCED_PREFIX + bank.id,))
+    engine = open_engine(bank, db)
+    assert engine.sync_report == SyncReport()
+    engine.close()
+    assert _stamp(db, bank.id) == stamp
+
+
+def test_a_twin_shares_the_bank_maps_and_schedules_alike(tmp_path: Path) -> None:
+    bank = make_bank({"t": {"o": 3}, "u": {"p": 2}})
+    engine = open_engine(bank, tmp_path / "t.db")
+    twin = engine.twin()
+    assert twin._questions is engine._questions and twin._sibling is engine._sibling
+    assert twin.next_question() == engine.next_question()
+    assert twin.counts() == engine.counts()
+    assert twin.topic_of("p-1") == engine.topic_of("p-1") == "u"
+    twin.close()
+    engine.close()
