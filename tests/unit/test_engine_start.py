@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+import pytest
 from engine_kit import Clock, answer, make_bank, open_engine
 
-from trainer.engine import Rating, SyncReport
+from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
 from trainer.engine.store.cards import SYNCED_PREFIX
 
 
@@ -88,4 +89,74 @@ def test_a_twin_shares_the_bank_maps_and_schedules_alike(tmp_path: Path) -> None
     assert twin.counts() == engine.counts()
     assert twin.topic_of("p-1") == engine.topic_of("p-1") == "u"
     twin.close()
+    engine.close()
+
+
+def _figures(engine: Engine) -> tuple[Counts, dict[str, float]]:
+    """(counts, mastery) tallied by SQL by a fresh twin, which must not load its cards."""
+    fresh = engine.twin()
+    try:
+        tally = fresh._tally(fresh.now())
+        assert tally is not None
+        assert not fresh._cache.loaded()
+        return tally
+    finally:
+        fresh.close()
+
+
+def _loaded(engine: Engine) -> tuple[Counts, dict[str, float]]:
+    engine.next_question()  # loads the cards
+    assert engine._cache.loaded()
+    overview = engine.overview()
+    return overview.counts, overview.mastery
+
+
+def test_a_buried_review_is_tallied_as_the_queue_hides_it(tmp_path: Path) -> None:
+    """Reviews of a sibling studied today: hidden with bury_reviews, counted without."""
+    clock = Clock()
+    bank = make_bank({"t": {"o": 3, "p": 1}})
+    for bury in (True, False):
+        db = tmp_path / f"{bury}.db"
+        engine = open_engine(bank, db, clock, bury_reviews=bury, bury_new=False)
+        for qid in ("o-1", "o-2", "o-3", "p-1"):
+            answer(engine, qid, Rating.EASY)
+        clock.advance(days=120)  # all four due: reviews
+        answer(engine, "o-1", Rating.GOOD)  # o-2 and o-3 are buried if bury_reviews
+        counts, mastery = _loaded(engine)
+        assert counts.review == (1 if bury else 3)
+        assert _figures(engine) == (counts, mastery)
+        assert mastery["t"] > 0
+        engine.close()
+
+
+def test_a_suspect_card_row_is_not_tallied_but_raises_its_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    open_engine(bank, db).close()
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE cards SET due = 'soon', state = 'review' WHERE question_id = 'o-2'")
+    engine = open_engine(bank, db)
+    with pytest.raises(TrainerDBError, match="damaged") as raised:
+        engine.overview()
+    engine.close()
+    engine = open_engine(bank, db)
+    with pytest.raises(TrainerDBError) as loaded:
+        engine.next_question()  # the same error as the full load gives
+    assert str(loaded.value) == str(raised.value)
+    engine.close()
+
+
+def test_cards_synced_by_another_version_of_the_bank_are_not_tallied(tmp_path: Path) -> None:
+    """Another program synced another version of the bank meanwhile: the cards are loaded (the
+    stamp no longer matches), as they were before the tally."""
+    db = tmp_path / "t.db"
+    clock = Clock()
+    v1 = make_bank({"t": {"o": 3}})
+    engine = open_engine(v1, db, clock, bury_new=False)
+    answer(engine, "o-1", Rating.EASY)
+    open_engine(make_bank({"t": {"o": 2, "p": 2}}), db, clock).close()  # o-3 retired
+    fresh = engine.twin()
+    assert fresh._tally(fresh.now()) is None
+    assert fresh.counts().new == 1  # o-2 (o-3 is retired in the file)
+    fresh.close()
     engine.close()

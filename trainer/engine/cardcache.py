@@ -86,6 +86,13 @@ class CardCache:
         self._mastery = None
         self._version = None
 
+    def loaded(self) -> bool:
+        """Whether the cards are in memory and current with the file (a copy another connection
+        made stale is dropped here: reloaded when next needed)."""
+        if self._raw is not None and not self._fresh():
+            self.invalidate()
+        return self._raw is not None
+
     def _fresh(self) -> bool:
         return self._version is not None and self._store.data_version() == self._version
 
@@ -166,6 +173,10 @@ class CardCache:
             self._day = self._summarise(start, self._store.log_since(self._bank_id, start))
             self._index = None
         return self._day
+
+    def summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
+        """Today's log summary of ``entries`` (today begins at ``start``), not kept."""
+        return self._summarise(start, entries)
 
     def _summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
         day = DayLog(start)

@@ -16,7 +16,14 @@ from trainer.engine import summary
 from trainer.engine.cardcache import CardCache
 from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
-from trainer.engine.queue import Queue, QueueCard, QueueIndex, build_queue, interleave
+from trainer.engine.queue import (
+    Queue,
+    QueueCard,
+    QueueIndex,
+    build_queue,
+    interleave,
+    queue_lengths,
+)
 from trainer.engine.records import (
     CardCols,
     CardInfo,
@@ -337,7 +344,51 @@ class Engine:
 
     def counts(self) -> Counts:
         """What is left today (learning includes cards due within the learn-ahead window)."""
+        if not self._cache.loaded():
+            tally = self._tally(self.now(), mastery=False)
+            if tally is not None:
+                return tally[0]
         return self._now_queue()[1]
+
+    def _tally(
+        self, now: datetime, *, mastery: bool = True
+    ) -> tuple[Counts, dict[str, float]] | None:
+        """The counts and mastery per topic without loading the cards (the home's figures at a
+        start, or after another connection wrote): SQL tallies over the cards table, today's
+        log, the rows of today's buried siblings and the review cards' stability and last review.
+        The same figures as the queue index and TopicMastery compute from the loaded cards (a
+        property test compares them). None (use the loaded cards) when the bank's cards are not
+        exactly the engine's questions (another program synced another version of the bank) or
+        a card row is suspect: loading the cards then raises its clear error."""
+        s = self.settings
+        bank_id = self.bank.id
+        start, end = self._day(now)
+        end_us = to_us(end)
+        learn_until = to_us(now) + s.learn_ahead // timedelta(microseconds=1)
+        with self.store.read():  # one snapshot
+            if not self.store.synced(bank_id, list(self._questions)):
+                return None
+            bad, learning, review, new = self.store.queue_tally(bank_id, learn_until, end_us)
+            if bad:
+                return None
+            day = self._cache.summarise(start, self.store.log_since(bank_id, start))
+            if day.buried and (s.bury_new or s.bury_reviews):
+                qids = [qid for key in day.buried for qid in self._siblings(key)]
+                for _, state, due, suspended in self.store.queue_rows(bank_id, qids):
+                    if suspended:
+                        continue
+                    if state == "review" and due is not None and due < end_us:
+                        review -= s.bury_reviews
+                    elif state == "new":
+                        new -= s.bury_new
+            reviews = self.store.mastery_rows(bank_id) if mastery else []
+        review, new = queue_lengths(
+            review, new, s.new_per_day - day.new_done, s.reviews_per_day - day.reviews_done
+        )
+        values = (
+            summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
+        )
+        return Counts(new=new, learning=learning, review=review), values
 
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
@@ -789,22 +840,24 @@ class Engine:
         the topics whose cards changed since the last call (summary.TopicMastery), and a bounded
         look at the log's recent days for the streak."""
         now = self.now()
-        counts = self.counts()
         edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
         recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
-        start_us = to_us(self._day(now)[0])
-        mastery = self._cache.mastery(
-            start_us,
-            self.settings,
-            lambda: summary.TopicMastery.of(
-                self.bank, self._cache.raw(), self._topic, now, self.settings
-            ),
-        )
-        return Overview(
-            counts=counts,
-            mastery=mastery.values(self._cache.raw()),
-            streak=self._streak(now, recent),
-        )
+        # not loaded (a start, or another connection wrote since): tallied, not loaded
+        tally = None if self._cache.loaded() else self._tally(now)
+        if tally is not None:
+            counts, values = tally
+        else:
+            counts = self.counts()
+            start_us = to_us(self._day(now)[0])
+            mastery = self._cache.mastery(
+                start_us,
+                self.settings,
+                lambda: summary.TopicMastery.of(
+                    self.bank, self._cache.raw(), self._topic, now, self.settings
+                ),
+            )
+            values = mastery.values(self._cache.raw())
+        return Overview(counts=counts, mastery=values, streak=self._streak(now, recent))
 
     def _sorted_rows(self) -> list[CardRow]:
         """The active cards, in id order (the cache keeps them so; stats are summed in it)."""

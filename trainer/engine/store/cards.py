@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -41,11 +42,10 @@ def _time(col: str) -> str:
     )
 
 
-# An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
-# Never laxer than checked_cols: a row it passes also passes checked_cols.
-SUSPECT_SQL = (
-    "SELECT id FROM cards WHERE bank_id = ? AND retired = 0 AND NOT ("
-    "typeof(id) = 'integer' AND typeof(question_id) = 'text' "
+# A card row codec.checked_cols accepts: never laxer than checked_cols (a row it passes also
+# passes checked_cols). Never NULL (state, id and question_id are NOT NULL).
+VALID_SQL = (
+    "(typeof(id) = 'integer' AND typeof(question_id) = 'text' "
     f"AND state IN ({', '.join(repr(s) for s in CARD_STATES)}) "
     "AND (step IS NULL OR typeof(step) = 'integer') "
     f"AND {_number('stability', 0)} AND {_number('difficulty', -1e12)} "
@@ -53,8 +53,25 @@ SUSPECT_SQL = (
     "AND typeof(reps) = 'integer' AND typeof(lapses) = 'integer' "
     "AND typeof(suspended) = 'integer' AND typeof(flagged) = 'integer' "
     "AND typeof(leech) = 'integer' "
-    "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning'))) LIMIT 1"
+    "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning')))"
 )
+# An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
+SUSPECT_SQL = f"SELECT id FROM cards WHERE bank_id = ? AND retired = 0 AND NOT {VALID_SQL} LIMIT 1"
+
+# The study queue's tallies over the bank's active cards, in one pass and no row read (the home's
+# first figures; see Cards.queue_tally).
+TALLY_SQL = (
+    f"SELECT count(CASE WHEN NOT {VALID_SQL} THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state IN ('learning', 'relearning') AND due <= ? "
+    "THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state = 'review' AND due < ? THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state = 'new' THEN 1 END) "
+    "FROM cards WHERE bank_id = ? AND retired = 0"
+)
+
+
+def ids_digest(active_ids: Sequence[str]) -> str:
+    return hashlib.blake2b("\n".join(active_ids).encode(), digest_size=16).hexdigest()
 
 
 class Cards(Connection):
@@ -74,9 +91,7 @@ class Cards(Connection):
         cards table's row count and largest id. Only sync_bank adds cards or changes ``retired``,
         and it stores this stamp in the same transaction; the count and id catch cards added or
         deleted by anything else (an older version, a hand edit)."""
-        import hashlib
-
-        digest = hashlib.blake2b("\n".join(active_ids).encode(), digest_size=16).hexdigest()
+        digest = ids_digest(active_ids)
         count, top = self._tuples("SELECT count(*), max(id) FROM cards")[0]
         return f"{digest}:{len(active_ids)}:{count}:{top}"
 
@@ -143,6 +158,51 @@ class Cards(Connection):
         except TrainerDBError as exc:
             if exc.kind not in ("locked", "readonly"):
                 raise
+
+    def synced(self, bank_id: str, active_ids: Sequence[str]) -> bool:
+        """Whether the bank's cards are still exactly ``active_ids`` as the last sync left them
+        (its stamp is current): the bank's active cards are then the engine's questions."""
+        with self.read():
+            stored = self._tuples(
+                "SELECT value FROM settings WHERE key = ?", (f"{SYNCED_PREFIX}{bank_id}",)
+            )
+            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids)
+
+    def queue_tally(
+        self, bank_id: str, learn_until_us: int, day_end_us: int
+    ) -> tuple[int, int, int, int]:
+        """Over the bank's active cards, in one pass of SQL (no row decoded): (rows
+        codec.checked_cols might refuse, unsuspended learning cards due by ``learn_until_us``,
+        unsuspended reviews due before ``day_end_us``, unsuspended new cards)."""
+        bad, learning, review, new = self._tuples(TALLY_SQL, (learn_until_us, day_end_us, bank_id))[
+            0
+        ]
+        return int(bad), int(learning), int(review), int(new)
+
+    def queue_rows(
+        self, bank_id: str, qids: Sequence[str]
+    ) -> list[tuple[str, str, int | None, int]]:
+        """(question id, state, due, suspended) of these active cards (for the queue's tally of
+        buried siblings); the rows must be valid (queue_tally found none suspect)."""
+        out: list[tuple[str, str, int | None, int]] = []
+        for i in range(0, len(qids), 500):
+            chunk = qids[i : i + 500]
+            out += self._tuples(
+                "SELECT question_id, state, due, suspended FROM cards WHERE bank_id = ? "
+                f"AND retired = 0 AND question_id IN ({', '.join('?' * len(chunk))})",
+                (bank_id, *chunk),
+            )
+        return out
+
+    def mastery_rows(self, bank_id: str) -> list[tuple[str, float, int]]:
+        """(question id, stability, last review) of the bank's active review cards that have
+        both, in id order (the home's mastery); the rows must be valid (see queue_tally)."""
+        return self._tuples(
+            "SELECT question_id, stability, last_review FROM cards WHERE bank_id = ? "
+            "AND retired = 0 AND state = 'review' AND stability IS NOT NULL "
+            "AND last_review IS NOT NULL ORDER BY id",
+            (bank_id,),
+        )
 
     def card(self, bank_id: str, qid: str) -> CardRow | None:
         rows = self._q(
