@@ -11,6 +11,7 @@ import pytest
 from engine_kit import Clock, answer, make_bank, open_engine
 
 from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
+from trainer.engine.store import Store
 from trainer.engine.store.cards import SYNCED_PREFIX
 
 
@@ -159,4 +160,48 @@ def test_cards_synced_by_another_version_of_the_bank_are_not_tallied(tmp_path: P
     assert fresh._tally(fresh.now()) is None
     assert fresh.counts().new == 1  # o-2 (o-3 is retired in the file)
     fresh.close()
+    engine.close()
+
+
+def test_the_session_engines_answers_are_tallied_at_home_not_reloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home's engine had its cards loaded; the session's engine (a twin) answers: home's next
+    figures are tallied (no card read), equal to a full load, and its cards load when used."""
+    clock = Clock()
+    engine = open_engine(make_bank({"t": {"o": 3}, "u": {"p": 3}}), tmp_path / "t.db", clock)
+    _loaded(engine)
+    session = engine.twin()
+    for _ in range(4):
+        q = session.next_question()
+        assert q is not None
+        answer(session, q.id, Rating.GOOD)
+        clock.advance(seconds=30)
+    reads: list[str] = []
+    card_cols = Store.card_cols
+
+    def counted(store: Store, bank_id: str) -> object:
+        reads.append(bank_id)
+        return card_cols(store, bank_id)
+
+    monkeypatch.setattr(Store, "card_cols", counted)
+    overview = engine.overview()
+    assert reads == []
+    assert (overview.counts, overview.mastery) == _loaded(session)
+    assert reads == []  # the session's own cache was current
+    assert _loaded(engine) == (overview.counts, overview.mastery)
+    assert reads == [engine.bank.id]
+    session.close()
+    engine.close()
+
+
+def test_the_engines_own_writes_change_its_tallied_figures(tmp_path: Path) -> None:
+    engine = open_engine(make_bank({"t": {"o": 3}}), tmp_path / "t.db", bury_new=False)
+    assert engine.overview().counts.new == 3
+    engine.set_suspended("o-2", True)  # written without loading the cards
+    assert not engine._cache.loaded()
+    assert engine.overview().counts.new == 2
+    answer(engine, "o-1", Rating.AGAIN)
+    assert engine.overview().counts == Counts(new=1, learning=1, review=0)
+    assert _loaded(engine) == _figures(engine)
     engine.close()

@@ -186,10 +186,10 @@ class CardCache:
 
     def put(self, row: CardRow) -> None:
         """This engine wrote ``row`` (committed): keep the cache in step without a reload."""
+        self.generation += 1  # also when nothing is loaded: the engine's tally memo follows it
         if self._raw is None or not self._keep(row.question_id):
             return
         t = card_cols(row)
-        self.generation += 1
         self._raw[row.question_id] = t
         if self._rows is not None:
             self._rows[row.question_id] = row
@@ -211,6 +211,7 @@ class CardCache:
         """This engine removed log entries (undo) and the cards are now ``rows``: put them and
         summarise today's log again (O(today's answers)); keys no longer studied today are
         unburied in the queue (``siblings(key)``: the question ids of a sibling key)."""
+        self.generation += 1
         if self._raw is None:
             return
         for row in rows:

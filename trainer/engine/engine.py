@@ -102,6 +102,12 @@ class Engine:
         self._queue_memo: (
             tuple[int, datetime, Settings, int, int, tuple[str | None, Counts]] | None
         ) = None
+        # the last tally (see _tally): (data version, cache generation, day start, settings),
+        # asked at, valid until (UTC microseconds), (counts, mastery)
+        self._tally_memo: (
+            tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
+            | None
+        ) = None
         self._cache = CardCache(
             store,
             bank.id,
@@ -363,12 +369,24 @@ class Engine:
         s = self.settings
         bank_id = self.bank.id
         start, end = self._day(now)
-        end_us = to_us(end)
-        learn_until = to_us(now) + s.learn_ahead // timedelta(microseconds=1)
+        end_us, now_us = to_us(end), to_us(now)
+        ahead_us = s.learn_ahead // timedelta(microseconds=1)
+        learn_until = now_us + ahead_us
+        memo = self._tally_memo
+        # the same answer until the file, this engine's cards, the day or the settings change,
+        # or the clock brings the next learning card into the learn-ahead window
+        key = (self.store.data_version(), self._cache.generation, start, s)
+        if (
+            mastery
+            and memo is not None
+            and all(_same(a, b) for a, b in zip(memo[0], key, strict=True))
+            and memo[1] <= now_us < memo[2]
+        ):
+            return memo[3]
         with self.store.read():  # one snapshot
             if not self.store.synced(bank_id, list(self._questions)):
                 return None
-            bad, learning, review, new = self.store.queue_tally(bank_id, learn_until, end_us)
+            bad, learning, review, new, later = self.store.queue_tally(bank_id, learn_until, end_us)
             if bad:
                 return None
             day = self._cache.summarise(start, self.store.log_since(bank_id, start))
@@ -388,7 +406,11 @@ class Engine:
         values = (
             summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
         )
-        return Counts(new=new, learning=learning, review=review), values
+        answer = Counts(new=new, learning=learning, review=review), values
+        if mastery:
+            until = _FAR if later is None else later - ahead_us
+            self._tally_memo = (key, now_us, until, answer)
+        return answer
 
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
@@ -913,6 +935,13 @@ class _BankMaps:
                 topic[qid] = "unknown"
                 sibling[qid] = qid
         return cls(questions, order, topic, sibling)
+
+
+_FAR = 1 << 62  # "never", in UTC microseconds
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

@@ -65,7 +65,9 @@ TALLY_SQL = (
     "count(CASE WHEN suspended = 0 AND state IN ('learning', 'relearning') AND due <= ? "
     "THEN 1 END), "
     "count(CASE WHEN suspended = 0 AND state = 'review' AND due < ? THEN 1 END), "
-    "count(CASE WHEN suspended = 0 AND state = 'new' THEN 1 END) "
+    "count(CASE WHEN suspended = 0 AND state = 'new' THEN 1 END), "
+    "min(CASE WHEN suspended = 0 AND state IN ('learning', 'relearning') AND due > ? "
+    "THEN due END) "
     "FROM cards WHERE bank_id = ? AND retired = 0"
 )
 
@@ -170,14 +172,14 @@ class Cards(Connection):
 
     def queue_tally(
         self, bank_id: str, learn_until_us: int, day_end_us: int
-    ) -> tuple[int, int, int, int]:
+    ) -> tuple[int, int, int, int, int | None]:
         """Over the bank's active cards, in one pass of SQL (no row decoded): (rows
         codec.checked_cols might refuse, unsuspended learning cards due by ``learn_until_us``,
-        unsuspended reviews due before ``day_end_us``, unsuspended new cards)."""
-        bad, learning, review, new = self._tuples(TALLY_SQL, (learn_until_us, day_end_us, bank_id))[
-            0
-        ]
-        return int(bad), int(learning), int(review), int(new)
+        unsuspended reviews due before ``day_end_us``, unsuspended new cards, the due time of
+        the first unsuspended learning card due after ``learn_until_us`` or None)."""
+        params = (learn_until_us, day_end_us, learn_until_us, bank_id)
+        bad, learning, review, new, later = self._tuples(TALLY_SQL, params)[0]
+        return int(bad), int(learning), int(review), int(new), later
 
     def queue_rows(
         self, bank_id: str, qids: Sequence[str]
