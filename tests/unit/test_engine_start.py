@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
@@ -204,4 +205,29 @@ def test_the_engines_own_writes_change_its_tallied_figures(tmp_path: Path) -> No
     answer(engine, "o-1", Rating.AGAIN)
     assert engine.overview().counts == Counts(new=1, learning=1, review=0)
     assert _loaded(engine) == _figures(engine)
+    engine.close()
+
+
+def test_the_next_due_time_is_read_from_the_index_as_the_loaded_cards_give_it(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    engine = open_engine(make_bank({"t": {"o": 4}}), tmp_path / "t.db", clock)
+    assert engine.next_due() is None  # nothing studied yet
+    answer(engine, "o-1", Rating.GOOD)
+    answer(engine, "o-2", Rating.EASY)
+    answer(engine, "o-3", Rating.AGAIN)
+    engine.set_suspended("o-3", True)
+    seen = []
+    for minutes in (0, 1, 3, 60 * 24 * 30, 60 * 24 * 400):
+        clock.advance(minutes=minutes)
+        fresh = engine.twin()
+        indexed = fresh.next_due()
+        assert not fresh._cache.loaded()
+        fresh._cache.raw()
+        assert indexed == fresh.next_due()
+        seen.append(indexed)
+        fresh.close()
+    assert seen[0] is not None and seen[0] > clock.t - timedelta(minutes=60 * 24 * 430)
+    assert seen[-1] is None  # everything is overdue by then
     engine.close()

@@ -698,6 +698,25 @@ class Engine:
         now = self.now()
         return {qid: self._info(row, now) for qid, row in self._cache.rows().items()}
 
+    def next_due(self) -> datetime | None:
+        """When the next studied, unsuspended card falls due after now (None if none): as
+        min(due) over all_card_info() of the cards neither new nor suspended with a due time
+        after now. When the cards are not loaded, read from the cards_due index instead of
+        loading them (a session's end; an unusable row then loads them and raises)."""
+        now_us = to_us(self.now())
+        if not self._cache.loaded():
+            with self.store.read():
+                if self.store.synced(self.bank.id, list(self._questions)):
+                    found = self.store.next_due(self.bank.id, now_us)
+                    if found is not False:
+                        return None if found is None else from_us(found)
+        dues = [
+            t.due
+            for t in self._cache.raw().values()
+            if t.due is not None and t.state != "new" and not t.suspended and t.due > now_us
+        ]
+        return from_us(min(dues)) if dues else None
+
     def history(self, qid: str) -> list[ReviewEntry]:
         self._question(qid)
         return self.store.history(self.bank.id, qid)

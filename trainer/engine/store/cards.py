@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow, SyncReport
@@ -180,6 +181,20 @@ class Cards(Connection):
         params = (learn_until_us, day_end_us, learn_until_us, bank_id)
         bad, learning, review, new, later = self._tuples(TALLY_SQL, params)[0]
         return int(bad), int(learning), int(review), int(new), later
+
+    def next_due(self, bank_id: str, after_us: int) -> int | Literal[False] | None:
+        """The first due time after ``after_us`` of the bank's active, unsuspended cards that
+        are not new (the cards_due index), None if there is none, or False if that card's row
+        is one codec.checked_cols might refuse (the caller loads the cards: its error)."""
+        rows = self._tuples(
+            f"SELECT due, {VALID_SQL} FROM cards WHERE bank_id = ? AND due > ? AND retired = 0 "
+            "AND suspended = 0 AND state != 'new' ORDER BY due LIMIT 1",
+            (bank_id, after_us),
+        )
+        if not rows:
+            return None
+        due, valid = rows[0]
+        return int(due) if valid and isinstance(due, int) else False
 
     def queue_rows(
         self, bank_id: str, qids: Sequence[str]
