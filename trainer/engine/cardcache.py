@@ -11,6 +11,11 @@ the last topic), keyed by the day's start, so the queue does not reread it on ev
 today's queue is kept here as a QueueIndex, updated by every ``put``/``logged``/``undone``, so an
 answer costs the queue O(changed cards), not a rebuild. A reload, a new day or new settings build
 the index again.
+
+The cards are loaded only when something needs them (the next question, browse, stats): the
+home's figures (Engine.overview, Engine.counts) are tallied by SQL while they are not loaded
+(``loaded()``), at a start and after another connection wrote (a study session's engine, another
+program), so neither a start nor the return home from a session reads every card.
 """
 
 from __future__ import annotations
