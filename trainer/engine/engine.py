@@ -6,7 +6,7 @@ import contextlib
 import random
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -95,7 +95,6 @@ class Engine:
         self._order: dict[str, int] = maps.order
         self._topic: dict[str, str] = maps.topic
         self._sibling: dict[str, str] = maps.sibling
-        self._by_sibling: dict[str, list[str]] | None = None  # built on the first undo
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
         # microseconds), valid until, (first question id, counts))
@@ -239,13 +238,9 @@ class Engine:
         return self._sibling.get(qid)
 
     def _siblings(self, key: str) -> list[str]:
-        """The active question ids of sibling key ``key`` (for unburying after an undo)."""
-        if self._by_sibling is None:
-            by: dict[str, list[str]] = {}
-            for qid, k in self._sibling.items():
-                by.setdefault(k, []).append(qid)
-            self._by_sibling = by
-        return self._by_sibling.get(key, [])
+        """The active question ids of sibling key ``key`` (for unburying after an undo, and the
+        tally of today's buried siblings)."""
+        return self._maps.by_sibling().get(key, [])
 
     def _undone(self, qid: str | None) -> None:
         """After an undo wrote (maybe not yet committed): the cache follows the restored card
@@ -933,6 +928,18 @@ class _BankMaps:
     order: dict[str, int]
     topic: dict[str, str]
     sibling: dict[str, str]
+
+    _by_sibling: dict[str, list[str]] = field(default_factory=dict)  # see by_sibling
+
+    def by_sibling(self) -> dict[str, list[str]]:
+        """Sibling key -> its active question ids, in bank order (built on first use; two
+        threads building it at once build the same map)."""
+        if not self._by_sibling and self.sibling:
+            by: dict[str, list[str]] = {}
+            for qid, k in self.sibling.items():
+                by.setdefault(k, []).append(qid)
+            self._by_sibling.update(by)
+        return self._by_sibling
 
     @classmethod
     def of(cls, bank: Bank) -> _BankMaps:
