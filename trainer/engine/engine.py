@@ -943,23 +943,17 @@ class _BankMaps:
 
     @classmethod
     def of(cls, bank: Bank) -> _BankMaps:
-        questions: dict[str, Question] = {}
-        order: dict[str, int] = {}
-        topic: dict[str, str] = {}
-        sibling: dict[str, str] = {}
+        active = bank.active_questions
+        questions = {q.id: q for q in active}
+        order = {qid: i for i, qid in enumerate(questions)}
         topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
-        for q in bank.questions:
-            if q.retired:
-                continue
-            qid, objectives = q.id, q.objectives
-            order[qid] = len(questions)
-            questions[qid] = q
-            if objectives:
-                topic[qid] = topic_of_objective.get(objectives[0], "unknown")
-                sibling[qid] = objectives[0]
-            else:
-                topic[qid] = "unknown"
-                sibling[qid] = qid
+        firsts = [q.objectives[0] if q.objectives else None for q in active]
+        sibling = {qid: qid if f is None else f for qid, f in zip(questions, firsts, strict=True)}
+        get = topic_of_objective.get
+        topic = {
+            qid: "unknown" if f is None else get(f, "unknown")
+            for qid, f in zip(questions, firsts, strict=True)
+        }
         return cls(questions, order, topic, sibling)
 
 
