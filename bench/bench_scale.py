@@ -11,7 +11,8 @@ Each operation is timed on both in alternation and reported as large / small:
 * engine open: ``Engine.open`` on the existing database (inspection, migration check, sync), closed;
 * start to first question (in process): load_bank (cached) + Engine.open + next_question;
 * home summary: ``overview()`` on a freshly opened engine (counts, mastery, streak: what the home
-  screen shows at start, cards read from the database included);
+  screen shows at start, cards read from the database included); and after a session: on an
+  engine whose cards are loaded, once another connection (the session's) answered;
 * the due query: ``Store.due_cards`` (the SQL behind the review queue), and ``counts()`` (the whole
   queue build the UI runs after each answer);
 * ``stats()``;
@@ -39,11 +40,12 @@ import harness
 from gen_reviews import NOW, generate_reviews
 from harness import Result, interleave
 from paint_run import run_paint
+from support import respond
 from workspace import generated_bank, work_dir
 
 from trainer.bank import cache, load_bank
 from trainer.bank.models import Bank
-from trainer.engine import Engine, Settings
+from trainer.engine import Engine, Rating, Settings
 from trainer.paths import bundled_bank
 
 SETTINGS = Settings(tz=UTC)
@@ -94,6 +96,25 @@ class Side:
             return time.perf_counter() - t
         finally:
             e.close()
+
+    def home_after_session(self) -> float:
+        """``overview()`` on an engine whose cards are loaded, after another connection (the
+        study session's engine, a twin) answered one question: what the home screen does when
+        a session ends. The answer is undone afterwards (untimed), so every round is alike."""
+        e = self.engine
+        e.next_question()  # its cards loaded, as after browsing
+        session = e.twin()
+        try:
+            q = session.next_question()
+            assert q is not None
+            session.answer(q.id, Rating.AGAIN, response=respond(q, False), duration_ms=1000)
+            t = time.perf_counter()
+            e.overview()
+            elapsed = time.perf_counter() - t
+            session.undo()
+            return elapsed
+        finally:
+            session.close()
 
     def start(self) -> float:
         t = time.perf_counter()
@@ -178,6 +199,11 @@ def run(quick: bool = False) -> list[Result]:
         pair("engine open+sync", large.open_close, small.open_close)
         pair("start to 1st question (cached)", large.start, small.start)
         pair("home summary (overview, fresh engine)", large.overview, small.overview)
+        pair(
+            "home summary after a session (overview)",
+            large.home_after_session,
+            small.home_after_session,
+        )
         due = lambda e: e.store.due_cards(e.bank.id, NOW)  # noqa: E731
         pair("due query (SQL)", large.op(due), small.op(due))
         pair(

@@ -160,7 +160,9 @@ def test_the_incremental_queue_is_build_queue_at_every_step(
         )
         ref = engine.twin()
         other = engine.twin()
+        tally = engine.twin()  # never loads its cards: the home's figures tallied by SQL
         try:
+            assert tally.overview().counts == _reference(ref)[1]
             assert _view(engine) == _reference(ref)
             for step in script:
                 target = engine.undo_target()  # this engine's last answer (log id, qid)
@@ -170,8 +172,15 @@ def test_the_incremental_queue_is_build_queue_at_every_step(
                 index = engine._cache._index
                 assert index is not None
                 assert index.cards() == _placements(engine), step
-                assert engine.overview().mastery == _mastery(ref), step
+                overview = engine.overview()
+                assert overview.mastery == _mastery(ref), step
+                tally.settings = engine.settings
+                assert not tally._cache.loaded()
+                assert tally._tally(tally.now()) == (overview.counts, overview.mastery), step
+                assert tally.overview() == overview, step
+                assert not tally._cache.loaded()
         finally:
+            tally.close()
             other.close()
             ref.close()
             engine.close()

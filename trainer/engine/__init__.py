@@ -159,6 +159,10 @@ engine.py (was session.py): class Engine:
       # Stats.mastery (identical values), streak as Stats.streak; cost independent of the log size
   the engine keeps the bank's cards in memory (cardcache.py) and reloads them only when
       another connection committed (PRAGMA data_version); its own writes update the cache.
+      They are loaded when first needed: while they are not (a start; after another connection
+      wrote), overview() and counts() are tallied by SQL, with identical figures.
+  [added] engine.next_due() -> datetime | None   # the next due time after now of a studied,
+      # unsuspended card (the done screen), from the cards_due index when the cards are not loaded
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)
       # the theme moved to the config file; an old "theme" value is read once by the UI

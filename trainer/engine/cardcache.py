@@ -11,6 +11,11 @@ the last topic), keyed by the day's start, so the queue does not reread it on ev
 today's queue is kept here as a QueueIndex, updated by every ``put``/``logged``/``undone``, so an
 answer costs the queue O(changed cards), not a rebuild. A reload, a new day or new settings build
 the index again.
+
+The cards are loaded only when something needs them (the next question, browse, stats): the
+home's figures (Engine.overview, Engine.counts) are tallied by SQL while they are not loaded
+(``loaded()``), at a start and after another connection wrote (a study session's engine, another
+program), so neither a start nor the return home from a session reads every card.
 """
 
 from __future__ import annotations
@@ -85,6 +90,13 @@ class CardCache:
         self._index = None
         self._mastery = None
         self._version = None
+
+    def loaded(self) -> bool:
+        """Whether the cards are in memory and current with the file (a copy another connection
+        made stale is dropped here: reloaded when next needed)."""
+        if self._raw is not None and not self._fresh():
+            self.invalidate()
+        return self._raw is not None
 
     def _fresh(self) -> bool:
         return self._version is not None and self._store.data_version() == self._version
@@ -167,6 +179,10 @@ class CardCache:
             self._index = None
         return self._day
 
+    def summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
+        """Today's log summary of ``entries`` (today begins at ``start``), not kept."""
+        return self._summarise(start, entries)
+
     def _summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
         day = DayLog(start)
         for e in entries:
@@ -175,10 +191,10 @@ class CardCache:
 
     def put(self, row: CardRow) -> None:
         """This engine wrote ``row`` (committed): keep the cache in step without a reload."""
+        self.generation += 1  # also when nothing is loaded: the engine's tally memo follows it
         if self._raw is None or not self._keep(row.question_id):
             return
         t = card_cols(row)
-        self.generation += 1
         self._raw[row.question_id] = t
         if self._rows is not None:
             self._rows[row.question_id] = row
@@ -200,6 +216,7 @@ class CardCache:
         """This engine removed log entries (undo) and the cards are now ``rows``: put them and
         summarise today's log again (O(today's answers)); keys no longer studied today are
         unburied in the queue (``siblings(key)``: the question ids of a sibling key)."""
+        self.generation += 1
         if self._raw is None:
             return
         for row in rows:

@@ -6,7 +6,7 @@ import contextlib
 import random
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
@@ -16,7 +16,14 @@ from trainer.engine import summary
 from trainer.engine.cardcache import CardCache
 from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
-from trainer.engine.queue import Queue, QueueCard, QueueIndex, build_queue, interleave
+from trainer.engine.queue import (
+    Queue,
+    QueueCard,
+    QueueIndex,
+    build_queue,
+    interleave,
+    queue_lengths,
+)
 from trainer.engine.records import (
     CardCols,
     CardInfo,
@@ -70,6 +77,7 @@ class Engine:
         seed: int | None,
         sync_report: SyncReport,
         fuzz_seed: str | None = None,
+        _maps: _BankMaps | None = None,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -80,32 +88,24 @@ class Engine:
         self._clock = clock
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
-        # the active questions, their bank order, topic and sibling key: one pass over the bank
-        # (topic as Bank.topic_of: its first objective's topic; sibling key: that objective, else
-        # the question's own id)
-        self._questions: dict[str, Question] = {}
-        self._order: dict[str, int] = {}
-        self._topic: dict[str, str] = {}
-        self._sibling: dict[str, str] = {}
-        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
-        for q in bank.questions:
-            if q.retired:
-                continue
-            qid, objectives = q.id, q.objectives
-            self._order[qid] = len(self._questions)
-            self._questions[qid] = q
-            if objectives:
-                self._topic[qid] = topic_of_objective.get(objectives[0], "unknown")
-                self._sibling[qid] = objectives[0]
-            else:
-                self._topic[qid] = "unknown"
-                self._sibling[qid] = qid
-        self._by_sibling: dict[str, list[str]] | None = None  # built on the first undo
+        # the active questions, their bank order, topic and sibling key (a twin shares them)
+        maps = _maps if _maps is not None else _BankMaps.of(bank)
+        self._maps = maps
+        self._questions: dict[str, Question] = maps.questions
+        self._order: dict[str, int] = maps.order
+        self._topic: dict[str, str] = maps.topic
+        self._sibling: dict[str, str] = maps.sibling
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
         # microseconds), valid until, (first question id, counts))
         self._queue_memo: (
             tuple[int, datetime, Settings, int, int, tuple[str | None, Counts]] | None
+        ) = None
+        # the last tally (see _tally): (data version, cache generation, day start, settings),
+        # asked at, valid until (UTC microseconds), (counts, mastery)
+        self._tally_memo: (
+            tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
+            | None
         ) = None
         self._cache = CardCache(
             store,
@@ -184,6 +184,7 @@ class Engine:
             seed=self._seed,
             sync_report=self.sync_report,
             fuzz_seed=self._fuzz_seed,
+            _maps=self._maps,  # read-only after construction: shared, not rebuilt
         )
 
     def close(self) -> None:
@@ -238,13 +239,9 @@ class Engine:
         return self._sibling.get(qid)
 
     def _siblings(self, key: str) -> list[str]:
-        """The active question ids of sibling key ``key`` (for unburying after an undo)."""
-        if self._by_sibling is None:
-            by: dict[str, list[str]] = {}
-            for qid, k in self._sibling.items():
-                by.setdefault(k, []).append(qid)
-            self._by_sibling = by
-        return self._by_sibling.get(key, [])
+        """The active question ids of sibling key ``key`` (for unburying after an undo, and the
+        tally of today's buried siblings)."""
+        return self._maps.by_sibling().get(key, [])
 
     def _undone(self, qid: str | None) -> None:
         """After an undo wrote (maybe not yet committed): the cache follows the restored card
@@ -349,7 +346,67 @@ class Engine:
 
     def counts(self) -> Counts:
         """What is left today (learning includes cards due within the learn-ahead window)."""
+        if not self._cache.loaded():
+            tally = self._tally(self.now(), mastery=False)
+            if tally is not None:
+                return tally[0]
         return self._now_queue()[1]
+
+    def _tally(
+        self, now: datetime, *, mastery: bool = True
+    ) -> tuple[Counts, dict[str, float]] | None:
+        """The counts and mastery per topic without loading the cards (the home's figures at a
+        start, or after another connection wrote): SQL tallies over the cards table, today's
+        log, the rows of today's buried siblings and the review cards' stability and last review.
+        The same figures as the queue index and TopicMastery compute from the loaded cards (a
+        property test compares them). None (use the loaded cards) when the bank's cards are not
+        exactly the engine's questions (another program synced another version of the bank) or
+        a card row is suspect: loading the cards then raises its clear error."""
+        s = self.settings
+        bank_id = self.bank.id
+        start, end = self._day(now)
+        end_us, now_us = to_us(end), to_us(now)
+        ahead_us = s.learn_ahead // timedelta(microseconds=1)
+        learn_until = now_us + ahead_us
+        memo = self._tally_memo
+        # the same answer until the file, this engine's cards, the day or the settings change,
+        # or the clock brings the next learning card into the learn-ahead window
+        key = (self.store.data_version(), self._cache.generation, start, s)
+        if (
+            mastery
+            and memo is not None
+            and all(_same(a, b) for a, b in zip(memo[0], key, strict=True))
+            and memo[1] <= now_us < memo[2]
+        ):
+            return memo[3]
+        with self.store.read():  # one snapshot
+            if not self.store.synced(bank_id, list(self._questions)):
+                return None
+            bad, learning, review, new, later = self.store.queue_tally(bank_id, learn_until, end_us)
+            if bad:
+                return None
+            day = self._cache.summarise(start, self.store.log_since(bank_id, start))
+            if day.buried and (s.bury_new or s.bury_reviews):
+                qids = [qid for key in day.buried for qid in self._siblings(key)]
+                for _, state, due, suspended in self.store.queue_rows(bank_id, qids):
+                    if suspended:
+                        continue
+                    if state == "review" and due is not None and due < end_us:
+                        review -= s.bury_reviews
+                    elif state == "new":
+                        new -= s.bury_new
+            reviews = self.store.mastery_rows(bank_id) if mastery else []
+        review, new = queue_lengths(
+            review, new, s.new_per_day - day.new_done, s.reviews_per_day - day.reviews_done
+        )
+        values = (
+            summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
+        )
+        answer = Counts(new=new, learning=learning, review=review), values
+        if mastery:
+            until = _FAR if later is None else later - ahead_us
+            self._tally_memo = (key, now_us, until, answer)
+        return answer
 
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
@@ -637,6 +694,25 @@ class Engine:
         now = self.now()
         return {qid: self._info(row, now) for qid, row in self._cache.rows().items()}
 
+    def next_due(self) -> datetime | None:
+        """When the next studied, unsuspended card falls due after now (None if none): as
+        min(due) over all_card_info() of the cards neither new nor suspended with a due time
+        after now. When the cards are not loaded, read from the cards_due index instead of
+        loading them (a session's end; an unusable row then loads them and raises)."""
+        now_us = to_us(self.now())
+        if not self._cache.loaded():
+            with self.store.read():
+                if self.store.synced(self.bank.id, list(self._questions)):
+                    found = self.store.next_due(self.bank.id, now_us)
+                    if found is not False:
+                        return None if found is None else from_us(found)
+        dues = [
+            t.due
+            for t in self._cache.raw().values()
+            if t.due is not None and t.state != "new" and not t.suspended and t.due > now_us
+        ]
+        return from_us(min(dues)) if dues else None
+
     def history(self, qid: str) -> list[ReviewEntry]:
         self._question(qid)
         return self.store.history(self.bank.id, qid)
@@ -801,22 +877,24 @@ class Engine:
         the topics whose cards changed since the last call (summary.TopicMastery), and a bounded
         look at the log's recent days for the streak."""
         now = self.now()
-        counts = self.counts()
         edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
         recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
-        start_us = to_us(self._day(now)[0])
-        mastery = self._cache.mastery(
-            start_us,
-            self.settings,
-            lambda: summary.TopicMastery.of(
-                self.bank, self._cache.raw(), self._topic, now, self.settings
-            ),
-        )
-        return Overview(
-            counts=counts,
-            mastery=mastery.values(self._cache.raw()),
-            streak=self._streak(now, recent),
-        )
+        # not loaded (a start, or another connection wrote since): tallied, not loaded
+        tally = None if self._cache.loaded() else self._tally(now)
+        if tally is not None:
+            counts, values = tally
+        else:
+            counts = self.counts()
+            start_us = to_us(self._day(now)[0])
+            mastery = self._cache.mastery(
+                start_us,
+                self.settings,
+                lambda: summary.TopicMastery.of(
+                    self.bank, self._cache.raw(), self._topic, now, self.settings
+                ),
+            )
+            values = mastery.values(self._cache.raw())
+        return Overview(counts=counts, mastery=values, streak=self._streak(now, recent))
 
     def _sorted_rows(self) -> list[CardRow]:
         """The active cards, in id order (the cache keeps them so; stats are summed in it)."""
@@ -839,6 +917,52 @@ class Engine:
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("settings keys and values are strings")
         self.store.set_setting(key, value)
+
+
+@dataclass(frozen=True)
+class _BankMaps:
+    """The bank's active questions by id, their bank order, topic and sibling key, built in one
+    pass over the bank (topic as Bank.topic_of: its first objective's topic; sibling key: that
+    objective, else the question's own id). Never changed once built, so twins share them."""
+
+    questions: dict[str, Question]
+    order: dict[str, int]
+    topic: dict[str, str]
+    sibling: dict[str, str]
+
+    _by_sibling: dict[str, list[str]] = field(default_factory=dict)  # see by_sibling
+
+    def by_sibling(self) -> dict[str, list[str]]:
+        """Sibling key -> its active question ids, in bank order (built on first use; two
+        threads building it at once build the same map)."""
+        if not self._by_sibling and self.sibling:
+            by: dict[str, list[str]] = {}
+            for qid, k in self.sibling.items():
+                by.setdefault(k, []).append(qid)
+            self._by_sibling.update(by)
+        return self._by_sibling
+
+    @classmethod
+    def of(cls, bank: Bank) -> _BankMaps:
+        active = bank.active_questions
+        questions = {q.id: q for q in active}
+        order = {qid: i for i, qid in enumerate(questions)}
+        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
+        firsts = [q.objectives[0] if q.objectives else None for q in active]
+        sibling = {qid: qid if f is None else f for qid, f in zip(questions, firsts, strict=True)}
+        get = topic_of_objective.get
+        topic = {
+            qid: "unknown" if f is None else get(f, "unknown")
+            for qid, f in zip(questions, firsts, strict=True)
+        }
+        return cls(questions, order, topic, sibling)
+
+
+_FAR = 1 << 62  # "never", in UTC microseconds
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

@@ -124,6 +124,14 @@ _LEARNING = ("learning", "relearning")
 _FAR = 1 << 62  # "never", in UTC microseconds
 
 
+def queue_lengths(reviews: int, new: int, new_left: int, reviews_left: int) -> tuple[int, int]:
+    """(len(Queue.review), len(Queue.new)) for ``reviews`` due reviews and ``new`` new cards
+    that burying does not hide: the review limit first, then new cards within both limits."""
+    review = min(max(0, reviews_left), reviews)
+    new_cap = max(0, min(new_left, reviews_left - review))
+    return review, min(new_cap, new)
+
+
 def _due_of(entry: tuple[int, str]) -> int:
     return entry[0]
 
@@ -298,9 +306,12 @@ class QueueIndex:
         return new, learning, review
 
     def _lengths(self, new_left: int, reviews_left: int) -> tuple[int, int]:
-        review = min(max(0, reviews_left), self._pools["R"].shown(self.bury_reviews))
-        new_cap = max(0, min(new_left, reviews_left - review))
-        return review, min(new_cap, self._pools["N"].shown(self.bury_new))
+        return queue_lengths(
+            self._pools["R"].shown(self.bury_reviews),
+            self._pools["N"].shown(self.bury_new),
+            new_left,
+            reviews_left,
+        )
 
     def first(
         self, now_us: int, new_left: int, reviews_left: int, last_topic: str | None

@@ -3,6 +3,8 @@ mastery per topic (the full statistics are in stats.py, which uses these too).""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -10,7 +12,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from trainer.bank.models import Bank
 from trainer.engine.days import day_bounds, day_start, study_day
 from trainer.engine.records import CardCols
-from trainer.engine.scheduler import DAY_US, Settings, retrievability_fn
+from trainer.engine.scheduler import DAY_US, Settings, fsrs_scheduler, retrievability_fn
 from trainer.engine.store.codec import to_us
 
 HISTORY_DAYS = 30
@@ -92,6 +94,37 @@ def mastery_by_topic(
             if r is not None:
                 r_sum[topic] += r
     return {t: r_sum[t] / n[t] if n[t] else 0.0 for t in n}
+
+
+def mastery_of_reviews(
+    bank: Bank,
+    topic_of: Mapping[str, str],
+    reviews: Iterable[tuple[str, float, int]],
+    now: datetime,
+    settings: Settings,
+) -> dict[str, float]:
+    """``mastery_by_topic`` when every card of ``topic_of`` (question id -> topic: the active
+    questions, each with a card) is known only by ``reviews``: (question id, stability, last
+    review) of its review cards with both, in id order. Identical values: the other cards add
+    nothing to a topic's sum, and each sum adds the same terms in the same order (retrievability
+    as scheduler.retrievability_fn computes it, written out here: it runs for every review card
+    at a start)."""
+    n: dict[str, int] = {t: 0 for t in bank.topics}
+    n.update(Counter(topic_of.values()))
+    sums = dict.fromkeys(n, 0.0)
+    sched = fsrs_scheduler(settings)
+    factor, decay = sched._FACTOR, sched._DECAY
+    start_us = to_us(day_bounds(now, settings.day_starts_hour, settings.tz)[0])
+    isfinite = math.isfinite
+    for qid, stability, last in reviews:
+        days = 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1
+        r = (1 + factor * days / stability) ** decay  # days >= 0: retrievability_fn's formula
+        if isfinite(r):
+            topic = topic_of.get(qid, "unknown")
+            if topic not in sums:  # pragma: no cover - every active question has a card
+                sums[topic], n[topic] = 0.0, 0
+            sums[topic] += float(r)
+    return {t: sums[t] / n[t] if n[t] else 0.0 for t in n}
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
+from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow, SyncReport
 from trainer.engine.scheduler import CARD_STATES
 from trainer.engine.store.codec import (
@@ -18,6 +21,8 @@ from trainer.engine.store.codec import (
 from trainer.engine.store.connection import Connection
 
 RESET_PREFIX = "reset:"  # settings key prefix: reset:BANK:QID -> time of the last reset (us)
+# settings key prefix: synced:BANK -> the stamp of the last sync (see Cards._sync_stamp)
+SYNCED_PREFIX = "synced:"
 
 DUE_SQL = (
     f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND due < ? "
@@ -38,11 +43,10 @@ def _time(col: str) -> str:
     )
 
 
-# An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
-# Never laxer than checked_cols: a row it passes also passes checked_cols.
-SUSPECT_SQL = (
-    "SELECT id FROM cards WHERE bank_id = ? AND retired = 0 AND NOT ("
-    "typeof(id) = 'integer' AND typeof(question_id) = 'text' "
+# A card row codec.checked_cols accepts: never laxer than checked_cols (a row it passes also
+# passes checked_cols). Never NULL (state, id and question_id are NOT NULL).
+VALID_SQL = (
+    "(typeof(id) = 'integer' AND typeof(question_id) = 'text' "
     f"AND state IN ({', '.join(repr(s) for s in CARD_STATES)}) "
     "AND (step IS NULL OR typeof(step) = 'integer') "
     f"AND {_number('stability', 0)} AND {_number('difficulty', -1e12)} "
@@ -50,8 +54,27 @@ SUSPECT_SQL = (
     "AND typeof(reps) = 'integer' AND typeof(lapses) = 'integer' "
     "AND typeof(suspended) = 'integer' AND typeof(flagged) = 'integer' "
     "AND typeof(leech) = 'integer' "
-    "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning'))) LIMIT 1"
+    "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning')))"
 )
+# An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
+SUSPECT_SQL = f"SELECT id FROM cards WHERE bank_id = ? AND retired = 0 AND NOT {VALID_SQL} LIMIT 1"
+
+# The study queue's tallies over the bank's active cards, in one pass and no row read (the home's
+# first figures; see Cards.queue_tally).
+TALLY_SQL = (
+    f"SELECT count(CASE WHEN NOT {VALID_SQL} THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state IN ('learning', 'relearning') AND due <= ? "
+    "THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state = 'review' AND due < ? THEN 1 END), "
+    "count(CASE WHEN suspended = 0 AND state = 'new' THEN 1 END), "
+    "min(CASE WHEN suspended = 0 AND state IN ('learning', 'relearning') AND due > ? "
+    "THEN due END) "
+    "FROM cards WHERE bank_id = ? AND retired = 0"
+)
+
+
+def ids_digest(active_ids: Sequence[str]) -> str:
+    return hashlib.blake2b("\n".join(active_ids).encode(), digest_size=16).hexdigest()
 
 
 class Cards(Connection):
@@ -66,12 +89,30 @@ class Cards(Connection):
         live = sum(1 for is_retired in existing.values() if not is_retired)
         return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
 
+    def _sync_stamp(self, bank_id: str, active_ids: Sequence[str]) -> str:
+        """What a start compares to skip the sync: a digest of the active ids (in order) and the
+        cards table's row count and largest id. Only sync_bank adds cards or changes ``retired``,
+        and it stores this stamp in the same transaction; the count and id catch cards added or
+        deleted by anything else (an older version, a hand edit)."""
+        digest = ids_digest(active_ids)
+        count, top = self._tuples("SELECT count(*), max(id) FROM cards")[0]
+        return f"{digest}:{len(active_ids)}:{count}:{top}"
+
     def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
         """New ids become new cards; absent ids are retired; returning ids are revived.
 
-        The usual case (nothing changed since the last start) is settled by one read, without
-        taking the write lock."""
-        if self._in_sync(self._bank_cards(bank_id), active_ids):
+        The usual case (nothing changed since the last sync) is settled by comparing a stamp
+        (_sync_stamp), without reading the cards; else by one read of the bank's cards, without
+        taking the write lock when they are already in step (the stamp is then stored)."""
+        key = f"{SYNCED_PREFIX}{bank_id}"
+        with self.read():
+            stamp = self._sync_stamp(bank_id, active_ids)
+            stored = self._tuples("SELECT value FROM settings WHERE key = ?", (key,))
+            if stored and stored[0][0] == stamp:
+                return SyncReport()
+            in_sync = self._in_sync(self._bank_cards(bank_id), active_ids)
+        if in_sync:
+            self._store_stamp(key, bank_id, active_ids, check=True)
             return SyncReport()
         active = set(active_ids)
         added = retired = revived = 0
@@ -99,7 +140,86 @@ class Cards(Connection):
                         (bank_id, qid),
                     )
                     retired += 1
+            self._store_stamp(key, bank_id, active_ids, check=False)
         return SyncReport(added=added, retired=retired, revived=revived)
+
+    def _store_stamp(
+        self, key: str, bank_id: str, active_ids: Sequence[str], *, check: bool
+    ) -> None:
+        """Store the sync stamp (in the write transaction the sync made, or in one of its own,
+        ``check``ing the cards again under the lock; skipped if the database is busy or read-only:
+        the next start syncs by reading the cards again)."""
+        try:
+            with self.write():
+                if check and not self._in_sync(self._bank_cards(bank_id), active_ids):
+                    return  # pragma: no cover - another program changed the cards meanwhile
+                self._x(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, self._sync_stamp(bank_id, active_ids)),
+                )
+        except TrainerDBError as exc:
+            if exc.kind not in ("locked", "readonly"):
+                raise
+
+    def synced(self, bank_id: str, active_ids: Sequence[str]) -> bool:
+        """Whether the bank's cards are still exactly ``active_ids`` as the last sync left them
+        (its stamp is current): the bank's active cards are then the engine's questions."""
+        with self.read():
+            stored = self._tuples(
+                "SELECT value FROM settings WHERE key = ?", (f"{SYNCED_PREFIX}{bank_id}",)
+            )
+            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids)
+
+    def queue_tally(
+        self, bank_id: str, learn_until_us: int, day_end_us: int
+    ) -> tuple[int, int, int, int, int | None]:
+        """Over the bank's active cards, in one pass of SQL (no row decoded): (rows
+        codec.checked_cols might refuse, unsuspended learning cards due by ``learn_until_us``,
+        unsuspended reviews due before ``day_end_us``, unsuspended new cards, the due time of
+        the first unsuspended learning card due after ``learn_until_us`` or None)."""
+        params = (learn_until_us, day_end_us, learn_until_us, bank_id)
+        bad, learning, review, new, later = self._tuples(TALLY_SQL, params)[0]
+        return int(bad), int(learning), int(review), int(new), later
+
+    def next_due(self, bank_id: str, after_us: int) -> int | Literal[False] | None:
+        """The first due time after ``after_us`` of the bank's active, unsuspended cards that
+        are not new (the cards_due index), None if there is none, or False if that card's row
+        is one codec.checked_cols might refuse (the caller loads the cards: its error)."""
+        rows = self._tuples(
+            f"SELECT due, {VALID_SQL} FROM cards WHERE bank_id = ? AND due > ? AND retired = 0 "
+            "AND suspended = 0 AND state != 'new' ORDER BY due LIMIT 1",
+            (bank_id, after_us),
+        )
+        if not rows:
+            return None
+        due, valid = rows[0]
+        return int(due) if valid and isinstance(due, int) else False
+
+    def queue_rows(
+        self, bank_id: str, qids: Sequence[str]
+    ) -> list[tuple[str, str, int | None, int]]:
+        """(question id, state, due, suspended) of these active cards (for the queue's tally of
+        buried siblings); the rows must be valid (queue_tally found none suspect)."""
+        out: list[tuple[str, str, int | None, int]] = []
+        for i in range(0, len(qids), 500):
+            chunk = qids[i : i + 500]
+            out += self._tuples(
+                "SELECT question_id, state, due, suspended FROM cards WHERE bank_id = ? "
+                f"AND retired = 0 AND question_id IN ({', '.join('?' * len(chunk))})",
+                (bank_id, *chunk),
+            )
+        return out
+
+    def mastery_rows(self, bank_id: str) -> list[tuple[str, float, int]]:
+        """(question id, stability, last review) of the bank's active review cards that have
+        both, in id order (the home's mastery); the rows must be valid (see queue_tally)."""
+        return self._tuples(
+            "SELECT question_id, stability, last_review FROM cards WHERE bank_id = ? "
+            "AND retired = 0 AND state = 'review' AND stability IS NOT NULL "
+            "AND last_review IS NOT NULL ORDER BY id",
+            (bank_id,),
+        )
 
     def card(self, bank_id: str, qid: str) -> CardRow | None:
         rows = self._q(

@@ -21,15 +21,9 @@ if TYPE_CHECKING:
 def next_due_text(app: TrainerApp) -> str:
     engine = app.engine
     now = engine.now()
-    dues = [
-        info.due
-        for info in (app.read(engine.all_card_info) or {}).values()
-        if info.due is not None and info.state != "new" and not info.suspended
-    ]
-    future = [d for d in dues if d > now]
-    if not future:
+    nxt = app.read(engine.next_due)  # from the cards_due index: not every card read
+    if nxt is None:
         return "Nothing is scheduled yet."
-    nxt = min(future)
     return f"Next review due {format_due(nxt, now)} ({format_when(nxt)})."
 
 

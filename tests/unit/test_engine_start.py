@@ -1,0 +1,233 @@
+"""What a start does cheaply: the sync settled by a stamp, a twin sharing the bank's maps."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+import pytest
+from engine_kit import Clock, answer, make_bank, open_engine
+
+from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
+from trainer.engine.store import Store
+from trainer.engine.store.cards import SYNCED_PREFIX
+
+
+def _stamp(db: Path, bank_id: str) -> str | None:
+    with sqlite3.connect(db) as c:
+        row = c.execute("SELECT value FROM settings WHERE key = ?", (SYNCED_PREFIX + bank_id,))
+        found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
+def test_a_second_start_is_settled_by_the_stamp_and_a_changed_bank_still_syncs(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    clock = Clock()
+    v1 = make_bank({"t": {"o": 3}})
+    engine = open_engine(v1, db, clock)
+    assert engine.sync_report == SyncReport(added=3)
+    answer(engine, "o-1", Rating.GOOD)
+    engine.close()
+    first = _stamp(db, v1.id)
+    assert first is not None
+
+    engine = open_engine(v1, db, clock)  # unchanged: the stamp matches, nothing written
+    assert engine.sync_report == SyncReport()
+    assert engine.card_info("o-1").reps == 1
+    engine.close()
+    assert _stamp(db, v1.id) == first
+
+    v2 = make_bank({"t": {"o": 2, "p": 1}})  # o-3 removed, p-1 added
+    engine = open_engine(v2, db, clock)
+    assert engine.sync_report == SyncReport(added=1, retired=1)
+    assert set(engine.all_card_info()) == {"o-1", "o-2", "p-1"}
+    engine.close()
+    assert _stamp(db, v2.id) not in (None, first)
+
+    engine = open_engine(v1, db, clock)  # back to v1: o-3 revived, p-1 retired
+    assert engine.sync_report == SyncReport(retired=1, revived=1)
+    engine.close()
+
+
+def test_a_card_deleted_behind_the_engines_back_is_made_again(tmp_path: Path) -> None:
+    """The stamp counts the cards: a row deleted by another tool does not pass as in sync."""
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    open_engine(bank, db).close()
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM cards WHERE question_id = 'o-3'")
+    engine = open_engine(bank, db)
+    assert engine.sync_report == SyncReport(added=1)
+    assert engine.card_info("o-3").state == "new"
+    engine.close()
+
+
+def test_a_stamp_missing_or_stale_is_stored_by_a_start_that_finds_the_cards_in_sync(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 2}})
+    open_engine(bank, db).close()
+    stamp = _stamp(db, bank.id)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE settings SET value = 'stale' WHERE key = ?", (SYNCED_PREFIX + bank.id,))
+    engine = open_engine(bank, db)
+    assert engine.sync_report == SyncReport()
+    engine.close()
+    assert _stamp(db, bank.id) == stamp
+
+
+def test_a_twin_shares_the_bank_maps_and_schedules_alike(tmp_path: Path) -> None:
+    bank = make_bank({"t": {"o": 3}, "u": {"p": 2}})
+    engine = open_engine(bank, tmp_path / "t.db")
+    twin = engine.twin()
+    assert twin._questions is engine._questions and twin._sibling is engine._sibling
+    assert twin.next_question() == engine.next_question()
+    assert twin.counts() == engine.counts()
+    assert twin.topic_of("p-1") == engine.topic_of("p-1") == "u"
+    twin.close()
+    engine.close()
+
+
+def _figures(engine: Engine) -> tuple[Counts, dict[str, float]]:
+    """(counts, mastery) tallied by SQL by a fresh twin, which must not load its cards."""
+    fresh = engine.twin()
+    try:
+        tally = fresh._tally(fresh.now())
+        assert tally is not None
+        assert not fresh._cache.loaded()
+        return tally
+    finally:
+        fresh.close()
+
+
+def _loaded(engine: Engine) -> tuple[Counts, dict[str, float]]:
+    engine.next_question()  # loads the cards
+    assert engine._cache.loaded()
+    overview = engine.overview()
+    return overview.counts, overview.mastery
+
+
+def test_a_buried_review_is_tallied_as_the_queue_hides_it(tmp_path: Path) -> None:
+    """Reviews of a sibling studied today: hidden with bury_reviews, counted without."""
+    clock = Clock()
+    bank = make_bank({"t": {"o": 3, "p": 1}})
+    for bury in (True, False):
+        db = tmp_path / f"{bury}.db"
+        engine = open_engine(bank, db, clock, bury_reviews=bury, bury_new=False)
+        for qid in ("o-1", "o-2", "o-3", "p-1"):
+            answer(engine, qid, Rating.EASY)
+        clock.advance(days=120)  # all four due: reviews
+        answer(engine, "o-1", Rating.GOOD)  # o-2 and o-3 are buried if bury_reviews
+        counts, mastery = _loaded(engine)
+        assert counts.review == (1 if bury else 3)
+        assert _figures(engine) == (counts, mastery)
+        assert mastery["t"] > 0
+        engine.close()
+
+
+def test_a_suspect_card_row_is_not_tallied_but_raises_its_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    open_engine(bank, db).close()
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE cards SET due = 'soon', state = 'review' WHERE question_id = 'o-2'")
+    engine = open_engine(bank, db)
+    with pytest.raises(TrainerDBError, match="damaged") as raised:
+        engine.overview()
+    engine.close()
+    engine = open_engine(bank, db)
+    with pytest.raises(TrainerDBError) as loaded:
+        engine.next_question()  # the same error as the full load gives
+    assert str(loaded.value) == str(raised.value)
+    engine.close()
+
+
+def test_cards_synced_by_another_version_of_the_bank_are_not_tallied(tmp_path: Path) -> None:
+    """Another program synced another version of the bank meanwhile: the cards are loaded (the
+    stamp no longer matches), as they were before the tally."""
+    db = tmp_path / "t.db"
+    clock = Clock()
+    v1 = make_bank({"t": {"o": 3}})
+    engine = open_engine(v1, db, clock, bury_new=False)
+    answer(engine, "o-1", Rating.EASY)
+    open_engine(make_bank({"t": {"o": 2, "p": 2}}), db, clock).close()  # o-3 retired
+    fresh = engine.twin()
+    assert fresh._tally(fresh.now()) is None
+    assert fresh.counts().new == 1  # o-2 (o-3 is retired in the file)
+    fresh.close()
+    engine.close()
+
+
+def test_the_session_engines_answers_are_tallied_at_home_not_reloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home's engine had its cards loaded; the session's engine (a twin) answers: home's next
+    figures are tallied (no card read), equal to a full load, and its cards load when used."""
+    clock = Clock()
+    engine = open_engine(make_bank({"t": {"o": 3}, "u": {"p": 3}}), tmp_path / "t.db", clock)
+    _loaded(engine)
+    session = engine.twin()
+    for _ in range(4):
+        q = session.next_question()
+        assert q is not None
+        answer(session, q.id, Rating.GOOD)
+        clock.advance(seconds=30)
+    reads: list[str] = []
+    card_cols = Store.card_cols
+
+    def counted(store: Store, bank_id: str) -> object:
+        reads.append(bank_id)
+        return card_cols(store, bank_id)
+
+    monkeypatch.setattr(Store, "card_cols", counted)
+    overview = engine.overview()
+    assert reads == []
+    assert (overview.counts, overview.mastery) == _loaded(session)
+    assert reads == []  # the session's own cache was current
+    assert _loaded(engine) == (overview.counts, overview.mastery)
+    assert reads == [engine.bank.id]
+    session.close()
+    engine.close()
+
+
+def test_the_engines_own_writes_change_its_tallied_figures(tmp_path: Path) -> None:
+    engine = open_engine(make_bank({"t": {"o": 3}}), tmp_path / "t.db", bury_new=False)
+    assert engine.overview().counts.new == 3
+    engine.set_suspended("o-2", True)  # written without loading the cards
+    assert not engine._cache.loaded()
+    assert engine.overview().counts.new == 2
+    answer(engine, "o-1", Rating.AGAIN)
+    assert engine.overview().counts == Counts(new=1, learning=1, review=0)
+    assert _loaded(engine) == _figures(engine)
+    engine.close()
+
+
+def test_the_next_due_time_is_read_from_the_index_as_the_loaded_cards_give_it(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    engine = open_engine(make_bank({"t": {"o": 4}}), tmp_path / "t.db", clock)
+    assert engine.next_due() is None  # nothing studied yet
+    answer(engine, "o-1", Rating.GOOD)
+    answer(engine, "o-2", Rating.EASY)
+    answer(engine, "o-3", Rating.AGAIN)
+    engine.set_suspended("o-3", True)
+    seen = []
+    for minutes in (0, 1, 3, 60 * 24 * 30, 60 * 24 * 400):
+        clock.advance(minutes=minutes)
+        fresh = engine.twin()
+        indexed = fresh.next_due()
+        assert not fresh._cache.loaded()
+        fresh._cache.raw()
+        assert indexed == fresh.next_due()
+        seen.append(indexed)
+        fresh.close()
+    assert seen[0] is not None and seen[0] > clock.t - timedelta(minutes=60 * 24 * 430)
+    assert seen[-1] is None  # everything is overdue by then
+    engine.close()
