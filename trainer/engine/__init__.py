@@ -161,7 +161,7 @@ engine.py (was session.py): class Engine:
       another connection committed (PRAGMA data_version); its own writes update the cache.
       They are loaded when first needed: while they are not (a start; after another connection
       wrote), overview() and counts() are tallied by SQL, with identical figures.
-  [added] engine.next_due() -> datetime | None   # the next due time after now of a studied,
+  engine.next_due() -> datetime | None   # the next due time after now of a studied,
       # unsuspended card (the done screen), from the cards_due index when the cards are not loaded
   engine.get_setting(key: str, default: str | None = None) -> str | None;
   engine.set_setting(key, value)
