@@ -71,7 +71,9 @@ def test_order_all_or_nothing_with_pairwise_partial_credit() -> None:
     assert not swapped.correct
     assert swapped.score == pytest.approx(9 / 10)
     assert swapped.option_results == (False, False, True, True, True)
-    assert swapped.detail == "3 of 5 steps in the right place"
+    assert swapped.detail == (
+        "3 of 5 steps in the right place; 9 of 10 pairs of steps in the right order"
+    )
     assert grade(q, (4, 3, 2, 1, 0)).score == 0.0
 
 

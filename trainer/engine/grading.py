@@ -127,7 +127,11 @@ def _grade_order(q: Question, response: Response) -> Grade:
     agree = sum(1 for a, b in pairs if order[a] < order[b])
     score = agree / len(pairs) if pairs else 1.0
     placed = sum(results)
-    detail = f"{placed} of {_plural(n, 'step')} in the right place"
+    # Both figures, so the verdict's "partly right: 70%" (the pairs) is read against its count.
+    detail = (
+        f"{placed} of {_plural(n, 'step')} in the right place; "
+        f"{agree} of {_plural(len(pairs), 'pair')} of steps in the right order"
+    )
     return Grade(placed == n, score, detail, option_results=results)
 
 
