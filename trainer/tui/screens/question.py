@@ -33,20 +33,39 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
+FULL_COLLECTIONS_OFF = 1_000_000  # gc threshold 2: no full collection from allocations
+FULL_COLLECTIONS_DEFAULT = 10  # Python's
+
+
 def settle_heap() -> None:
     """Once the first question of a session is up (run_app only, never under tests).
 
     What opening the session built (the engine's queue and caches, this screen) lives as long as
     the session: frozen, out of the collector's full passes, as the app's start-up objects are
-    (run_app). Then full collections are allowed after every second middle one instead of every
-    eleventh: each answer leaves ~10,000 objects of cyclic garbage (Textual's rendered lines:
-    a Strip caches itself) that outlive the young collections, and a full pass frees what piled
-    up since the last one, so eleven middle passes' worth made pauses of 100-200 ms on a busy
-    machine; smaller, more frequent passes stay near the size of the live heap (~20,000 objects).
+    (run_app). From then on the collector never starts a full pass by itself (its young and
+    middle passes go on): each answer leaves ~10,000 objects of cyclic garbage (Textual's
+    rendered lines: a Strip caches itself) that outlive the young collections, and a full pass
+    triggered by the allocations of a submit or a rating landed in the middle of that answer's
+    layout and paint (4-18 ms there, up to 160 ms over a long session). Instead the study
+    screen runs one full pass per question, after it is painted, while the trainee reads it
+    (``collect_while_reading``): it stays near the size of the live heap (~20,000 objects).
+    Other screens leave the collector as Python has it (``on_screen_suspend``).
     """
+    gc.collect()
     gc.freeze()
+    automatic_full_collections(False)
+
+
+def automatic_full_collections(on: bool) -> None:
+    """Let the collector start full passes by itself (Python's default), or not (while a study
+    screen is up: it runs them itself)."""
     young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1)
+    gc.set_threshold(young, middle, FULL_COLLECTIONS_DEFAULT if on else FULL_COLLECTIONS_OFF)
+
+
+def collect_while_reading() -> None:
+    """The full collection of one answer's garbage, once its next question is painted."""
+    gc.collect()
 
 
 class QuestionScreen(SessionScreen):
@@ -117,6 +136,18 @@ class QuestionScreen(SessionScreen):
 
     def on_mount(self) -> None:
         self.run_db("view", self.session.view)
+
+    def on_screen_resume(self) -> None:
+        if self._frozen:
+            automatic_full_collections(False)
+
+    def on_screen_suspend(self) -> None:
+        if self._frozen:
+            automatic_full_collections(True)
+
+    def on_unmount(self) -> None:
+        if self._frozen:
+            automatic_full_collections(True)
 
     # ------------------------------------------------------------------ showing
 
@@ -189,10 +220,13 @@ class QuestionScreen(SessionScreen):
         if marking is None:
             body.scroll_home(animate=False)
             self._focus(widget.input_widget())
-            if not self._frozen and self.app.freeze_heap:
-                self._frozen = True
-                self.call_after_refresh(settle_heap)
             self.call_after_refresh(self._prepare)
+            if self.app.freeze_heap:
+                if not self._frozen:
+                    self._frozen = True
+                    self.call_after_refresh(settle_heap)
+                else:
+                    self.call_after_refresh(collect_while_reading)
             return
         widget.show_grade(marking.grade)
         prepared, self._prepared = self._prepared, None
