@@ -24,6 +24,7 @@ from trainer.tui.paging import page_bindings, scroll_page
 from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen, forget_removed_styles
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
+from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.question_header import QuestionHeader
@@ -68,6 +69,9 @@ def collect_while_reading() -> None:
     gc.collect()
 
 
+CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})  # asked in a ChoiceAnswer
+
+
 class QuestionScreen(SessionScreen):
     """Shows the session's current question, then its feedback and the rating bar."""
 
@@ -106,6 +110,7 @@ class QuestionScreen(SessionScreen):
         # Direct references, not query_one: the screen's query_one cache would keep every
         # removed answer widget alive (up to 1024 of them) over a long session.
         self._answer: AnswerWidget | None = None
+        self._stem: Static | None = None
         self._bar: RatingBar | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
         self._frozen = False
@@ -209,17 +214,39 @@ class QuestionScreen(SessionScreen):
             or widget.locked
             or self._shown != (question.id, view.order)
         ):
-            self._answer = self._bar = self._prepared = None
-            await gather(body.remove_children(), self.query_one("#rating-slot").remove_children())
-            forget_removed_styles()
-            widget = make_answer_widget(
-                question,
-                order=view.order,
-                initial=marking.response if marking is not None else None,
-                revealed=marking is not None,
-            )
-            await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
-            self._answer, self._shown = widget, (question.id, view.order)
+            self._bar = self._prepared = None
+            stem = self._stem
+            if (  # another choice question: ask it in the same widgets
+                marking is None
+                and isinstance(widget, ChoiceAnswer)
+                and widget.is_attached
+                and question.type in CHOICE_TYPES
+                and stem is not None
+                and stem.is_attached
+            ):
+                kept = (stem, widget)
+                await gather(
+                    body.remove_children([c for c in body.children if c not in kept]),
+                    self.query_one("#rating-slot").remove_children(),
+                )
+                forget_removed_styles()
+                stem.update(display_stem(question))
+                await widget.show_question(question, order=view.order)
+            else:
+                self._answer = self._stem = None
+                await gather(
+                    body.remove_children(), self.query_one("#rating-slot").remove_children()
+                )
+                forget_removed_styles()
+                widget = make_answer_widget(
+                    question,
+                    order=view.order,
+                    initial=marking.response if marking is not None else None,
+                    revealed=marking is not None,
+                )
+                stem = Static(display_stem(question), id="stem", markup=False)
+                await body.mount(stem, widget)
+            self._answer, self._stem, self._shown = widget, stem, (question.id, view.order)
         self._update_header()
         self._update_progress()
         if marking is None:
