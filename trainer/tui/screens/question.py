@@ -24,6 +24,7 @@ from trainer.tui.paging import page_bindings, scroll_page
 from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen, forget_removed_styles
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
+from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.question_header import QuestionHeader
@@ -33,20 +34,42 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
+FULL_COLLECTIONS_OFF = 1_000_000  # gc threshold 2: no full collection from allocations
+FULL_COLLECTIONS_DEFAULT = 10  # Python's
+
+
 def settle_heap() -> None:
     """Once the first question of a session is up (run_app only, never under tests).
 
     What opening the session built (the engine's queue and caches, this screen) lives as long as
     the session: frozen, out of the collector's full passes, as the app's start-up objects are
-    (run_app). Then full collections are allowed after every second middle one instead of every
-    eleventh: each answer leaves ~10,000 objects of cyclic garbage (Textual's rendered lines:
-    a Strip caches itself) that outlive the young collections, and a full pass frees what piled
-    up since the last one, so eleven middle passes' worth made pauses of 100-200 ms on a busy
-    machine; smaller, more frequent passes stay near the size of the live heap (~20,000 objects).
+    (run_app). From then on the collector never starts a full pass by itself (its young and
+    middle passes go on): each answer leaves ~10,000 objects of cyclic garbage (Textual's
+    rendered lines: a Strip caches itself) that outlive the young collections, and a full pass
+    triggered by the allocations of a submit or a rating landed in the middle of that answer's
+    layout and paint (4-18 ms there, up to 160 ms over a long session). Instead the study
+    screen runs one full pass per question, after it is painted, while the trainee reads it
+    (``collect_while_reading``): it stays near the size of the live heap (~20,000 objects).
+    Other screens leave the collector as Python has it (``on_screen_suspend``).
     """
+    gc.collect()
     gc.freeze()
+    automatic_full_collections(False)
+
+
+def automatic_full_collections(on: bool) -> None:
+    """Let the collector start full passes by itself (Python's default), or not (while a study
+    screen is up: it runs them itself)."""
     young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1)
+    gc.set_threshold(young, middle, FULL_COLLECTIONS_DEFAULT if on else FULL_COLLECTIONS_OFF)
+
+
+def collect_while_reading() -> None:
+    """The full collection of one answer's garbage, once its next question is painted."""
+    gc.collect()
+
+
+CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})  # asked in a ChoiceAnswer
 
 
 class QuestionScreen(SessionScreen):
@@ -87,6 +110,7 @@ class QuestionScreen(SessionScreen):
         # Direct references, not query_one: the screen's query_one cache would keep every
         # removed answer widget alive (up to 1024 of them) over a long session.
         self._answer: AnswerWidget | None = None
+        self._stem: Static | None = None
         self._bar: RatingBar | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
         self._frozen = False
@@ -117,6 +141,18 @@ class QuestionScreen(SessionScreen):
 
     def on_mount(self) -> None:
         self.run_db("view", self.session.view)
+
+    def on_screen_resume(self) -> None:
+        if self._frozen:
+            automatic_full_collections(False)
+
+    def on_screen_suspend(self) -> None:
+        if self._frozen:
+            automatic_full_collections(True)
+
+    def on_unmount(self) -> None:
+        if self._frozen:
+            automatic_full_collections(True)
 
     # ------------------------------------------------------------------ showing
 
@@ -152,9 +188,14 @@ class QuestionScreen(SessionScreen):
     async def show(self, view: DeckView) -> None:
         """Render ``view``: the question (answering), or its feedback and the rating bar.
 
-        In one batch: the screen is laid out and painted once, with everything in place."""
+        In one batch: the screen is laid out and painted once, with everything in place. The
+        screen asks for that layout itself: each changed widget asks for one from its own task,
+        and the screen's first paint after the batch would otherwise come before their requests
+        are in (a paint of the restyled question, then the layout one frame later: 17-30 ms)."""
         with self.app.batch_update():
             await self._show(view)
+            if self.is_current:
+                self.refresh(layout=True)
 
     async def _show(self, view: DeckView) -> None:
         self.view = view
@@ -173,26 +214,51 @@ class QuestionScreen(SessionScreen):
             or widget.locked
             or self._shown != (question.id, view.order)
         ):
-            self._answer = self._bar = self._prepared = None
-            await gather(body.remove_children(), self.query_one("#rating-slot").remove_children())
-            forget_removed_styles()
-            widget = make_answer_widget(
-                question,
-                order=view.order,
-                initial=marking.response if marking is not None else None,
-                revealed=marking is not None,
-            )
-            await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
-            self._answer, self._shown = widget, (question.id, view.order)
+            self._bar = self._prepared = None
+            stem = self._stem
+            if (  # another choice question: ask it in the same widgets
+                marking is None
+                and isinstance(widget, ChoiceAnswer)
+                and widget.is_attached
+                and question.type in CHOICE_TYPES
+                and stem is not None
+                and stem.is_attached
+            ):
+                kept = (stem, widget)
+                await gather(
+                    body.remove_children([c for c in body.children if c not in kept]),
+                    self.query_one("#rating-slot").remove_children(),
+                )
+                forget_removed_styles()
+                stem.update(display_stem(question))
+                await widget.show_question(question, order=view.order)
+            else:
+                self._answer = self._stem = None
+                await gather(
+                    body.remove_children(), self.query_one("#rating-slot").remove_children()
+                )
+                forget_removed_styles()
+                widget = make_answer_widget(
+                    question,
+                    order=view.order,
+                    initial=marking.response if marking is not None else None,
+                    revealed=marking is not None,
+                )
+                stem = Static(display_stem(question), id="stem", markup=False)
+                await body.mount(stem, widget)
+            self._answer, self._stem, self._shown = widget, stem, (question.id, view.order)
         self._update_header()
         self._update_progress()
         if marking is None:
             body.scroll_home(animate=False)
             self._focus(widget.input_widget())
-            if not self._frozen and self.app.freeze_heap:
-                self._frozen = True
-                self.call_after_refresh(settle_heap)
             self.call_after_refresh(self._prepare)
+            if self.app.freeze_heap:
+                if not self._frozen:
+                    self._frozen = True
+                    self.call_after_refresh(settle_heap)
+                else:
+                    self.call_after_refresh(collect_while_reading)
             return
         widget.show_grade(marking.grade)
         prepared, self._prepared = self._prepared, None

@@ -57,6 +57,10 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         exam: bool = False,
     ):
         super().__init__(id="answer", exam=exam)
+        self._setup(question, order)
+        self._set_initial(initial)
+
+    def _setup(self, question: Question, order: Sequence[int]) -> None:
         self.question = question
         self.multi = question.type == "multiple"
         self.true_false = question.type == "true_false"
@@ -76,7 +80,26 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         self.selected: set[int] = set()
         self.struck: set[int] = set()
         self.striking = False
-        self._set_initial(initial)
+
+    async def show_question(self, question: Question, *, order: Sequence[int] = ()) -> None:
+        """Ask another choice question in this widget, unanswered (the study screen keeps it
+        from one choice question to the next: rows relabelled, only the difference in their
+        number mounted or removed, instead of a new widget of ~10 nodes each time)."""
+        self._setup(question, order)
+        self.locked = False
+        self.remove_class("-locked")
+        rows = list(self.query(OptionRow))
+        for row in rows[: len(self.texts)]:
+            row.show_option(self.keys[row.index].upper(), self.texts[row.index], multi=self.multi)
+        if len(rows) > len(self.texts):
+            await self.remove_children(rows[len(self.texts) :])
+        elif len(rows) < len(self.texts):
+            new = [
+                OptionRow(i, self.keys[i].upper(), self.texts[i], multi=self.multi)
+                for i in range(len(rows), len(self.texts))
+            ]
+            await self.mount_all(new, before=self.query_one("#choice-hint"))
+        self._refresh_rows()
 
     def _set_initial(self, initial: Response) -> None:
         shown = {bank: pos for pos, bank in enumerate(self.order)}

@@ -85,27 +85,36 @@ class Feedback(Vertical):
             and q.type in ("multiple", "order", "cloze")
         ):
             yield Static(grade.detail, id="grade-detail", markup=False)
-        if q.type != "recall" and self.show_key:
-            yield Static(_labelled("Answer", key_text(q, self.order)), id="key")
-        yield Static(_labelled("Explanation", q.explanation), id="explanation")
+        # Few widgets: each Static below holds the lines of what were several Statics of the
+        # same width and style, one after the other (no margins between them: ``#feedback >
+        # Static`` sets them to 0), so it looks the same: a screen lays out and paints a widget
+        # at a time, and the study screen shows this on every answer.
+        lines: list[Text] = []
+        keyed = q.type != "recall" and self.show_key
+        if keyed:
+            lines.append(_labelled("Answer", key_text(q, self.order)))
+        lines.append(_labelled("Explanation", q.explanation))
         if q.options:
-            yield Static(Text("Why each option", style="bold"))
+            lines.append(Text("Why each option", style="bold"))
+        yield Static(Text("\n").join(lines), id="key" if keyed else "explanation")
+        if q.options:
             shown = self.order if sorted(self.order) == list(range(len(q.options))) else None
+            whys: list[Text] = []
             for pos, i in enumerate(shown or range(len(q.options))):
                 option = q.options[i]
                 status = "correct" if option.correct else "wrong"
-                yield Static(
-                    Text.assemble(f"{letter(pos)} ({status}) ", (option.why, "")), classes="why"
-                )
+                whys.append(Text.assemble(f"{letter(pos)} ({status}) ", (option.why, "")))
+            yield Static(Text("\n").join(whys), classes="why")
         for oid in q.objectives:
             objective = self.bank.objectives.get(oid)
             if objective is None:
                 continue
-            yield Static(_labelled("Objective", objective.text), classes="objective")
-            for citation in objective.sources:
-                yield Static(
-                    _labelled("Source", self.bank.citation_text(citation)), classes="source"
-                )
+            lines = [_labelled("Objective", objective.text)]
+            lines.extend(
+                _labelled("Source", self.bank.citation_text(citation))
+                for citation in objective.sources
+            )
+            yield Static(Text("\n").join(lines), classes="objective")
 
     def set_grade(self, grade: Grade | None) -> None:
         """Fill in what depends on the answer (a ``pending`` Feedback, mounted)."""

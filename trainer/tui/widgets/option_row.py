@@ -52,6 +52,13 @@ class OptionRow(Horizontal):
             text += f"  <- {self.verdict}"
         return text
 
+    def show_option(self, key: str, text: str, *, multi: bool) -> None:
+        """Show another question's option here (unmarked, not chosen; the study screen keeps
+        its rows from one question to the next)."""
+        self.key, self.option_text, self.multi = key, text, multi
+        self.remove_class("-correct", "-wrong")
+        self.update_state(selected=False, struck=False)
+
     def update_state(self, *, selected: bool, struck: bool, verdict: str = "") -> None:
         self.selected = selected
         self.struck = struck
