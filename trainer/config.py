@@ -40,7 +40,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -459,9 +459,3 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     except OSError as exc:
         raise ConfigError(f"cannot write the config file {target}: {exc}") from exc
     return target
-
-
-def settings_fields() -> tuple[str, ...]:
-    """The Settings fields the file holds (for tests and the Settings screen)."""
-    names = {f.name for f in fields(Settings)}
-    return tuple(key for (_s, key) in SETTING_KEYS if key in names)

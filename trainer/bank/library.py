@@ -48,9 +48,6 @@ class BankTarget:
     def names(self) -> list[str]:
         return [b.name for b in self.banks]
 
-    def bank_named(self, name: str) -> LibraryBank | None:
-        return next((b for b in self.banks if b.name == name), None)
-
 
 def _start(path: Path) -> bytes:
     try:

@@ -175,15 +175,12 @@ class CardCache:
         """Today's log summary (today begins at ``start``); read again when the day changes."""
         self.raw()  # checks freshness (a foreign write drops the day summary too)
         if self._day is None or self._day.start != start:
-            self._day = self._summarise(start, self._store.log_since(self._bank_id, start))
+            self._day = self.summarise(start, self._store.log_since(self._bank_id, start))
             self._index = None
         return self._day
 
     def summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
         """Today's log summary of ``entries`` (today begins at ``start``), not kept."""
-        return self._summarise(start, entries)
-
-    def _summarise(self, start: datetime, entries: Iterable[LogRow]) -> DayLog:
         day = DayLog(start)
         for e in entries:
             day.add(e, self._sibling_key(e.question_id))
@@ -224,7 +221,7 @@ class CardCache:
         self.generation += 1
         day = self._day
         if day is not None:
-            self._day = self._summarise(day.start, self._store.log_since(self._bank_id, day.start))
+            self._day = self.summarise(day.start, self._store.log_since(self._bank_id, day.start))
             if self._index is not None:
                 self._index.set_buried(self._day.buried, siblings)
 

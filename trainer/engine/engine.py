@@ -17,6 +17,7 @@ from trainer.engine.cardcache import CardCache
 from trainer.engine.days import day_bounds, study_day
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.queue import (
+    FAR,
     Queue,
     QueueCard,
     QueueIndex,
@@ -375,7 +376,7 @@ class Engine:
         if (
             mastery
             and memo is not None
-            and all(_same(a, b) for a, b in zip(memo[0], key, strict=True))
+            and memo[0] == key  # (tuple equality checks identity first)
             and memo[1] <= now_us < memo[2]
         ):
             return memo[3]
@@ -404,7 +405,7 @@ class Engine:
         )
         answer = Counts(new=new, learning=learning, review=review), values
         if mastery:
-            until = _FAR if later is None else later - ahead_us
+            until = FAR if later is None else later - ahead_us
             self._tally_memo = (key, now_us, until, answer)
         return answer
 
@@ -884,7 +885,7 @@ class Engine:
         if tally is not None:
             counts, values = tally
         else:
-            counts = self.counts()
+            counts = self._now_queue()[1]
             start_us = to_us(self._day(now)[0])
             mastery = self._cache.mastery(
                 start_us,
@@ -956,13 +957,6 @@ class _BankMaps:
             for qid, f in zip(questions, firsts, strict=True)
         }
         return cls(questions, order, topic, sibling)
-
-
-_FAR = 1 << 62  # "never", in UTC microseconds
-
-
-def _same(a: object, b: object) -> bool:
-    return a is b or a == b
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

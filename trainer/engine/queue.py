@@ -121,7 +121,7 @@ def build_queue(
 # -- the incremental queue -------------------------------------------------------------------------
 
 _LEARNING = ("learning", "relearning")
-_FAR = 1 << 62  # "never", in UTC microseconds
+FAR = 1 << 62  # "never", in UTC microseconds
 
 
 def queue_lengths(reviews: int, new: int, new_left: int, reviews_left: int) -> tuple[int, int]:
@@ -358,7 +358,7 @@ class QueueIndex:
         ``counts``: the next time a learning card falls due or comes within learn-ahead. (The day's
         end is the caller's: a new day builds a new index.)"""
         learn, ahead = self._learn, self.learn_ahead_us
-        until = _FAR
+        until = FAR
         i = bisect.bisect_right(learn, now_us, key=_due_of)
         if i < len(learn):
             until = learn[i][0]

@@ -8,6 +8,7 @@ every answer and the result in one transaction: all of it, or nothing (then it c
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ class ExamSession:
             seed=seed,
             started=engine.now(),
             qids=[q.id for q in questions],
-            orders={q.id: option_order(q, f"exam:{seed}") for q in questions},
+            orders=exam_orders(questions, seed),
             time_limit=seconds_per_question * len(questions) if seconds_per_question else None,
             tutor=tutor,
         )
@@ -431,6 +432,12 @@ class ExamSession:
             seconds=seconds,
             marked=frozenset(s.marked),
         )
+
+
+def exam_orders(questions: Sequence[Question], seed: int) -> dict[str, tuple[int, ...]]:
+    """Each question's options in the order a block of ``seed`` shows them (also when a past
+    block is reviewed)."""
+    return {q.id: option_order(q, f"exam:{seed}") for q in questions}
 
 
 def past_outcome(engine: Engine, result: ExamResult) -> ExamOutcome:

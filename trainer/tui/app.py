@@ -203,8 +203,9 @@ class TrainerApp(App[None]):
             self.exit(return_code=1, message=plain(f"trainer: unexpected error: {error!r}"))
 
     def read(self, call: Callable[[], T]) -> T | None:
-        """A read on the UI thread (statistics, browse, home): damage found there ends the app
-        cleanly with one line (TrainerDBError); None then."""
+        """A short read on the UI thread (home's figures, the done screen's next due time; the
+        other screens read in the database worker): damage found there ends the app cleanly with
+        one line (TrainerDBError); None then."""
         from trainer.engine import TrainerDBError
 
         try:

@@ -106,9 +106,7 @@ class Cards(Connection):
         taking the write lock when they are already in step (the stamp is then stored)."""
         key = f"{SYNCED_PREFIX}{bank_id}"
         with self.read():
-            stamp = self._sync_stamp(bank_id, active_ids)
-            stored = self._tuples("SELECT value FROM settings WHERE key = ?", (key,))
-            if stored and stored[0][0] == stamp:
+            if self.synced(bank_id, active_ids):
                 return SyncReport()
             in_sync = self._in_sync(self._bank_cards(bank_id), active_ids)
         if in_sync:
@@ -247,16 +245,6 @@ class Cards(Connection):
     def due_cards(self, bank_id: str, before: datetime) -> list[CardRow]:
         """Seen, active, unsuspended cards due before ``before``, soonest first (uses cards_due)."""
         return [card_from_cols(checked_cols(r)) for r in self._q(DUE_SQL, (bank_id, to_us(before)))]
-
-    def new_cards(self, bank_id: str) -> list[CardRow]:
-        return [
-            card_from_cols(checked_cols(r))
-            for r in self._q(
-                f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND state = 'new' "
-                "AND retired = 0 AND suspended = 0 ORDER BY id",
-                (bank_id,),
-            )
-        ]
 
     def set_flag(self, bank_id: str, qid: str, flagged: bool) -> bool:
         with self.write():

@@ -11,7 +11,6 @@ database, and the change lands when it lets go."""
 from __future__ import annotations
 
 import gc
-import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,7 +23,6 @@ from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
 from trainer.bank.models import (
-    CLOZE_BLANK,
     QUESTION_TYPES,
     TYPE_TITLES,
     Bank,
@@ -36,6 +34,7 @@ from trainer.tui.formatting import format_due
 from trainer.tui.plain import one_line, plain
 from trainer.tui.screens.browse_table import BrowseTable
 from trainer.tui.screens.db_screen import DbScreen
+from trainer.tui.widgets.cloze_answer import masked_stem
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
 
@@ -71,10 +70,7 @@ _NEVER = datetime.max.replace(tzinfo=None)
 
 def stem_text(question: Question) -> str:
     """The stem as study shows it: a cloze's blanks as [1]___, not its answers."""
-    if question.type != "cloze":
-        return question.stem
-    count = itertools.count(1)
-    return CLOZE_BLANK.sub(lambda _m: f"[{next(count)}]___", question.stem)
+    return question.stem if question.type != "cloze" else masked_stem(question.stem, fill="___")
 
 
 def sort_key(sort: str, position: int, topic: int, info: CardInfo | None) -> tuple[object, ...]:

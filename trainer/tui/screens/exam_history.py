@@ -85,8 +85,8 @@ class ExamHistoryScreen(DbScreen):
         self.run_db("read-outcome", read, read=True)
 
     def _review(self, result: ExamResult, outcome: ExamOutcome) -> None:
-        from trainer.sessions import option_order
+        from trainer.sessions.exam import exam_orders
         from trainer.tui.screens.exam_result import ExamResultScreen
 
-        orders = {q.id: option_order(q, f"exam:{result.seed}") for q in outcome.questions}
+        orders = exam_orders(outcome.questions, result.seed)
         self.app.push_screen(ExamResultScreen(outcome, orders, past=True))

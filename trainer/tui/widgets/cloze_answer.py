@@ -19,14 +19,14 @@ if TYPE_CHECKING:
     from trainer.engine.grading import Response
 
 
-def masked_stem(stem: str) -> str:
+def masked_stem(stem: str, fill: str = "_____") -> str:
     """The stem with each blank replaced by its number: 'under [1]_____ guidance'."""
     count = 0
 
     def repl(_match: object) -> str:
         nonlocal count
         count += 1
-        return f"[{count}]_____"
+        return f"[{count}]{fill}"
 
     return CLOZE_BLANK.sub(repl, stem)
 
