@@ -92,3 +92,48 @@ async def test_the_live_widget_count_stays_flat_over_a_long_session(app: Trainer
             # each time it was shown, before the fix in TextInput)
             assert len(counts) == ROUNDS - 1
             assert len(set(counts)) == 1, counts
+
+
+SESSIONS = 6
+
+
+async def test_notifications_over_many_sessions_leave_no_toast_or_screen_alive(
+    app: TrainerApp,
+) -> None:
+    """As ``trainer`` runs (``freeze_heap``): the heap frozen once home is painted, the study
+    screen's collector policy on. A toast on screen as each session's first question is painted,
+    and more while it is up: once they are gone, a collection frees every one of them, and
+    every session's screen. (The session screen froze the heap at its first question, which kept
+    that toast, the screen and its first question's widgets alive for good: about one toast per
+    session in bench/bench_tmux.py.)"""
+    questions = list(app.engine.bank.active_questions)
+    app.freeze_heap = True
+    try:
+        with widgets_created() as created:
+            async with app.run_test(size=(100, 30), notifications=True) as pilot:
+                await settle(pilot)
+                for n in range(SESSIONS):
+                    app.notify(f"Session {n}", timeout=0.5)
+                    app.start_practice(questions, n, "")
+                    await settle(pilot)
+                    assert isinstance(app.screen, QuestionScreen)
+                    assert app.screen._frozen  # the session's collector policy is on
+                    for k in range(2):  # more while it is up, each for a moment
+                        app.notify(f"Notice {n}.{k}", timeout=0.2)
+                        await pilot.pause(0.05)
+                    await pilot.pause(0.6)  # the toasts expire and are removed
+                    await pilot.press("escape")  # home; the session is kept (paused)
+                    await settle(pilot)
+                await pilot.pause(0.2)
+                notices = app.recent_notices
+                assert [m for m in notices if m.startswith("Session")] == [
+                    f"Session {n}" for n in range(SESSIONS)
+                ]
+                assert sum(m.startswith("Notice") for m in notices) == 2 * SESSIONS
+                gc.collect()
+                toasts = [w for w in created if type(w).__name__ == "Toast"]
+                screens = [w for w in created if isinstance(w, QuestionScreen)]
+                assert len(toasts) <= 1, [t.render() for t in toasts]
+                assert len(screens) <= 1, screens
+    finally:
+        gc.unfreeze()  # the test process's heap, frozen when home was painted

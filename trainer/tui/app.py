@@ -8,7 +8,6 @@ resume exactly where the trainee left off. Database work of the sessions runs of
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.gcpause import freeze_after_start
 from trainer.safetext import visible
 from trainer.sessions import (
     KINDS,
@@ -134,8 +134,8 @@ class TrainerApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
-    # run_app (never under tests): once home is painted with its figures, everything alive is
-    # frozen (gc.freeze) and the collector, off since the start, is turned back on if it was on
+    # run_app (never under tests): once home is painted with its figures, what the start built
+    # is frozen and the collector turned back on if it was on (trainer/gcpause.py)
     freeze_heap = False
     collect_after_start = False
     _started = False
@@ -146,9 +146,7 @@ class TrainerApp(App[None]):
             return
         self._started = True
         if self.freeze_heap:
-            gc.freeze()
-            if self.collect_after_start:
-                gc.enable()
+            freeze_after_start(self.collect_after_start)
         if self.config.keys:
             # Knowing every binding id imports every screen: after the first paint, not before.
             self.call_later(self._check_keys)

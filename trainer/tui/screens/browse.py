@@ -10,7 +10,6 @@ database, and the change lands when it lets go."""
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,7 +28,7 @@ from trainer.bank.models import (
     Question,
     topic_title,
 )
-from trainer.gcpause import gc_paused
+from trainer.gcpause import freeze_alive, gc_paused
 from trainer.tui.formatting import format_due
 from trainer.tui.plain import one_line, plain
 from trainer.tui.screens.browse_table import BrowseTable
@@ -361,7 +360,7 @@ class BrowseScreen(DbScreen):
             with gc_paused():
                 info = engine.all_card_info()
                 if freeze:
-                    gc.freeze()
+                    freeze_alive()
             return info
 
         self.run_db("read-cards", read, read=True)
