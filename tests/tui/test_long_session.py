@@ -137,3 +137,27 @@ async def test_notifications_over_many_sessions_leave_no_toast_or_screen_alive(
                 assert len(screens) <= 1, screens
     finally:
         gc.unfreeze()  # the test process's heap, frozen when home was painted
+
+
+async def test_cleared_busy_notices_leave_no_toast_alive(app: TrainerApp) -> None:
+    """The database's busy notice is cleared once the write is done (DbRunner.settled, with
+    ``clear_notifications``): Textual removed each such toast but not its holder, which stayed in
+    the rack and kept the toast alive (tui/toasts.py). The rack's display cache may keep the
+    last one until its next layout: never more."""
+    busy = 8
+    with widgets_created() as created:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot)
+            for _ in range(busy):
+                app.db.pending += 1  # a write waiting for the database (DbRunner.run)
+                app.db._maybe_busy()  # the notice it shows after BUSY_AFTER
+                await pilot.pause()
+                app.db.settled()  # written: the notice is cleared
+                await pilot.pause()
+            await pilot.pause(0.1)
+            assert sum(m.startswith("Saving...") for m in app.recent_notices) == busy
+            gc.collect()
+            toasts = [w for w in created if type(w).__name__ == "Toast"]
+            holders = [w for w in created if type(w).__name__ == "ToastHolder"]
+            assert len(toasts) <= 1, toasts
+            assert len(holders) <= 1, holders

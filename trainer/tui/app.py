@@ -36,6 +36,7 @@ from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
 from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.session_screen import SessionScreen
+from trainer.tui.toasts import remove_stale_toasts_with_their_holder
 
 if TYPE_CHECKING:
     from trainer.bank.models import Question
@@ -86,6 +87,8 @@ class TrainerApp(App[None]):
     ) -> None:
         super().__init__()
         from trainer.config import Config
+
+        remove_stale_toasts_with_their_holder()  # a Textual leak (tui/toasts.py)
 
         # The settings file (path None: nothing is saved, as in tests that pass no config).
         self.config = config if config is not None else Config(settings=engine.settings)

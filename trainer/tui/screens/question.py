@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from trainer.bank.models import Question
+from trainer.bank.models import CHOICE_TYPES, Question
 from trainer.engine import Rating
 from trainer.gcpause import automatic_full_collections, collect_while_reading, settle_heap
 from trainer.sessions import DeckSession, DeckView, Undone
@@ -32,9 +32,6 @@ from trainer.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
-
-
-CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})  # asked in a ChoiceAnswer
 
 
 class QuestionScreen(SessionScreen):
