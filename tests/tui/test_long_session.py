@@ -161,3 +161,35 @@ async def test_cleared_busy_notices_leave_no_toast_alive(app: TrainerApp) -> Non
             holders = [w for w in created if type(w).__name__ == "ToastHolder"]
             assert len(toasts) <= 1, toasts
             assert len(holders) <= 1, holders
+
+
+async def test_moving_through_an_exam_lets_the_questions_it_left_go(app: TrainerApp) -> None:
+    """The exam screen lets the widgets of the questions it leaves go, as the study screen does:
+    no query_one cache entry keeps them (direct references) and Textual's StylesCache cache is
+    cleared when a question is replaced (Textual #6665, forget_removed_styles)."""
+    from textual._styles_cache import StylesCache
+
+    from trainer.tui.screens.exam import ExamScreen
+    from trainer.tui.widgets.answer_base import AnswerWidget
+
+    questions = list(app.engine.bank.active_questions)
+    with widgets_created() as created:
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.start_exam(questions, 1)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ExamScreen)
+            count = len(screen.session.questions)
+            assert count >= 5
+            cached: list[int] = []
+            for _ in range(count - 1):
+                screen.action_go(1)  # n (a cloze's blank would take the key itself)
+                await settle(pilot)
+                shown = len(list(screen.walk_children(with_self=True)))
+                cached.append(StylesCache.get_inner_outer.cache_info().currsize - shown)
+            assert screen.session.index == count - 1
+            gc.collect()
+            answers = [w for w in created if isinstance(w, AnswerWidget)]
+            assert len(answers) == 1, answers  # the one on screen
+            # no more entries than the widgets on screen: not those of the questions left
+            assert max(cached) <= 0, cached
