@@ -229,7 +229,7 @@ class TrainerApp(App[None]):
         self.fail(message.error)
 
     def on_db_failed(self, message: DbFailed) -> None:
-        self.notify(f"Not saved: {message.error}", severity="error", timeout=12, markup=False)
+        self.db.say_failed(message.error)
 
     def notify(
         self,

@@ -189,7 +189,7 @@ class SettingsScreen(DbScreen):
 
         self.query_one("#set-new_per_day", Input).focus()
         self.query_one("#hint-desired_retention", Static).update("0.70-0.99  (estimating...)")
-        self.run_db("read-deck", deck_of, read=True)
+        self.run_engine("read-deck", deck_of, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-deck":
@@ -301,7 +301,7 @@ class SettingsScreen(DbScreen):
         self._prefix, self._message = prefix, message
         if (old.desired_retention, old.parameters) != (new.desired_retention, new.parameters):
             self._status(f"{prefix}{message} Rescheduling the cards from their history...")
-            self.run_db("reschedule", lambda engine: reschedule(engine, new))
+            self.run_engine("reschedule", lambda engine: reschedule(engine, new))
             return
         self._done(self._message)
 
@@ -353,7 +353,7 @@ class SettingsScreen(DbScreen):
                 settings,
             )
 
-        self.run_db("read-fsrs", read, read=True)
+        self.run_engine("read-fsrs", read, read=True)
 
     @work(exclusive=True, group="settings-fsrs")
     async def run_fsrs(self, action: str, items: list[Item], settings: Settings) -> None:

@@ -214,7 +214,7 @@ class StatsScreen(DbScreen):
         for plot in self.query(".plot, .plot-caption"):
             plot.display = False  # until the numbers are read
         self.query_one("#stats-body", VerticalScroll).focus()
-        self.run_db("read-stats", read_stats, read=True)
+        self.run_engine("read-stats", read_stats, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-stats":
