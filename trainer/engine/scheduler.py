@@ -27,7 +27,7 @@ import json
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -96,7 +96,9 @@ class Settings:
     defaults.
 
     ``tz`` is the time zone of the trainee's day (the day rolls over at ``day_starts_hour`` local
-    time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted.
+    time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted,
+    but it counts in comparisons: where the study day ends depends on it, so the queue index and
+    the memos keyed by the settings are rebuilt when only the zone changes.
     """
 
     desired_retention: float = 0.90
@@ -113,7 +115,7 @@ class Settings:
     bury_new: bool = True
     bury_reviews: bool = False
     parameters: tuple[float, ...] | None = None
-    tz: tzinfo | None = field(default=None, compare=False)
+    tz: tzinfo | None = None
 
     def __post_init__(self) -> None:
         if not 0.70 <= self.desired_retention <= 0.99:
