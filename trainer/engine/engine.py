@@ -198,7 +198,7 @@ class Engine:
         self.close()
 
     def now(self) -> datetime:
-        """The injected clock, in UTC (no later than scheduler.LATEST_NOW: see clamp_now)."""
+        """The injected clock, in UTC, within [EARLIEST_NOW, LATEST_NOW] (scheduler.clamp_now)."""
         return clamp_now(self._clock())
 
     def save_settings(self, settings: Settings) -> None:

@@ -326,14 +326,16 @@ class Connection:
             time.sleep(min(0.05 * attempt, 0.25))
 
     def _begin_immediate(self) -> None:
-        """BEGIN IMMEDIATE, tried again every few milliseconds (jittered) while another connection
-        holds the write lock, until lock_wait has passed (then the "locked" TrainerDBError).
+        """BEGIN IMMEDIATE, tried again about every millisecond (jittered) while another
+        connection holds the write lock, until lock_wait has passed (then the "locked"
+        TrainerDBError, as before).
 
         Not in SQLite's busy handler, whose sleeps grow to 100 ms: a writer committing flat out
         takes the lock again a moment after its commit, so sleepers kept missing their turn (runs
         of hundreds of commits by one writer, waits of seconds; bench/bench_writers.py)."""
         c = self._conn
-        deadline = time.monotonic() + self.lock_wait
+        started = time.monotonic()
+        deadline = started + self.lock_wait
         waiting = False
         try:
             while True:
@@ -347,9 +349,12 @@ class Connection:
                         raise translate(self.path, exc) from exc
                 if not waiting:  # polled from here on: SQLite's own wait off
                     waiting = True
-                    c.execute("PRAGMA busy_timeout = 0")
-                self._others_at = time.monotonic()
-                time.sleep(POLL * random.uniform(0.5, 1.5))
+                    with contextlib.suppress(sqlite3.Error):
+                        c.execute("PRAGMA busy_timeout = 0")
+                self._others_at = now = time.monotonic()
+                # a lock held long (another program's): every 20 ms after the first half second
+                pause = POLL if now - started < 0.5 else 20 * POLL
+                time.sleep(pause * random.uniform(0.5, 1.5))
         finally:
             if waiting:
                 with contextlib.suppress(sqlite3.Error):
