@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 import pytest
 from engine_kit import Clock, answer, make_bank, open_engine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
+from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
 from trainer.engine.store import Store
 from trainer.engine.store.cards import SYNCED_PREFIX
+from trainer.engine.store.codec import from_us
 
 
 def _stamp(db: Path, bank_id: str) -> str | None:
@@ -230,4 +234,51 @@ def test_the_next_due_time_is_read_from_the_index_as_the_loaded_cards_give_it(
         fresh.close()
     assert seen[0] is not None and seen[0] > clock.t - timedelta(minutes=60 * 24 * 430)
     assert seen[-1] is None  # everything is overdue by then
+    engine.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    last=st.integers(-(10**15), 10**15),
+    start=st.integers(-(10**15), 10**15),
+    day=st.integers(-10_000, 10_000),
+)
+def test_elapsed_days_in_sql_is_the_python_formula_and_days_elapsed_days(
+    last: int, start: int, day: int
+) -> None:
+    """Mastery's elapsed days: the SQL form (Cards.mastery_rows) and the Python form
+    (summary) are one formula, and both count as days.elapsed_days does."""
+    with sqlite3.connect(":memory:") as c:
+        for s in (start, day * DAY_US):
+            (found,) = c.execute(f"SELECT {elapsed_days_sql('?1', '?2')}", (last, s)).fetchone()
+            assert found == elapsed_days_us(last, s)
+    midnight = from_us(day * DAY_US)  # a study day's start (hour 0, UTC)
+    assert day_bounds(midnight, 0, UTC)[0] == midnight
+    now = midnight + timedelta(hours=7)
+    assert elapsed_days(from_us(last), now, 0, UTC) == elapsed_days_us(last, day * DAY_US)
+
+
+def test_the_home_mastery_is_the_same_without_sqlites_pow(tmp_path: Path) -> None:
+    """An SQLite built without its math functions: the retrievability is computed in Python,
+    with identical values."""
+    clock = Clock()
+    bank = make_bank({"t": {"o": 3, "p": 2}, "u": {"r": 2}})
+    engine = open_engine(bank, tmp_path / "t.db", clock)
+    for qid in ("o-1", "o-2", "p-1", "r-1", "r-2"):
+        answer(engine, qid, Rating.EASY)
+    clock.advance(days=9)
+    answer(engine, "o-1", Rating.HARD)
+    clock.advance(days=3, hours=5)
+    figures = _loaded(engine)
+    assert figures[1]["t"] > 0 and figures[1]["u"] > 0
+    assert engine.store._has_pow()  # this build has it: the other path is the SQL one
+    plain = engine.twin()
+    plain.store._pow = False
+    try:
+        assert plain._tally(plain.now()) == figures
+        rows = plain.store.mastery_rows(bank.id, 0, (1.0, -1.0))
+        assert rows and all(r is None for *_, r in rows)
+    finally:
+        plain.close()
+    assert _figures(engine) == figures
     engine.close()

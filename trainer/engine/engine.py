@@ -8,8 +8,10 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from trainer.bank.models import Bank, Question
 from trainer.engine import summary
@@ -49,6 +51,7 @@ from trainer.engine.scheduler import (
     utc,
 )
 from trainer.engine.store import LOCK_WAIT, Store, from_us, to_us
+from trainer.engine.store.cards import ids_digest
 
 if TYPE_CHECKING:  # imported where used: not needed to open the app and show home
     from trainer.engine.grading import Grade, Response
@@ -161,11 +164,14 @@ class Engine:
                     settings = Settings.from_json(stored) if stored else Settings()
                 except SettingsError:
                     settings = Settings()
-            report = store.sync_bank(bank.id, [q.id for q in bank.active_questions], now)
+            maps = _BankMaps.of(bank)
+            report = store.sync_bank(bank.id, maps.ids, now, digest=maps.digest)
         except BaseException:
             store.close()
             raise
-        return cls(bank, store, clock=clock, settings=settings, seed=seed, sync_report=report)
+        return cls(
+            bank, store, clock=clock, settings=settings, seed=seed, sync_report=report, _maps=maps
+        )
 
     def twin(self, *, lock_wait: float | None = None) -> Engine:
         """Another engine on the same database through its own connection (for another thread),
@@ -235,6 +241,10 @@ class Engine:
             due=None if due is None else from_us(due),
             order=self._order[qid],
         )
+
+    def _synced(self) -> bool:
+        """Whether the bank's cards in the file are still exactly this engine's questions."""
+        return self.store.synced(self.bank.id, self._maps.ids, digest=self._maps.digest)
 
     def _sibling_key_of(self, qid: str) -> str | None:
         return self._sibling.get(qid)
@@ -371,17 +381,17 @@ class Engine:
         learn_until = now_us + ahead_us
         memo = self._tally_memo
         # the same answer until the file, this engine's cards, the day or the settings change,
-        # or the clock brings the next learning card into the learn-ahead window
-        key = (self.store.data_version(), self._cache.generation, start, s)
+        # or the clock brings the next learning card into the learn-ahead window (only the
+        # home's calls, with mastery, are remembered: the key is made for those alone)
+        key = (self.store.data_version(), self._cache.generation, start, s) if mastery else None
         if (
-            mastery
-            and memo is not None
+            memo is not None
             and memo[0] == key  # (tuple equality checks identity first)
             and memo[1] <= now_us < memo[2]
         ):
             return memo[3]
         with self.store.read():  # one snapshot
-            if not self.store.synced(bank_id, list(self._questions)):
+            if not self._synced():
                 return None
             bad, learning, review, new, later = self.store.queue_tally(bank_id, learn_until, end_us)
             if bad:
@@ -396,7 +406,9 @@ class Engine:
                         review -= s.bury_reviews
                     elif state == "new":
                         new -= s.bury_new
-            reviews = self.store.mastery_rows(bank_id) if mastery else []
+            start_us = to_us(start)
+            curve = summary.retrievability_curve(s)
+            reviews = self.store.mastery_rows(bank_id, start_us, curve) if mastery else []
         review, new = queue_lengths(
             review, new, s.new_per_day - day.new_done, s.reviews_per_day - day.reviews_done
         )
@@ -404,7 +416,7 @@ class Engine:
             summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
         )
         answer = Counts(new=new, learning=learning, review=review), values
-        if mastery:
+        if key is not None:
             until = FAR if later is None else later - ahead_us
             self._tally_memo = (key, now_us, until, answer)
         return answer
@@ -703,7 +715,7 @@ class Engine:
         now_us = to_us(self.now())
         if not self._cache.loaded():
             with self.store.read():
-                if self.store.synced(self.bank.id, list(self._questions)):
+                if self._synced():
                     found = self.store.next_due(self.bank.id, now_us)
                     if found is not False:
                         return None if found is None else from_us(found)
@@ -924,12 +936,15 @@ class Engine:
 class _BankMaps:
     """The bank's active questions by id, their bank order, topic and sibling key, built in one
     pass over the bank (topic as Bank.topic_of: its first objective's topic; sibling key: that
-    objective, else the question's own id). Never changed once built, so twins share them."""
+    objective, else the question's own id), with their ids in order and the ids' digest (the
+    sync stamp's: Cards.synced). Never changed once built, so twins share them."""
 
     questions: dict[str, Question]
     order: dict[str, int]
     topic: dict[str, str]
     sibling: dict[str, str]
+    ids: list[str] = field(default_factory=list)
+    digest: str = ""
 
     _by_sibling: dict[str, list[str]] = field(default_factory=dict)  # see by_sibling
 
@@ -945,18 +960,20 @@ class _BankMaps:
 
     @classmethod
     def of(cls, bank: Bank) -> _BankMaps:
+        # zip, map and dict built in C: a start at 50,000 questions builds these in a few ms
         active = bank.active_questions
-        questions = {q.id: q for q in active}
-        order = {qid: i for i, qid in enumerate(questions)}
-        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
-        firsts = [q.objectives[0] if q.objectives else None for q in active]
-        sibling = {qid: qid if f is None else f for qid, f in zip(questions, firsts, strict=True)}
-        get = topic_of_objective.get
-        topic = {
-            qid: "unknown" if f is None else get(f, "unknown")
-            for qid, f in zip(questions, firsts, strict=True)
-        }
-        return cls(questions, order, topic, sibling)
+        ids = list(map(attrgetter("id"), active))
+        questions = dict(zip(ids, active, strict=True))
+        order = dict(zip(ids, range(len(ids)), strict=True))
+        firsts = [o[0] if o else None for o in map(attrgetter("objectives"), active)]
+        if None in firsts:  # a question with no objective is its own sibling key
+            sibling = {qid: qid if f is None else f for qid, f in zip(ids, firsts, strict=True)}
+        else:
+            sibling = dict(zip(ids, cast("list[str]", firsts), strict=True))
+        topic_of: dict[str | None, str] = {oid: o.topic for oid, o in bank.objectives.items()}
+        topics = map(topic_of.get, firsts, repeat("unknown"))  # no objective, or not in the bank
+        topic = dict(zip(ids, cast("Iterator[str]", topics), strict=True))
+        return cls(questions, order, topic, sibling, ids, ids_digest(ids))
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

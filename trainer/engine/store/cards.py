@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
+from trainer.engine.days import elapsed_days_sql
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow, SyncReport
 from trainer.engine.scheduler import CARD_STATES
@@ -89,16 +90,22 @@ class Cards(Connection):
         live = sum(1 for is_retired in existing.values() if not is_retired)
         return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
 
-    def _sync_stamp(self, bank_id: str, active_ids: Sequence[str]) -> str:
+    def _sync_stamp(
+        self, bank_id: str, active_ids: Sequence[str], digest: str | None = None
+    ) -> str:
         """What a start compares to skip the sync: a digest of the active ids (in order) and the
         cards table's row count and largest id. Only sync_bank adds cards or changes ``retired``,
         and it stores this stamp in the same transaction; the count and id catch cards added or
-        deleted by anything else (an older version, a hand edit)."""
-        digest = ids_digest(active_ids)
+        deleted by anything else (an older version, a hand edit). ``digest``: ids_digest of
+        ``active_ids``, if the caller has it (the engine makes it once)."""
+        if digest is None:
+            digest = ids_digest(active_ids)
         count, top = self._tuples("SELECT count(*), max(id) FROM cards")[0]
         return f"{digest}:{len(active_ids)}:{count}:{top}"
 
-    def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
+    def sync_bank(
+        self, bank_id: str, active_ids: Sequence[str], now: datetime, *, digest: str | None = None
+    ) -> SyncReport:
         """New ids become new cards; absent ids are retired; returning ids are revived.
 
         The usual case (nothing changed since the last sync) is settled by comparing a stamp
@@ -106,7 +113,7 @@ class Cards(Connection):
         taking the write lock when they are already in step (the stamp is then stored)."""
         key = f"{SYNCED_PREFIX}{bank_id}"
         with self.read():
-            if self.synced(bank_id, active_ids):
+            if self.synced(bank_id, active_ids, digest=digest):
                 return SyncReport()
             in_sync = self._in_sync(self._bank_cards(bank_id), active_ids)
         if in_sync:
@@ -160,14 +167,15 @@ class Cards(Connection):
             if exc.kind not in ("locked", "readonly"):
                 raise
 
-    def synced(self, bank_id: str, active_ids: Sequence[str]) -> bool:
+    def synced(self, bank_id: str, active_ids: Sequence[str], *, digest: str | None = None) -> bool:
         """Whether the bank's cards are still exactly ``active_ids`` as the last sync left them
-        (its stamp is current): the bank's active cards are then the engine's questions."""
+        (its stamp is current): the bank's active cards are then the engine's questions.
+        ``digest``: ids_digest(active_ids), if the caller has it."""
         with self.read():
             stored = self._tuples(
                 "SELECT value FROM settings WHERE key = ?", (f"{SYNCED_PREFIX}{bank_id}",)
             )
-            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids)
+            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids, digest)
 
     def queue_tally(
         self, bank_id: str, learn_until_us: int, day_end_us: int
@@ -209,15 +217,36 @@ class Cards(Connection):
             )
         return out
 
-    def mastery_rows(self, bank_id: str) -> list[tuple[str, float, int]]:
-        """(question id, stability, last review) of the bank's active review cards that have
-        both, in id order (the home's mastery); the rows must be valid (see queue_tally)."""
+    def mastery_rows(
+        self, bank_id: str, start_us: int, curve: tuple[float, float]
+    ) -> list[tuple[str, float, int, float | None]]:
+        """(question id, stability, elapsed days, retrievability) of the bank's active review
+        cards with a stability and a last review, in id order (the home's mastery: see
+        summary.mastery_of_reviews): the days as days.elapsed_days_us counts them from today's
+        start ``start_us``; the retrievability ``(1 + factor * days / stability) ** decay``
+        for ``curve`` = (factor, decay), by SQLite's pow() (C's pow(), as Python's ``**``), or
+        None when this SQLite has no math functions or the value is not a number. The rows must
+        be valid (see queue_tally)."""
+        days = elapsed_days_sql("last_review", "?2")
+        pow_ = self._has_pow()
+        r = f"pow(1.0 + ?3 * {days} / stability, ?4)" if pow_ else "NULL"
         return self._tuples(
-            "SELECT question_id, stability, last_review FROM cards WHERE bank_id = ? "
+            f"SELECT question_id, stability, {days}, {r} FROM cards WHERE bank_id = ?1 "
             "AND retired = 0 AND state = 'review' AND stability IS NOT NULL "
             "AND last_review IS NOT NULL ORDER BY id",
-            (bank_id,),
+            (bank_id, start_us, *curve) if pow_ else (bank_id, start_us),
         )
+
+    _pow: bool | None = None
+
+    def _has_pow(self) -> bool:
+        """Whether SQLite's math functions (3.35+, an option of its build) are there."""
+        if self._pow is None:
+            try:
+                self._pow = self._tuples("SELECT pow(4.0, 0.5)")[0][0] == 2.0
+            except TrainerDBError:
+                self._pow = False
+        return self._pow
 
     def card(self, bank_id: str, qid: str) -> CardRow | None:
         rows = self._q(
