@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from datetime import UTC, timedelta
@@ -13,7 +14,10 @@ from engine_kit import Clock, answer, make_bank, open_engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
+from trainer.bank import cache
+from trainer.bank.loader import LoadResult
+from trainer.bank.models import Bank, LazyQuestion
+from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError, summary
 from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
 from trainer.engine.store import Store
 from trainer.engine.store.cards import SYNCED_PREFIX
@@ -281,4 +285,41 @@ def test_the_home_mastery_is_the_same_without_sqlites_pow(tmp_path: Path) -> Non
     finally:
         plain.close()
     assert _figures(engine) == figures
+    engine.close()
+
+
+def _via_cache(bank: Bank) -> Bank:
+    """``bank`` as a start reads it: through a parsed-bank cache entry (LazyQuestions)."""
+    index, body = cache.encode(LoadResult(bank, ()), [])
+    read = cache.decode(json.loads(cache._dumps(index)), [], memoryview(body)).bank
+    assert read is not None and isinstance(read.questions[0], LazyQuestion)
+    return read
+
+
+def test_a_bank_edited_between_two_starts_shows_the_right_home_figures(tmp_path: Path) -> None:
+    """A question retired, one added and an objective moved to another topic between two
+    starts: the home's figures (tallied by SQL, the cards not loaded) are the loaded cards'."""
+    clock = Clock()
+    db = tmp_path / "t.db"
+    engine = open_engine(_via_cache(make_bank({"t": {"o": 3}, "u": {"p": 2}})), db, clock)
+    for qid in ("o-1", "o-2", "o-3", "p-1"):
+        answer(engine, qid, Rating.EASY)
+    clock.advance(days=4)
+    before = engine.overview()
+    assert before.mastery["u"] > 0 and before.counts.new == 1
+    engine.close()
+
+    v2 = _via_cache(make_bank({"t": {"o": 2, "p": 2}, "u": {"q": 1}}))  # o-3 out, q-1 in, p: t
+    engine = open_engine(v2, db, clock)
+    assert engine.sync_report == SyncReport(added=1, retired=1)
+    home = engine.overview()
+    assert not engine._cache.loaded()  # tallied
+    assert (home.counts, home.mastery) == _figures(engine)
+    assert home.counts.new == 2  # p-2 and q-1
+    assert home.mastery["u"] == 0.0 and home.mastery["t"] > 0  # p-1's recall now counts for t
+    reference = summary.mastery_by_topic(
+        v2, engine._cache.raw().values(), engine.now(), engine.settings
+    )
+    assert home.mastery == reference
+    assert (home.counts, home.mastery) == _loaded(engine)
     engine.close()
