@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 import pytest
-from engine_kit import Clock, answer, make_bank, open_engine
+from engine_kit import Clock, answer, make_bank, open_engine, tf_question
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.bank import cache
 from trainer.bank.loader import LoadResult
-from trainer.bank.models import Bank, LazyQuestion
+from trainer.bank.models import Bank, LazyBank, LazyQuestion
 from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError, summary
 from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
 from trainer.engine.store import Store
@@ -323,3 +324,60 @@ def test_a_bank_edited_between_two_starts_shows_the_right_home_figures(tmp_path:
     assert home.mastery == reference
     assert (home.counts, home.mastery) == _loaded(engine)
     engine.close()
+
+
+def test_the_sync_check_is_kept_until_another_connection_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards.synced remembers a match until data_version moves: the home's tally after the
+    start's sync asks no more; a card deleted by another program is still seen."""
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    engine = open_engine(bank, db)  # its sync found the cards in step (and remembered it)
+    stamps: list[str] = []
+    real = Store._sync_stamp
+
+    def counting(self: Store, *args: object) -> str:
+        stamps.append("made")
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_sync_stamp", counting)
+    assert engine._synced() and engine._tally(engine.now()) is not None
+    assert stamps == ["made"]  # the first check after open; then kept
+    assert engine._synced()
+    assert stamps == ["made"]
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM cards WHERE question_id = 'o-3'")
+    assert not engine._synced()
+    assert engine._tally(engine.now()) is None  # not tallied: the cards are not the bank's
+    engine.close()
+
+
+def test_a_cached_bank_gives_its_active_ids_and_objectives_before_its_questions(
+    tmp_path: Path,
+) -> None:
+    """A LazyBank (a cache hit) gives the engine the active ids and first objectives from its
+    index, as a Bank does from its questions (retired ones left out, several objectives, none);
+    the engine tallies home without making the questions, and the queue makes them."""
+    extra = (
+        replace(tf_question("m-1", "o"), objectives=("p", "o")),
+        replace(tf_question("n-1", "o"), objectives=()),
+        tf_question("r-1", "p", retired=True),
+    )
+    plain = make_bank({"t": {"o": 2}, "u": {"p": 2}}, retired=["o-2"], extra=extra)
+    index, body = cache.encode(LoadResult(plain, ()), [])
+    lazy = cache.decode(json.loads(cache._dumps(index)), [], memoryview(body)).bank
+    assert isinstance(lazy, LazyBank)
+    assert lazy.active_ids() == plain.active_ids() == ["o-1", "p-1", "p-2", "m-1", "n-1"]
+    assert lazy.active_first_objectives() == plain.active_first_objectives()
+    assert plain.active_first_objectives() == ["o", "p", "p", "p", None]
+    engine = open_engine(lazy, tmp_path / "t.db")
+    twin = open_engine(plain, tmp_path / "t.db")
+    assert engine._topic == twin._topic
+    assert engine.overview() == twin.overview()
+    assert "questions" not in lazy.__dict__  # home's figures: index and SQL
+    assert engine.next_question() == twin.next_question()
+    assert "questions" in lazy.__dict__ and lazy == plain
+    assert engine._sibling == twin._sibling and engine._order == twin._order
+    engine.close()
+    twin.close()

@@ -20,9 +20,11 @@ taken (as git does for its index): a file changed again within the same timestam
 same size, could otherwise look unchanged.
 
 Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
-pickle, which runs code when loaded). A start builds each question from a small index and decodes
-the rest of a question (its own JSON record) only when it is first used (LazyQuestion; see
-"encoding" below), so a start at 50,000 questions does not decode 50,000 of them. They live in
+pickle, which runs code when loaded). A hit is a LazyBank, which gives the active ids and their
+first objectives (all a start needs to show home) from a small index and makes its questions only
+when they are first asked for, each a LazyQuestion that decodes the rest of itself (its own JSON
+record) only when it is first used (see "encoding" below): a start at 50,000 questions makes no
+question object and decodes only the few it shows. They live in
 ``<cache dir>/banks``, a folder the user owns with mode 0700 (closed again if found open); a
 folder owned by someone else, or a symlink, turns the cache off, and an entry owned by someone
 else or readable or writable by others is ignored.
@@ -55,6 +57,7 @@ from trainer import __version__
 from trainer.bank.models import (
     QUESTION_FIELDS,
     Bank,
+    LazyBank,
     LazyQuestion,
     LintIgnore,
     Objective,
@@ -350,10 +353,11 @@ def _write(path: Path, payload: bytes) -> bool:
 # An entry's result is an index line (JSON: the problems, the bank without its questions, and for
 # each question its id, objectives and whether it is retired, with where its record ends) and the
 # questions' records (JSON lists of their fields in field order, one after the other, ASCII
-# only), after a line with the CRC-32 of both. A start builds every question from the index as a
-# LazyQuestion, which decodes its own record the first time one of its other fields is read: a
-# start decodes the few it shows. The CRC, checked when the entry is read, makes a damaged entry a
-# miss, never a question that fails later.
+# only), after a line with the CRC-32 of both. A hit checks the index against the records at once
+# and gives a LazyBank, which makes every question from the index (a LazyQuestion, which decodes
+# its own record the first time one of its other fields is read) when its questions are first
+# asked for: a start decodes the few it shows. The CRC, checked when the entry is read, makes a
+# damaged entry a miss, never a question that fails later.
 
 
 def _dumps(value: object) -> bytes:
@@ -462,22 +466,19 @@ def _strings(values: object) -> list[str]:
     return values
 
 
-def _objectives(value: object) -> tuple[str, ...]:
-    if type(value) is str:
-        return (value,)
-    return tuple(_strings(value))
-
-
-def _lazy_questions(
+def _checked_index(
     raw: dict[str, Any], body: memoryview, where: Callable[[str], str]
-) -> list[LazyQuestion]:
-    """The LazyQuestions of an entry's index, once its records are checked (else TypeError)."""
+) -> tuple[list[str], list[str | list[str]], set[int], Records]:
+    """(ids, objectives as stored, retired indexes, records) of an entry's questions, once the
+    index and the records are checked against each other (else TypeError: a miss)."""
     ids = raw["ids"]
     ids = (ids.split("\n") if ids else []) if type(ids) is str else _strings(ids)
-    objectives = [(o,) if type(o) is str else _objectives(o) for o in raw["objectives"]]
+    objectives = raw["objectives"]
     ends = raw["ends"]
     if (
-        len(objectives) != len(ids)
+        not isinstance(objectives, list)
+        or len(objectives) != len(ids)
+        or not set(map(type, objectives)) <= {str, list}
         or not isinstance(ends, list)
         or len(ends) != len(ids)
         or not set(map(type, ends)) <= {int}
@@ -486,8 +487,19 @@ def _lazy_questions(
         or not all(map(operator.lt, [0, *ends], ends))  # each record ends after the last
     ):
         raise TypeError("the records do not match their index")
+    for o in objectives:
+        if type(o) is not str:
+            _strings(o)
     retired = set(raw["retired"])
-    records = Records(body, ends, where)
+    if not set(map(type, retired)) <= {int}:
+        raise TypeError("not a list of indexes")
+    return ids, objectives, retired, Records(body, ends, where)
+
+
+def _make_questions(
+    ids: list[str], objectives: list[str | list[str]], retired: set[int], records: Records
+) -> tuple[LazyQuestion, ...]:
+    """The LazyQuestions of a checked index (_checked_index)."""
     new = LazyQuestion.__new__
     out: list[LazyQuestion] = []
     add = out.append
@@ -496,11 +508,24 @@ def _lazy_questions(
         d = q.__dict__  # item by item: quicker than update() with keywords
         d["id"] = qid
         d["retired"] = i in retired
-        d["objectives"] = objs
+        d["objectives"] = (objs,) if type(objs) is str else tuple(objs)
         d["_source"] = records
         d["_index"] = i
         add(q)
-    return out
+    return tuple(out)
+
+
+def _lazy_questions(
+    raw: dict[str, Any], body: memoryview, where: Callable[[str], str]
+) -> tuple[LazyQuestion, ...]:
+    """The LazyQuestions of an entry's index, once its records are checked (else TypeError)."""
+    return _make_questions(*_checked_index(raw, body, where))
+
+
+def _first(objectives: str | list[str]) -> str | None:
+    if type(objectives) is str:
+        return objectives
+    return objectives[0] if objectives else None
 
 
 def decode(
@@ -533,7 +558,9 @@ def decode(
         objectives[oid] = Objective(
             oid, topic, otext, tuple(sources), where(path), line, retired=bool(retired)
         )
-    bank = Bank(
+    ids, objs, retired, records = _checked_index(raw["questions"], body or memoryview(b""), where)
+    bank = LazyBank.__new__(LazyBank)  # its questions are made on first use (LazyBank)
+    bank.__dict__.update(
         id=raw["id"],
         title=raw["title"],
         version=raw["version"],
@@ -544,10 +571,16 @@ def decode(
         },
         references=dict(raw["references"]),
         objectives=objectives,
-        questions=tuple(_lazy_questions(raw["questions"], body or memoryview(b""), where)),
         root=where(raw["root"]),
         files=tuple(where(f) for f in raw["files"]),
+        _make=lambda: _make_questions(ids, objs, retired, records),
     )
+    if retired:
+        active = [i for i in range(len(ids)) if i not in retired]
+        ids_on, objs_on = [ids[i] for i in active], [objs[i] for i in active]
+    else:
+        ids_on, objs_on = ids, objs
+    bank.__dict__["_active"] = (tuple(ids_on), tuple(map(_first, objs_on)))
     return LoadResult(bank, problems)
 
 

@@ -6,10 +6,9 @@ import contextlib
 import random
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import repeat
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast, get_args
 
@@ -93,12 +92,9 @@ class Engine:
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
         # the active questions, their bank order, topic and sibling key (a twin shares them)
-        maps = _maps if _maps is not None else _BankMaps.of(bank)
+        maps = _maps if _maps is not None else _BankMaps(bank)
         self._maps = maps
-        self._questions: dict[str, Question] = maps.questions
-        self._order: dict[str, int] = maps.order
         self._topic: dict[str, str] = maps.topic
-        self._sibling: dict[str, str] = maps.sibling
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
         # microseconds), valid until, (first question id, counts))
@@ -114,7 +110,7 @@ class Engine:
         self._cache = CardCache(
             store,
             bank.id,
-            keep=self._questions.__contains__,
+            keep=lambda qid: qid in maps.questions,
             sibling_key=self._sibling_key_of,
         )
 
@@ -164,7 +160,7 @@ class Engine:
                     settings = Settings.from_json(stored) if stored else Settings()
                 except SettingsError:
                     settings = Settings()
-            maps = _BankMaps.of(bank)
+            maps = _BankMaps(bank)
             report = store.sync_bank(bank.id, maps.ids, now, digest=maps.digest)
         except BaseException:
             store.close()
@@ -217,6 +213,19 @@ class Engine:
         self._cache.invalidate()
 
     # -- helpers -------------------------------------------------------------------------------
+
+    # The bank maps the queue needs, made on first use (a start tallies home without them).
+    @property
+    def _questions(self) -> dict[str, Question]:
+        return self._maps.questions
+
+    @property
+    def _order(self) -> dict[str, int]:
+        return self._maps.order
+
+    @property
+    def _sibling(self) -> dict[str, str]:
+        return self._maps.sibling
 
     def _question(self, qid: str) -> Question:
         q = self._questions.get(qid)
@@ -932,48 +941,59 @@ class Engine:
         self.store.set_setting(key, value)
 
 
-@dataclass(frozen=True)
 class _BankMaps:
-    """The bank's active questions by id, their bank order, topic and sibling key, built in one
-    pass over the bank (topic as Bank.topic_of: its first objective's topic; sibling key: that
-    objective, else the question's own id), with their ids in order and the ids' digest (the
-    sync stamp's: Cards.synced). Never changed once built, so twins share them."""
+    """The bank's active question ids in bank order, their digest (the sync stamp's:
+    Cards.synced) and topic (as Bank.topic_of: the first objective's), made at once (a start
+    needs them for the home's figures); their questions by id, bank order and sibling key (the
+    first objective, else the question's own id), made on first use (the queue's). Never
+    changed once made, so twins share them; two threads making one at once make the same."""
 
-    questions: dict[str, Question]
-    order: dict[str, int]
-    topic: dict[str, str]
-    sibling: dict[str, str]
-    ids: list[str] = field(default_factory=list)
-    digest: str = ""
+    def __init__(self, bank: Bank) -> None:
+        # from the bank's index (a LazyBank makes no question for them); zip, map and dict
+        # build the rest in C: a few ms at 50,000 questions
+        self._bank = bank
+        self.ids: list[str] = bank.active_ids()
+        self.digest = ids_digest(self.ids)
+        self._firsts: list[str | None] = bank.active_first_objectives()
+        topic_of: dict[str | None, str] = {oid: o.topic for oid, o in bank.objectives.items()}
+        topics = map(topic_of.get, self._firsts, repeat("unknown"))  # none, or not in the bank
+        self.topic: dict[str, str] = dict(zip(self.ids, cast("Iterator[str]", topics), strict=True))
+        self._questions: dict[str, Question] | None = None
+        self._order: dict[str, int] | None = None
+        self._sibling: dict[str, str] | None = None
+        self._by_sibling: dict[str, list[str]] | None = None
 
-    _by_sibling: dict[str, list[str]] = field(default_factory=dict)  # see by_sibling
+    @property
+    def questions(self) -> dict[str, Question]:
+        if self._questions is None:
+            self._questions = dict(zip(self.ids, self._bank.active_questions, strict=True))
+        return self._questions
+
+    @property
+    def order(self) -> dict[str, int]:
+        if self._order is None:
+            self._order = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._order
+
+    @property
+    def sibling(self) -> dict[str, str]:
+        if self._sibling is None:
+            ids, firsts = self.ids, self._firsts
+            if None in firsts:  # a question with no objective is its own sibling key
+                made = {qid: qid if f is None else f for qid, f in zip(ids, firsts, strict=True)}
+            else:
+                made = dict(zip(ids, cast("list[str]", firsts), strict=True))
+            self._sibling = made
+        return self._sibling
 
     def by_sibling(self) -> dict[str, list[str]]:
-        """Sibling key -> its active question ids, in bank order (built on first use; two
-        threads building it at once build the same map)."""
-        if not self._by_sibling and self.sibling:
+        """Sibling key -> its active question ids, in bank order."""
+        if self._by_sibling is None:
             by: dict[str, list[str]] = {}
             for qid, k in self.sibling.items():
                 by.setdefault(k, []).append(qid)
-            self._by_sibling.update(by)
+            self._by_sibling = by
         return self._by_sibling
-
-    @classmethod
-    def of(cls, bank: Bank) -> _BankMaps:
-        # zip, map and dict built in C: a start at 50,000 questions builds these in a few ms
-        active = bank.active_questions
-        ids = list(map(attrgetter("id"), active))
-        questions = dict(zip(ids, active, strict=True))
-        order = dict(zip(ids, range(len(ids)), strict=True))
-        firsts = [o[0] if o else None for o in map(attrgetter("objectives"), active)]
-        if None in firsts:  # a question with no objective is its own sibling key
-            sibling = {qid: qid if f is None else f for qid, f in zip(ids, firsts, strict=True)}
-        else:
-            sibling = dict(zip(ids, cast("list[str]", firsts), strict=True))
-        topic_of: dict[str | None, str] = {oid: o.topic for oid, o in bank.objectives.items()}
-        topics = map(topic_of.get, firsts, repeat("unknown"))  # no objective, or not in the bank
-        topic = dict(zip(ids, cast("Iterator[str]", topics), strict=True))
-        return cls(questions, order, topic, sibling, ids, ids_digest(ids))
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

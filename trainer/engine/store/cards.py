@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from trainer.engine.days import elapsed_days_sql
 from trainer.engine.errors import TrainerDBError
@@ -32,10 +32,9 @@ DUE_SQL = (
 
 
 def _number(col: str, above: float) -> str:
-    return (
-        f"({col} IS NULL OR (typeof({col}) IN ('integer', 'real') AND {col} > {above} "
-        f"AND {col} < 1e12))"
-    )
+    # A number in (above, 1e12), or NULL. No typeof() (a function call per row): SQLite orders
+    # every TEXT and BLOB value after every number, so text or a blob is never below 1e12.
+    return f"({col} IS NULL OR ({col} > {above} AND {col} < 1e12))"
 
 
 def _time(col: str) -> str:
@@ -79,6 +78,10 @@ def ids_digest(active_ids: Sequence[str]) -> str:
 
 
 class Cards(Connection):
+    if TYPE_CHECKING:  # Aggregates' (the Store has both)
+
+        def data_version(self) -> int: ...
+
     def _bank_cards(self, bank_id: str) -> dict[str, bool]:
         """question id -> retired, for every card of the bank."""
         rows = self._tuples("SELECT question_id, retired FROM cards WHERE bank_id = ?", (bank_id,))
@@ -121,6 +124,7 @@ class Cards(Connection):
             return SyncReport()
         active = set(active_ids)
         added = retired = revived = 0
+        self._synced_seen = None
         with self.write():
             existing = self._bank_cards(bank_id)  # again, under the lock
             created = to_us(now)
@@ -170,12 +174,24 @@ class Cards(Connection):
     def synced(self, bank_id: str, active_ids: Sequence[str], *, digest: str | None = None) -> bool:
         """Whether the bank's cards are still exactly ``active_ids`` as the last sync left them
         (its stamp is current): the bank's active cards are then the engine's questions.
-        ``digest``: ids_digest(active_ids), if the caller has it."""
+        ``digest``: ids_digest(active_ids), if the caller has it.
+
+        Found so, the answer is kept until another connection commits (data_version): only
+        sync_bank, on this connection, changes which cards there are, and it forgets it."""
+        if digest is None:
+            digest = ids_digest(active_ids)
         with self.read():
+            seen = (bank_id, digest, self.data_version())
+            if self._synced_seen == seen:
+                return True
             stored = self._tuples(
                 "SELECT value FROM settings WHERE key = ?", (f"{SYNCED_PREFIX}{bank_id}",)
             )
-            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids, digest)
+            found = bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids, digest)
+            self._synced_seen = seen if found else None
+            return found
+
+    _synced_seen: tuple[str, str, int] | None = None  # (bank, ids digest, data_version)
 
     def queue_tally(
         self, bank_id: str, learn_until_us: int, day_end_us: int
