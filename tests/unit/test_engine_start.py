@@ -22,9 +22,10 @@ from trainer.bank.loader import LoadResult
 from trainer.bank.models import Bank, LazyBank, LazyQuestion
 from trainer.engine import Counts, Engine, Overview, Rating, SyncReport, TrainerDBError, summary
 from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
+from trainer.engine.scheduler import retrievability_fn
 from trainer.engine.store import Store
 from trainer.engine.store.cards import SYNCED_PREFIX
-from trainer.engine.store.codec import from_us
+from trainer.engine.store.codec import from_us, to_us
 
 
 def _stamp(db: Path, bank_id: str) -> str | None:
@@ -265,6 +266,10 @@ def test_elapsed_days_in_sql_is_the_python_formula_and_days_elapsed_days(
     assert elapsed_days(from_us(last), now, 0, UTC) == elapsed_days_us(last, day * DAY_US)
 
 
+def _minus(stability: float, days: int) -> float:
+    return -1.0
+
+
 def test_the_home_mastery_is_the_same_without_sqlites_pow(tmp_path: Path) -> None:
     """An SQLite built without its math functions: the retrievability is computed in Python,
     with identical values."""
@@ -283,8 +288,15 @@ def test_the_home_mastery_is_the_same_without_sqlites_pow(tmp_path: Path) -> Non
     plain.store._pow = False
     try:
         assert plain._tally(plain.now()) == figures
-        rows = plain.store.mastery_rows(bank.id, 0, (1.0, -1.0))
-        assert rows and all(r is None for *_, r in rows)
+        start_us = to_us(engine._day(engine.now())[0])
+        curve = summary.retrievability_curve(engine.settings)
+        r_of = retrievability_fn(engine.settings)
+        rows = plain.store.mastery_rows(bank.id, start_us, curve, r_of)
+        assert len(rows) == 5 and rows == engine.store.mastery_rows(bank.id, start_us, curve, r_of)
+        assert all(r is not None and 0 < r < 1 for _, r in rows)
+        # each path is the one it claims: r_of computes without pow(), SQL with it
+        assert {r for _, r in plain.store.mastery_rows(bank.id, start_us, curve, _minus)} == {-1.0}
+        assert engine.store.mastery_rows(bank.id, start_us, curve, _minus) == rows
     finally:
         plain.close()
     assert _figures(engine) == figures

@@ -580,7 +580,9 @@ def decode(
         ids_on, objs_on = [ids[i] for i in active], [objs[i] for i in active]
     else:
         ids_on, objs_on = ids, objs
-    bank.__dict__["_active"] = (tuple(ids_on), tuple(map(_first, objs_on)))
+    # one objective each (the usual case): the stored strings are the first objectives
+    firsts = objs_on if set(map(type, objs_on)) <= {str} else list(map(_first, objs_on))
+    bank.__dict__["_active"] = (tuple(ids_on), tuple(firsts))
     return LoadResult(bank, problems)
 
 

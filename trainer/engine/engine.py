@@ -47,6 +47,7 @@ from trainer.engine.scheduler import (
     is_leech_lapse,
     preview,
     retrievability,
+    retrievability_fn,
     review,
     utc,
 )
@@ -418,15 +419,14 @@ class Engine:
                         review -= s.bury_reviews
                     elif state == "new":
                         new -= s.bury_new
-            start_us = to_us(start)
-            curve = summary.retrievability_curve(s)
-            reviews = self.store.mastery_rows(bank_id, start_us, curve) if mastery else []
+            recalls: list[tuple[str, float | None]] = []
+            if mastery:
+                curve, r_of = summary.retrievability_curve(s), retrievability_fn(s)
+                recalls = self.store.mastery_rows(bank_id, to_us(start), curve, r_of)
         review, new = queue_lengths(
             review, new, s.new_per_day - day.new_done, s.reviews_per_day - day.reviews_done
         )
-        values = (
-            summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
-        )
+        values = summary.mastery_of_reviews(self.bank, self._topic, recalls) if mastery else {}
         answer = Counts(new=new, learning=learning, review=review), values
         if key is not None:
             until = FAR if later is None else later - ahead_us

@@ -98,31 +98,26 @@ def mastery_by_topic(
 def mastery_of_reviews(
     bank: Bank,
     topic_of: Mapping[str, str],
-    reviews: Iterable[tuple[str, float, int, float | None]],
-    now: datetime,
-    settings: Settings,
+    recalls: Iterable[tuple[str, float | None]],
 ) -> dict[str, float]:
     """``mastery_by_topic`` when every card of ``topic_of`` (question id -> topic: the active
-    questions, each with a card) is known only by ``reviews``: (question id, stability, elapsed
-    days, retrievability or None) of its review cards with a stability and a last review, in id
-    order (Cards.mastery_rows: the days as days.elapsed_days_us, the retrievability computed by SQL
-    with the curve's constants when SQLite has pow(), else None: computed here). Identical values:
-    the other cards add nothing to a topic's sum, and each sum adds the same terms in the same
-    order (retrievability_fn's formula, written out here and in SQL: C's pow() either way)."""
+    questions, each with a card) is known only by ``recalls``: (question id, retrievability or
+    None) of its review cards with a stability and a last review, in id order
+    (Cards.mastery_rows: retrievability_fn's value, from SQL or from it). Identical values: the
+    other cards add nothing to a topic's sum, and each sum adds the same terms in the same
+    order."""
     n: dict[str, int] = {t: 0 for t in bank.topics}
     n.update(Counter(topic_of.values()))
     sums = dict.fromkeys(n, 0.0)
-    factor, decay = retrievability_curve(settings)
     isfinite = math.isfinite
-    get = topic_of.get
-    for qid, stability, days, r in reviews:
-        if r is None:  # no pow() in this SQLite, or NaN (SQLite's NULL): as retrievability_fn
-            r = (1 + factor * days / stability) ** decay
-        if isfinite(r):
-            topic = get(qid, "unknown")
-            if topic not in sums:  # pragma: no cover - every active question has a card
-                sums[topic], n[topic] = 0.0, 0
-            sums[topic] += float(r)
+    for qid, r in recalls:
+        if r is not None and isfinite(r):  # (retrievability_fn: None when not finite)
+            try:
+                sums[topic_of[qid]] += r
+            except KeyError:  # pragma: no cover - every active question has a card
+                topic = topic_of.get(qid, "unknown")
+                sums[topic] = sums.get(topic, 0.0) + r
+                n.setdefault(topic, 0)
     return {t: sums[t] / n[t] if n[t] else 0.0 for t in n}
 
 

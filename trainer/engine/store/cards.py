@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -234,24 +234,29 @@ class Cards(Connection):
         return out
 
     def mastery_rows(
-        self, bank_id: str, start_us: int, curve: tuple[float, float]
-    ) -> list[tuple[str, float, int, float | None]]:
-        """(question id, stability, elapsed days, retrievability) of the bank's active review
-        cards with a stability and a last review, in id order (the home's mastery: see
-        summary.mastery_of_reviews): the days as days.elapsed_days_us counts them from today's
-        start ``start_us``; the retrievability ``(1 + factor * days / stability) ** decay``
-        for ``curve`` = (factor, decay), by SQLite's pow() (C's pow(), as Python's ``**``), or
-        None when this SQLite has no math functions or the value is not a number. The rows must
-        be valid (see queue_tally)."""
+        self,
+        bank_id: str,
+        start_us: int,
+        curve: tuple[float, float],
+        r_of: Callable[[float, int], float | None],
+    ) -> list[tuple[str, float | None]]:
+        """(question id, retrievability) of the bank's active review cards with a stability and
+        a last review, in id order (the home's mastery: summary.mastery_of_reviews), the
+        elapsed days counted from today's start ``start_us`` as days.elapsed_days_us does. By
+        SQL when SQLite has pow() (C's pow(), as Python's ``**``): ``(1 + factor * days /
+        stability) ** decay`` for ``curve`` = (factor, decay), r_of's formula (None: not a
+        number); else by ``r_of`` (scheduler.retrievability_fn) from the stability and days.
+        The rows must be valid (see queue_tally)."""
         days = elapsed_days_sql("last_review", "?2")
-        pow_ = self._has_pow()
-        r = f"pow(1.0 + ?3 * {days} / stability, ?4)" if pow_ else "NULL"
-        return self._tuples(
-            f"SELECT question_id, stability, {days}, {r} FROM cards WHERE bank_id = ?1 "
-            "AND retired = 0 AND state = 'review' AND stability IS NOT NULL "
-            "AND last_review IS NOT NULL ORDER BY id",
-            (bank_id, start_us, *curve) if pow_ else (bank_id, start_us),
+        where = (
+            "FROM cards WHERE bank_id = ?1 AND retired = 0 AND state = 'review' "
+            "AND stability IS NOT NULL AND last_review IS NOT NULL ORDER BY id"
         )
+        if self._has_pow():
+            r = f"pow(1.0 + ?3 * {days} / stability, ?4)"
+            return self._tuples(f"SELECT question_id, {r} {where}", (bank_id, start_us, *curve))
+        rows = self._tuples(f"SELECT question_id, stability, {days} {where}", (bank_id, start_us))
+        return [(qid, r_of(stability, n)) for qid, stability, n in rows]
 
     _pow: bool | None = None
 
