@@ -658,3 +658,20 @@ def test_ids_on_one_string_or_as_a_list_read_back_the_same(ids: list[str]) -> No
     raw["ends"] = list(range(1, len(ids) + 1))
     lazy = cache._lazy_questions(raw, memoryview(b"x" * len(ids)), str)
     assert [q.id for q in lazy] == ids
+
+
+def test_a_hits_objectives_hold_every_field_as_parsed(bank_dir: Path, parses: list[str]) -> None:
+    """Objectives are rebuilt without their __init__ (quicker): each holds every field of
+    Objective (one added to the model must be added to cache.decode too) and equals the
+    parsed one."""
+    from dataclasses import fields
+
+    from trainer.bank.models import Objective
+
+    good = read_bank(bank_dir)
+    hit = read_bank(bank_dir)
+    assert len(parses) == 1 and hit.bank is not None and good.bank is not None
+    names = {f.name for f in fields(Objective)}
+    for oid, o in hit.bank.objectives.items():
+        assert set(vars(o)) == names
+        assert o == good.bank.objectives[oid] and hash(o) == hash(good.bank.objectives[oid])

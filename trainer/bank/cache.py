@@ -554,9 +554,17 @@ def decode(
     if raw is None:
         return LoadResult(None, problems)
     objectives = {}
-    for oid, topic, otext, sources, path, line, retired in raw["objectives"]:
-        objectives[oid] = Objective(
-            oid, topic, otext, tuple(sources), where(path), line, retired=bool(retired)
+    new = Objective.__new__  # its fields set directly: twice as quick as a frozen __init__
+    for oid, topic, otext, sources, path, line, gone in raw["objectives"]:
+        o = objectives[oid] = new(Objective)
+        o.__dict__.update(
+            id=oid,
+            topic=topic,
+            text=otext,
+            sources=tuple(sources),
+            path=where(path),
+            line=line,
+            retired=bool(gone),
         )
     ids, objs, retired, records = _checked_index(raw["questions"], body or memoryview(b""), where)
     bank = LazyBank.__new__(LazyBank)  # its questions are made on first use (LazyBank)

@@ -109,9 +109,11 @@ def mastery_of_reviews(
     n: dict[str, int] = {t: 0 for t in bank.topics}
     n.update(Counter(topic_of.values()))
     sums = dict.fromkeys(n, 0.0)
-    isfinite = math.isfinite
+    inf = math.inf
     for qid, r in recalls:
-        if r is not None and isfinite(r):  # (retrievability_fn: None when not finite)
+        # as retrievability_fn: a value that is not finite counts for nothing (SQL's NaN is
+        # None, and pow() of a positive base is never below zero: inf is the one to drop)
+        if r is not None and r < inf:
             try:
                 sums[topic_of[qid]] += r
             except KeyError:  # pragma: no cover - every active question has a card
