@@ -10,17 +10,15 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
-sys.path.insert(0, str(Path(__file__).parents[1]))
 import pytest
 from engine_kit import Clock, answer, make_bank, open_engine, tf_question
-from hostile_fs import read_only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.bank import cache
 from trainer.bank.loader import LoadResult
 from trainer.bank.models import Bank, LazyBank, LazyQuestion
-from trainer.engine import Counts, Engine, Overview, Rating, SyncReport, TrainerDBError, summary
+from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError, summary
 from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
 from trainer.engine.scheduler import retrievability_fn
 from trainer.engine.store import Store
@@ -395,84 +393,3 @@ def test_a_cached_bank_gives_its_active_ids_and_objectives_before_its_questions(
     assert engine._sibling == twin._sibling and engine._order == twin._order
     engine.close()
     twin.close()
-
-
-def _fresh_overview(bank: Bank, db: Path, clock: Clock) -> Overview:
-    """The home's figures as a new engine (no prefetch) computes them now."""
-    other = open_engine(bank, db, clock)
-    try:
-        return other.overview()
-    finally:
-        other.close()
-
-
-def _prefetched(engine: Engine) -> None:
-    """Start the prefetch and let it finish (the race is the start's; the checks are ours)."""
-    engine.prefetch_overview()
-    job = engine._prefetched
-    assert job is not None and job.thread is not None
-    job.thread.join()
-    assert job.overview is not None
-
-
-def test_a_prefetched_overview_is_used_only_while_it_is_still_the_answer(tmp_path: Path) -> None:
-    """Engine.prefetch_overview (a start): the home's figures computed by another connection
-    in a thread are used by the next overview() as they are; after a commit by another
-    connection or by this one, a change of settings or a new study day, they are computed
-    again (and are right)."""
-    clock = Clock()
-    db = tmp_path / "t.db"
-    bank = make_bank({"t": {"o": 3}, "u": {"p": 2}})
-    engine = open_engine(bank, db, clock)
-    for qid in ("o-1", "p-1"):
-        answer(engine, qid, Rating.EASY)
-    clock.advance(days=6)
-    engine.close()
-
-    engine = open_engine(bank, db, clock)  # a start
-    _prefetched(engine)
-    home = engine.overview()
-    assert engine._tally_memo is None  # not tallied by this engine: the prefetched figures
-    assert engine._prefetched is None
-    assert home == _fresh_overview(bank, db, clock)
-    assert home.mastery["t"] > 0 and home.counts.new > 0
-    before = home
-
-    _prefetched(engine)  # another connection answers after it was computed
-    other = open_engine(bank, db, clock)
-    answer(other, "o-2", Rating.GOOD)
-    other.close()
-    home = engine.overview()
-    assert engine._tally_memo is not None  # computed again
-    assert home != before and home == _fresh_overview(bank, db, clock)
-    before = home
-
-    _prefetched(engine)  # this engine answers after it was computed
-    answer(engine, "o-3", Rating.GOOD)
-    home = engine.overview()
-    assert home != before and home == _fresh_overview(bank, db, clock)
-
-    _prefetched(engine)  # another study day (today's answers are yesterday's: the streak)
-    clock.advance(days=1)
-    assert engine.overview() == _fresh_overview(bank, db, clock)
-
-    _prefetched(engine)  # other settings
-    engine.settings = replace(engine.settings, new_per_day=0)
-    assert engine.overview().counts.new == 0
-    engine.close()
-
-
-def test_no_prefetch_on_a_read_only_copy(tmp_path: Path) -> None:
-    """A read-only copy has one connection (shared by twins): nothing is prefetched."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    db = folder / "t.db"
-    bank = make_bank({"t": {"o": 2}})
-    open_engine(bank, db).close()
-    with read_only(folder):
-        engine = Engine.open(bank, db, clock=Clock(), read_only_fallback=True)
-        assert engine.read_only is not None
-        engine.prefetch_overview()
-        assert engine._prefetched is None
-        assert engine.overview().counts.new == 2
-        engine.close()

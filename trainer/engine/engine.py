@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import random
 import secrets
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -69,11 +68,6 @@ def _system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-# Engine._tally's memo: (data version, cache generation, day start, settings), asked at and
-# valid until (UTC microseconds), (counts, mastery)
-_TallyMemo = tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
-
-
 class Engine:
     """See the package docstring (trainer/engine/__init__.py) for the contract."""
 
@@ -108,9 +102,12 @@ class Engine:
         self._queue_memo: (
             tuple[int, datetime, Settings, int, int, tuple[str | None, Counts]] | None
         ) = None
-        # the last tally (see _tally and _TallyMemo)
-        self._tally_memo: _TallyMemo | None = None
-        self._prefetched: _Prefetch | None = None  # see prefetch_overview
+        # the last tally (see _tally): (data version, cache generation, day start, settings),
+        # asked at, valid until (UTC microseconds), (counts, mastery)
+        self._tally_memo: (
+            tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
+            | None
+        ) = None
         self._cache = CardCache(
             store,
             bank.id,
@@ -895,48 +892,6 @@ class Engine:
 
         return stats_mod.correct_by_topic(self.bank, self.store.correct_counts(self.bank.id))
 
-    def prefetch_overview(self) -> None:
-        """Start computing overview() on another connection, in a thread, so that the start's
-        first overview (the home's figures) is made while the app is being built (SQLite works
-        without holding the GIL). The next overview() waits for it and uses it only if it is
-        still the answer: nothing committed since by this connection or another (data_version),
-        the same settings and study day, and the clock before the next learning card enters the
-        learn-ahead window; else it computes its own. Not on a read-only copy (one connection)."""
-        if self.read_only is not None or self._prefetched is not None:
-            return
-        mark = (self.store.data_version(), self.store.commits)
-        twin = self.twin()
-        job = _Prefetch(mark=mark, settings=self.settings)
-
-        def run() -> None:
-            try:
-                job.overview = twin.overview()
-                job.memo = twin._tally_memo
-            except Exception:  # the caller's overview() computes its own, and meets the error
-                pass
-            finally:
-                twin.close()
-
-        job.thread = threading.Thread(target=run, name="trainer-home-figures", daemon=True)
-        self._prefetched = job
-        job.thread.start()
-
-    def _take_prefetched(self, now: datetime) -> Overview | None:
-        """The prefetched overview if it is still the answer at ``now`` (see prefetch_overview)."""
-        job, self._prefetched = self._prefetched, None
-        if job is None or job.thread is None:
-            return None
-        job.thread.join()
-        if job.overview is None or job.memo is None or job.settings is not self.settings:
-            return None
-        key, asked_us, until_us, _ = job.memo
-        now_us = to_us(now)
-        if key[2] != self._day(now)[0] or not asked_us <= now_us < until_us:
-            return None
-        if (self.store.data_version(), self.store.commits) != job.mark:
-            return None
-        return job.overview
-
     def overview(self) -> Overview:
         """What the home screen shows: what is left today, mastery per topic and the streak.
 
@@ -944,10 +899,6 @@ class Engine:
         the topics whose cards changed since the last call (summary.TopicMastery), and a bounded
         look at the log's recent days for the streak."""
         now = self.now()
-        if self._prefetched is not None:
-            found = self._take_prefetched(now)
-            if found is not None:
-                return found
         edges = summary.history_edges(now, self.settings)[-3:]  # yesterday and today
         recent = [n > 0 for n in self.store.log_per_period(self.bank.id, edges, any_only=True)]
         # not loaded (a start, or another connection wrote since): tallied, not loaded
@@ -1043,17 +994,6 @@ class _BankMaps:
                 by.setdefault(k, []).append(qid)
             self._by_sibling = by
         return self._by_sibling
-
-
-@dataclass
-class _Prefetch:
-    """An overview computed by another connection in a thread (Engine.prefetch_overview)."""
-
-    mark: tuple[int, int]  # (data_version, own commits) when it was started
-    settings: Settings
-    thread: threading.Thread | None = None
-    overview: Overview | None = None
-    memo: _TallyMemo | None = None  # the other engine's tally memo (when it was tallied)
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})
