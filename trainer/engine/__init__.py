@@ -157,9 +157,6 @@ engine.py (was session.py): class Engine:
   engine.overview() -> Overview(counts: Counts, mastery: dict[str, float], streak: int)
       # what the home screen shows, without full statistics: counts() as is, mastery as
       # Stats.mastery (identical values), streak as Stats.streak; cost independent of the log size
-  engine.prefetch_overview()   # a start: overview() computed on another connection in a thread
-      # while the app is built; the next overview() uses it only if still the answer (nothing
-      # committed since on any connection, same settings and day), else computes its own
   the engine keeps the bank's cards in memory (cardcache.py) and reloads them only when
       another connection committed (PRAGMA data_version); its own writes update the cache.
       They are loaded when first needed: while they are not (a start; after another connection
