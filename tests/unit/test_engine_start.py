@@ -10,15 +10,17 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 import pytest
 from engine_kit import Clock, answer, make_bank, open_engine, tf_question
+from hostile_fs import read_only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.bank import cache
 from trainer.bank.loader import LoadResult
 from trainer.bank.models import Bank, LazyBank, LazyQuestion
-from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError, summary
+from trainer.engine import Counts, Engine, Overview, Rating, SyncReport, TrainerDBError, summary
 from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
 from trainer.engine.scheduler import retrievability_fn
 from trainer.engine.store import Store
@@ -393,3 +395,107 @@ def test_a_cached_bank_gives_its_active_ids_and_objectives_before_its_questions(
     assert engine._sibling == twin._sibling and engine._order == twin._order
     engine.close()
     twin.close()
+
+
+def _early(engine: Engine) -> None:
+    """Start the early tally and let it finish (the race is the start's; the checks are ours)."""
+    engine.prefetch_tally()
+    job = engine._early
+    assert job is not None and job.thread is not None
+    job.thread.join()
+    assert job.found is not None
+
+
+def _truth(bank: Bank, db: Path, clock: Clock, **kw: object) -> Overview:
+    other = open_engine(bank, db, clock, **kw)
+    try:
+        return other.overview()
+    finally:
+        other.close()
+
+
+def test_an_early_tally_is_used_only_while_it_is_still_the_answer(tmp_path: Path) -> None:
+    """Engine.prefetch_tally (a start): the queue tally made on another connection in a thread
+    is used by the home's tally as it is; after a commit by another connection or by this one,
+    a learning card coming due, a new study day or other settings it is asked again."""
+    clock = Clock()
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 4}, "u": {"p": 2}})
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=20))
+    for qid in ("o-1", "p-1"):
+        answer(engine, qid, Rating.EASY)
+    answer(engine, "o-2", Rating.AGAIN)  # learning, due in minutes
+    engine.close()
+    clock.advance(minutes=1)
+
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=20))  # a start
+    asked: list[object] = []
+    real = Store.queue_tally
+
+    def counting(self: Store, *args: object) -> object:
+        asked.append(self is engine.store)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Store, "queue_tally", counting)
+        _early(engine)
+        home = engine.overview()
+        assert asked == [False]  # the early one, on its own connection; not asked again
+        assert home == _truth(bank, db, clock, learn_ahead=timedelta(minutes=20))
+
+        _early(engine)  # another connection answers after it was made
+        other = open_engine(bank, db, clock)
+        answer(other, "o-3", Rating.GOOD)
+        other.close()
+        engine.reload()
+        before = home
+        home = engine.overview()
+        assert asked[-1] is True and home != before
+        assert home == _truth(bank, db, clock, learn_ahead=timedelta(minutes=20))
+    engine.close()
+
+
+def test_an_early_tally_is_not_used_across_its_bounds(tmp_path: Path) -> None:
+    clock = Clock()
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=1))
+    answer(engine, "o-1", Rating.AGAIN)  # learning: due within minutes
+    engine.close()
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=1))
+    for change in ("own write", "due", "day", "settings"):
+        engine.reload()
+        _early(engine)
+        if change == "own write":
+            answer(engine, "o-2", Rating.GOOD)
+            engine.reload()
+        elif change == "due":
+            clock.advance(minutes=30)  # o-1 enters the learn-ahead window
+        elif change == "day":
+            clock.advance(days=1)
+        else:
+            engine.settings = replace(engine.settings, new_per_day=0)
+        found = engine._tally(engine.now())
+        assert engine._early is None
+        fresh = engine.twin()
+        try:
+            assert found == fresh._tally(fresh.now()), change
+        finally:
+            fresh.close()
+    engine.close()
+
+
+def test_no_early_tally_on_a_read_only_copy(tmp_path: Path) -> None:
+    """A read-only copy has one connection (shared by twins): nothing is started early."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "t.db"
+    bank = make_bank({"t": {"o": 2}})
+    open_engine(bank, db).close()
+    with read_only(folder):
+        engine = Engine.open(bank, db, clock=Clock(), read_only_fallback=True)
+        assert engine.read_only is not None
+        engine.prefetch_tally()
+        assert engine._early is None
+        assert engine.overview().counts.new == 2
+        engine.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -108,6 +109,7 @@ class Engine:
             tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
             | None
         ) = None
+        self._early: _EarlyTally | None = None  # see prefetch_tally
         self._cache = CardCache(
             store,
             bank.id,
@@ -403,7 +405,9 @@ class Engine:
         with self.store.read():  # one snapshot
             if not self._synced():
                 return None
-            bad, learning, review, new, later = self.store.queue_tally(bank_id, learn_until, end_us)
+            early = self._early_tally(learn_until, end_us)
+            tally = self.store.queue_tally(bank_id, learn_until, end_us) if early is None else early
+            bad, learning, review, new, later = tally
             if bad:
                 return None
             day = self._cache.summarise(start, self.store.log_since(bank_id, start))
@@ -429,6 +433,61 @@ class Engine:
             until = FAR if later is None else later - ahead_us
             self._tally_memo = (key, now_us, until, answer)
         return answer
+
+    def prefetch_tally(self) -> None:
+        """Start the home's queue tally (Cards.queue_tally: one aggregate over the bank's cards,
+        its check of every row included) on a second connection, in a thread, so that SQLite
+        runs it while the app is built: one statement, without the GIL, so the thread never
+        waits for the UI thread's Python (or makes it wait). The next _tally uses its answer
+        only if it is the answer it would get itself: nothing committed since on any connection
+        (data_version and this connection's commits), the same settings and study day, and no
+        learning card due between the two learn-ahead bounds; else it asks again. A start only
+        (run_app); not on a read-only copy (one connection)."""
+        if self.read_only is not None or self._early is not None:
+            return
+        s = self.settings
+        now = self.now()
+        job = _EarlyTally(
+            mark=(self.store.data_version(), self.store.commits),
+            settings=s,
+            learn_until=to_us(now) + s.learn_ahead // timedelta(microseconds=1),
+            end_us=to_us(self._day(now)[1]),
+        )
+        path, bank_id, wait = self.store.path, self.bank.id, self.store.lock_wait
+
+        def run() -> None:
+            try:
+                store = Store.connect(path, lock_wait=wait)
+                try:
+                    job.found = store.queue_tally(bank_id, job.learn_until, job.end_us)
+                finally:
+                    store.close()
+            except Exception:  # _tally asks again on its own connection, and meets the error
+                pass
+
+        job.thread = threading.Thread(target=run, name="trainer-home-tally", daemon=True)
+        self._early = job
+        job.thread.start()
+
+    def _early_tally(
+        self, learn_until: int, end_us: int
+    ) -> tuple[int, int, int, int, int | None] | None:
+        """prefetch_tally's answer if it is still the answer (in _tally's snapshot), else None."""
+        job, self._early = self._early, None
+        if job is None or job.thread is None:
+            return None
+        job.thread.join()
+        found = job.found
+        if (
+            found is None
+            or job.settings is not self.settings
+            or job.end_us != end_us
+            or job.learn_until > learn_until
+            or (found[4] is not None and found[4] <= learn_until)  # a learning card came due
+            or (self.store.data_version(), self.store.commits) != job.mark
+        ):
+            return None
+        return found
 
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
@@ -994,6 +1053,18 @@ class _BankMaps:
                 by.setdefault(k, []).append(qid)
             self._by_sibling = by
         return self._by_sibling
+
+
+@dataclass
+class _EarlyTally:
+    """Cards.queue_tally run early on another connection (Engine.prefetch_tally)."""
+
+    mark: tuple[int, int]  # (data_version, this connection's commits) before it started
+    settings: Settings
+    learn_until: int  # its bounds (UTC microseconds)
+    end_us: int
+    thread: threading.Thread | None = None
+    found: tuple[int, int, int, int, int | None] | None = None
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})
