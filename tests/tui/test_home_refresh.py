@@ -10,6 +10,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from trainer.bank import load_bank
+from trainer.bank.models import LazyBank
 from trainer.engine import Engine, TrainerDBError
 from trainer.tui.app import TrainerApp
 from trainer.tui.run import run_app
@@ -177,3 +179,28 @@ def test_run_app_keeps_the_collector_off_until_home_is_painted_then_freezes_the_
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+async def test_a_cached_bank_shows_home_without_making_its_questions_then_studies(
+    new_app: Any, mini_bank_path: Path
+) -> None:
+    """A second start (a cache hit: a LazyBank): home is painted with its figures from the
+    entry's index and SQL alone, the bank's questions not made; ``s`` at once still studies."""
+    parsed, _ = load_bank(mini_bank_path, use_cache=False)
+    cached, _ = load_bank(mini_bank_path)  # the new_app fixture's load stored the entry
+    assert isinstance(cached, LazyBank) and parsed is not None
+    app = new_app(cached)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "questions" not in cached.__dict__
+        counts = text_of(pilot, "#home-counts")
+        assert f"{len(parsed.active_questions)} questions" in counts
+        assert f"Today: {app.engine.counts().new} new," in counts
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.question is not None
+        assert "questions" in cached.__dict__
+        assert cached.questions == parsed.questions
+        assert screen.question in parsed.active_questions

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -624,3 +625,53 @@ def test_a_hit_in_a_fresh_process_imports_no_parser_and_decodes_no_question(
         check=True,
     )
     assert json.loads(out.stdout) == [6, [], []]
+
+
+def test_an_entry_of_the_previous_format_is_a_miss_and_is_rewritten(
+    bank_dir: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str], _private_bank_cache: Path
+) -> None:
+    """FORMAT 5 (the ids on one string, the entry mapped): a format-4 entry, its stamp
+    current, is neither trusted nor decoded; the start parses and writes a format-5 entry."""
+    assert cache.FORMAT == 5
+    with monkeypatch.context() as m:
+        m.setattr(cache, "FORMAT", 4)
+        read_bank(bank_dir)
+        read_bank(bank_dir)
+    assert len(parses) == 1  # format 4 hit its own entry
+    good = read_bank(bank_dir)
+    assert len(parses) == 2
+    [entry] = _entries(_private_bank_cache)
+    assert b'"ids":"mini-q-' in entry.read_bytes()  # one string, one id per line
+    assert read_bank(bank_dir) == good and len(parses) == 2
+
+
+@pytest.mark.parametrize("ids", [["a", "b.c", "d"], ["a", "", "b"], ["x\ny", "z"], []])
+def test_ids_on_one_string_or_as_a_list_read_back_the_same(ids: list[str]) -> None:
+    """Ids are one string (one per line) when none is empty or holds a line break, else a
+    list: either way the index gives back the same ids."""
+    from types import SimpleNamespace
+
+    questions: Any = [SimpleNamespace(id=i) for i in ids]  # only their ids are read
+    stored = json.loads(json.dumps(cache._ids(questions)))
+    assert isinstance(stored, str) == (all(ids) and not any("\n" in i for i in ids))
+    raw = {"ids": stored, "objectives": ["o"] * len(ids), "retired": [], "ends": []}
+    raw["ends"] = list(range(1, len(ids) + 1))
+    lazy = cache._lazy_questions(raw, memoryview(b"x" * len(ids)), str)
+    assert [q.id for q in lazy] == ids
+
+
+def test_a_hits_objectives_hold_every_field_as_parsed(bank_dir: Path, parses: list[str]) -> None:
+    """Objectives are rebuilt without their __init__ (quicker): each holds every field of
+    Objective (one added to the model must be added to cache.decode too) and equals the
+    parsed one."""
+    from dataclasses import fields
+
+    from trainer.bank.models import Objective
+
+    good = read_bank(bank_dir)
+    hit = read_bank(bank_dir)
+    assert len(parses) == 1 and hit.bank is not None and good.bank is not None
+    names = {f.name for f in fields(Objective)}
+    for oid, o in hit.bank.objectives.items():
+        assert set(vars(o)) == names
+        assert o == good.bank.objectives[oid] and hash(o) == hash(good.bank.objectives[oid])

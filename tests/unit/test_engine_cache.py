@@ -6,6 +6,7 @@ a freshly opened engine sees, including what another engine (another process) wr
 
 from __future__ import annotations
 
+import math
 import random
 import sqlite3
 import sys
@@ -232,11 +233,17 @@ _ODD = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from(["x", "new", "review", "learning", "1", b"new", 0.5, -0.0, 1e12, -1e12]),
     st.integers(-(10**18), 10**18),
+    # the edges of an integer check without typeof(): reals no int64 holds, text with a number
+    # in front, empty text and blobs, infinities
+    st.sampled_from(
+        [2.0**63, -(2.0**63), 9.3e18, 1e300, math.inf, -math.inf, 5.5, "12abc", "", b"", b"\x00"]
+    ),
 )
 
 
 # a card checked_cols passes in any state; the test changes up to three of its columns
 _VALID: dict[str, object] = {
+    "question_id": "q",
     "step": 0,
     "stability": 1.5,
     "difficulty": 5.0,
@@ -250,7 +257,7 @@ _VALID: dict[str, object] = {
 }
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     state=st.sampled_from(["new", "learning", "review", "relearning"]),
     odd=st.dictionaries(st.sampled_from(sorted(_VALID)), _ODD, max_size=3),
@@ -284,3 +291,23 @@ def one_card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 CHECK_READ = f"SELECT {CARD_COLUMNS} FROM cards WHERE bank_id = ? AND retired = 0 ORDER BY id"
+
+
+@pytest.mark.parametrize("column", ["step", "due", "last_review", "reps", "flagged", "leech"])
+@pytest.mark.parametrize("value", [-(2.0**63), 2.0**63, 9.3e18, 5.5, math.inf, "12abc", "", b""])
+def test_an_integer_column_holding_anything_else_is_suspect(
+    one_card: Store, column: str, value: object
+) -> None:
+    """The edges of the check without typeof() (cards.VALID_SQL): each such value alone makes
+    the row suspect, as checked_cols refuses it."""
+    with one_card.write():
+        one_card._x(
+            f"UPDATE cards SET state = 'learning', step = 0, due = 10, {column} = ?", (value,)
+        )
+    try:
+        assert one_card._tuples(SUSPECT_SQL, ("b",))
+        with pytest.raises(TrainerDBError):
+            [checked_cols(t) for t in one_card._tuples(CHECK_READ, ("b",))]
+    finally:
+        with one_card.write():
+            one_card._x(f"UPDATE cards SET {column} = ?", (0 if column != "due" else 10,))

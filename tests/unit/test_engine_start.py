@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 import pytest
-from engine_kit import Clock, answer, make_bank, open_engine
+from engine_kit import Clock, answer, make_bank, open_engine, tf_question
+from hostile_fs import read_only
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from trainer.engine import Counts, Engine, Rating, SyncReport, TrainerDBError
+from trainer.bank import cache
+from trainer.bank.loader import LoadResult
+from trainer.bank.models import Bank, LazyBank, LazyQuestion
+from trainer.engine import Counts, Engine, Overview, Rating, SyncReport, TrainerDBError, summary
+from trainer.engine.days import DAY_US, day_bounds, elapsed_days, elapsed_days_sql, elapsed_days_us
+from trainer.engine.scheduler import retrievability_fn
 from trainer.engine.store import Store
 from trainer.engine.store.cards import SYNCED_PREFIX
+from trainer.engine.store.codec import from_us, to_us
 
 
 def _stamp(db: Path, bank_id: str) -> str | None:
@@ -231,3 +243,259 @@ def test_the_next_due_time_is_read_from_the_index_as_the_loaded_cards_give_it(
     assert seen[0] is not None and seen[0] > clock.t - timedelta(minutes=60 * 24 * 430)
     assert seen[-1] is None  # everything is overdue by then
     engine.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    last=st.integers(-(10**15), 10**15),
+    start=st.integers(-(10**15), 10**15),
+    day=st.integers(-10_000, 10_000),
+)
+def test_elapsed_days_in_sql_is_the_python_formula_and_days_elapsed_days(
+    last: int, start: int, day: int
+) -> None:
+    """Mastery's elapsed days: the SQL form (Cards.mastery_rows) and the Python form
+    (summary) are one formula, and both count as days.elapsed_days does."""
+    with sqlite3.connect(":memory:") as c:
+        for s in (start, day * DAY_US):
+            (found,) = c.execute(f"SELECT {elapsed_days_sql('?1', '?2')}", (last, s)).fetchone()
+            assert found == elapsed_days_us(last, s)
+    midnight = from_us(day * DAY_US)  # a study day's start (hour 0, UTC)
+    assert day_bounds(midnight, 0, UTC)[0] == midnight
+    now = midnight + timedelta(hours=7)
+    assert elapsed_days(from_us(last), now, 0, UTC) == elapsed_days_us(last, day * DAY_US)
+
+
+def _minus(stability: float, days: int) -> float:
+    return -1.0
+
+
+def test_the_home_mastery_is_the_same_without_sqlites_pow(tmp_path: Path) -> None:
+    """An SQLite built without its math functions: the retrievability is computed in Python,
+    with identical values."""
+    clock = Clock()
+    bank = make_bank({"t": {"o": 3, "p": 2}, "u": {"r": 2}})
+    engine = open_engine(bank, tmp_path / "t.db", clock)
+    for qid in ("o-1", "o-2", "p-1", "r-1", "r-2"):
+        answer(engine, qid, Rating.EASY)
+    clock.advance(days=9)
+    answer(engine, "o-1", Rating.HARD)
+    clock.advance(days=3, hours=5)
+    figures = _loaded(engine)
+    assert figures[1]["t"] > 0 and figures[1]["u"] > 0
+    assert engine.store._has_pow()  # this build has it: the other path is the SQL one
+    plain = engine.twin()
+    plain.store._pow = False
+    try:
+        assert plain._tally(plain.now()) == figures
+        start_us = to_us(engine._day(engine.now())[0])
+        curve = summary.retrievability_curve(engine.settings)
+        r_of = retrievability_fn(engine.settings)
+        rows = plain.store.mastery_rows(bank.id, start_us, curve, r_of)
+        assert len(rows) == 5 and rows == engine.store.mastery_rows(bank.id, start_us, curve, r_of)
+        assert all(r is not None and 0 < r < 1 for _, r in rows)
+        # each path is the one it claims: r_of computes without pow(), SQL with it
+        assert {r for _, r in plain.store.mastery_rows(bank.id, start_us, curve, _minus)} == {-1.0}
+        assert engine.store.mastery_rows(bank.id, start_us, curve, _minus) == rows
+    finally:
+        plain.close()
+    assert _figures(engine) == figures
+    engine.close()
+
+
+def _via_cache(bank: Bank) -> Bank:
+    """``bank`` as a start reads it: through a parsed-bank cache entry (LazyQuestions)."""
+    index, body = cache.encode(LoadResult(bank, ()), [])
+    read = cache.decode(json.loads(cache._dumps(index)), [], memoryview(body)).bank
+    assert read is not None and isinstance(read.questions[0], LazyQuestion)
+    return read
+
+
+def test_a_bank_edited_between_two_starts_shows_the_right_home_figures(tmp_path: Path) -> None:
+    """A question retired, one added and an objective moved to another topic between two
+    starts: the home's figures (tallied by SQL, the cards not loaded) are the loaded cards'."""
+    clock = Clock()
+    db = tmp_path / "t.db"
+    engine = open_engine(_via_cache(make_bank({"t": {"o": 3}, "u": {"p": 2}})), db, clock)
+    for qid in ("o-1", "o-2", "o-3", "p-1"):
+        answer(engine, qid, Rating.EASY)
+    clock.advance(days=4)
+    before = engine.overview()
+    assert before.mastery["u"] > 0 and before.counts.new == 1
+    engine.close()
+
+    v2 = _via_cache(make_bank({"t": {"o": 2, "p": 2}, "u": {"q": 1}}))  # o-3 out, q-1 in, p: t
+    engine = open_engine(v2, db, clock)
+    assert engine.sync_report == SyncReport(added=1, retired=1)
+    home = engine.overview()
+    assert not engine._cache.loaded()  # tallied
+    assert (home.counts, home.mastery) == _figures(engine)
+    assert home.counts.new == 2  # p-2 and q-1
+    assert home.mastery["u"] == 0.0 and home.mastery["t"] > 0  # p-1's recall now counts for t
+    reference = summary.mastery_by_topic(
+        v2, engine._cache.raw().values(), engine.now(), engine.settings
+    )
+    assert home.mastery == reference
+    assert (home.counts, home.mastery) == _loaded(engine)
+    engine.close()
+
+
+def test_the_sync_check_is_kept_until_another_connection_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards.synced remembers a match until data_version moves: the home's tally after the
+    start's sync asks no more; a card deleted by another program is still seen."""
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    engine = open_engine(bank, db)  # its sync found the cards in step (and remembered it)
+    stamps: list[str] = []
+    real = Store._sync_stamp
+
+    def counting(self: Store, *args: object) -> str:
+        stamps.append("made")
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_sync_stamp", counting)
+    assert engine._synced() and engine._tally(engine.now()) is not None
+    assert stamps == ["made"]  # the first check after open; then kept
+    assert engine._synced()
+    assert stamps == ["made"]
+    with sqlite3.connect(db) as c:
+        c.execute("DELETE FROM cards WHERE question_id = 'o-3'")
+    assert not engine._synced()
+    assert engine._tally(engine.now()) is None  # not tallied: the cards are not the bank's
+    engine.close()
+
+
+def test_a_cached_bank_gives_its_active_ids_and_objectives_before_its_questions(
+    tmp_path: Path,
+) -> None:
+    """A LazyBank (a cache hit) gives the engine the active ids and first objectives from its
+    index, as a Bank does from its questions (retired ones left out, several objectives, none);
+    the engine tallies home without making the questions, and the queue makes them."""
+    extra = (
+        replace(tf_question("m-1", "o"), objectives=("p", "o")),
+        replace(tf_question("n-1", "o"), objectives=()),
+        tf_question("r-1", "p", retired=True),
+    )
+    plain = make_bank({"t": {"o": 2}, "u": {"p": 2}}, retired=["o-2"], extra=extra)
+    index, body = cache.encode(LoadResult(plain, ()), [])
+    lazy = cache.decode(json.loads(cache._dumps(index)), [], memoryview(body)).bank
+    assert isinstance(lazy, LazyBank)
+    assert lazy.active_ids() == plain.active_ids() == ["o-1", "p-1", "p-2", "m-1", "n-1"]
+    assert lazy.active_first_objectives() == plain.active_first_objectives()
+    assert plain.active_first_objectives() == ["o", "p", "p", "p", None]
+    engine = open_engine(lazy, tmp_path / "t.db")
+    twin = open_engine(plain, tmp_path / "t.db")
+    assert engine._topic == twin._topic
+    assert engine.overview() == twin.overview()
+    assert "questions" not in lazy.__dict__  # home's figures: index and SQL
+    assert engine.next_question() == twin.next_question()
+    assert "questions" in lazy.__dict__ and lazy == plain
+    assert engine._sibling == twin._sibling and engine._order == twin._order
+    engine.close()
+    twin.close()
+
+
+def _early(engine: Engine) -> None:
+    """Start the early tally and let it finish (the race is the start's; the checks are ours)."""
+    engine.prefetch_tally()
+    job = engine._early
+    assert job is not None and job.thread is not None
+    job.thread.join()
+    assert job.found is not None
+
+
+def _truth(bank: Bank, db: Path, clock: Clock, **kw: object) -> Overview:
+    other = open_engine(bank, db, clock, **kw)
+    try:
+        return other.overview()
+    finally:
+        other.close()
+
+
+def test_an_early_tally_is_used_only_while_it_is_still_the_answer(tmp_path: Path) -> None:
+    """Engine.prefetch_tally (a start): the queue tally made on another connection in a thread
+    is used by the home's tally as it is; after a commit by another connection or by this one,
+    a learning card coming due, a new study day or other settings it is asked again."""
+    clock = Clock()
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 4}, "u": {"p": 2}})
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=20))
+    for qid in ("o-1", "p-1"):
+        answer(engine, qid, Rating.EASY)
+    answer(engine, "o-2", Rating.AGAIN)  # learning, due in minutes
+    engine.close()
+    clock.advance(minutes=1)
+
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=20))  # a start
+    asked: list[object] = []
+    real = Store.queue_tally
+
+    def counting(self: Store, *args: object) -> object:
+        asked.append(self is engine.store)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Store, "queue_tally", counting)
+        _early(engine)
+        home = engine.overview()
+        assert asked == [False]  # the early one, on its own connection; not asked again
+        assert home == _truth(bank, db, clock, learn_ahead=timedelta(minutes=20))
+
+        _early(engine)  # another connection answers after it was made
+        other = open_engine(bank, db, clock)
+        answer(other, "o-3", Rating.GOOD)
+        other.close()
+        engine.reload()
+        before = home
+        home = engine.overview()
+        assert asked[-1] is True and home != before
+        assert home == _truth(bank, db, clock, learn_ahead=timedelta(minutes=20))
+    engine.close()
+
+
+def test_an_early_tally_is_not_used_across_its_bounds(tmp_path: Path) -> None:
+    clock = Clock()
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=1))
+    answer(engine, "o-1", Rating.AGAIN)  # learning: due within minutes
+    engine.close()
+    engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=1))
+    for change in ("own write", "due", "day", "settings"):
+        engine.reload()
+        _early(engine)
+        if change == "own write":
+            answer(engine, "o-2", Rating.GOOD)
+            engine.reload()
+        elif change == "due":
+            clock.advance(minutes=30)  # o-1 enters the learn-ahead window
+        elif change == "day":
+            clock.advance(days=1)
+        else:
+            engine.settings = replace(engine.settings, new_per_day=0)
+        found = engine._tally(engine.now())
+        assert engine._early is None
+        fresh = engine.twin()
+        try:
+            assert found == fresh._tally(fresh.now()), change
+        finally:
+            fresh.close()
+    engine.close()
+
+
+def test_no_early_tally_on_a_read_only_copy(tmp_path: Path) -> None:
+    """A read-only copy has one connection (shared by twins): nothing is started early."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "t.db"
+    bank = make_bank({"t": {"o": 2}})
+    open_engine(bank, db).close()
+    with read_only(folder):
+        engine = Engine.open(bank, db, clock=Clock(), read_only_fallback=True)
+        assert engine.read_only is not None
+        engine.prefetch_tally()
+        assert engine._early is None
+        assert engine.overview().counts.new == 2
+        engine.close()

@@ -161,6 +161,8 @@ def test_the_incremental_queue_is_build_queue_at_every_step(
         ref = engine.twin()
         other = engine.twin()
         tally = engine.twin()  # never loads its cards: the home's figures tallied by SQL
+        plain = engine.twin()  # the same, as with an SQLite without pow(): Python's arithmetic
+        plain.store._pow = False
         try:
             assert tally.overview().counts == _reference(ref)[1]
             assert _view(engine) == _reference(ref)
@@ -179,7 +181,11 @@ def test_the_incremental_queue_is_build_queue_at_every_step(
                 assert tally._tally(tally.now()) == (overview.counts, overview.mastery), step
                 assert tally.overview() == overview, step
                 assert not tally._cache.loaded()
+                plain.settings = engine.settings
+                assert plain._tally(plain.now()) == (overview.counts, overview.mastery), step
+                assert not plain._cache.loaded()
         finally:
+            plain.close()
             tally.close()
             other.close()
             ref.close()

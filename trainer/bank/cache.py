@@ -20,9 +20,11 @@ taken (as git does for its index): a file changed again within the same timestam
 same size, could otherwise look unchanged.
 
 Entries are data, never code: JSON of plain values, rebuilt into the bank's models on reading (no
-pickle, which runs code when loaded). A start builds each question from a small index and decodes
-the rest of a question (its own JSON record) only when it is first used (LazyQuestion; see
-"encoding" below), so a start at 50,000 questions does not decode 50,000 of them. They live in
+pickle, which runs code when loaded). A hit is a LazyBank, which gives the active ids and their
+first objectives (all a start needs to show home) from a small index and makes its questions only
+when they are first asked for, each a LazyQuestion that decodes the rest of itself (its own JSON
+record) only when it is first used (see "encoding" below): a start at 50,000 questions makes no
+question object and decodes only the few it shows. They live in
 ``<cache dir>/banks``, a folder the user owns with mode 0700 (closed again if found open); a
 folder owned by someone else, or a symlink, turns the cache off, and an entry owned by someone
 else or readable or writable by others is ignored.
@@ -39,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import operator
 import os
 import re
@@ -54,6 +57,7 @@ from trainer import __version__
 from trainer.bank.models import (
     QUESTION_FIELDS,
     Bank,
+    LazyBank,
     LazyQuestion,
     LintIgnore,
     Objective,
@@ -68,7 +72,7 @@ if TYPE_CHECKING:
     from trainer.bank.loader import LoadResult
 
 # Bump when the loader's output changes for the same files (new checks, new model fields...).
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"trainer-bank-cache-json\n"
 RACY_NS = 2_000_000_000  # a stamp vouches only for files modified this long before it was taken
 _now_ns = time.time_ns  # the stamps' clock (the file system's times are wall-clock times)
@@ -163,8 +167,11 @@ def entry_path(root: str) -> Path | None:
     return where / f"{name}{SUFFIX}"
 
 
-def _read_trusted(path: Path) -> bytes | None:
-    """The entry's bytes, if it is a regular file of this user closed to everyone else."""
+def _read_trusted(path: Path) -> Buffer | None:
+    """The entry's bytes, if it is a regular file of this user closed to everyone else: mapped
+    (mmap, read-only), not read, so that a start pays only for the pages it touches (the CRC
+    check reads them from the page cache, without a copy of tens of MB). Entries are replaced,
+    never written in place (``_write``), so the mapped file does not change under the reader."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
@@ -174,14 +181,20 @@ def _read_trusted(path: Path) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or not _mine(st):
             return None
-        with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read()
+        if not st.st_size:
+            return b""
+        try:
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map files: read it
+            with os.fdopen(os.dup(fd), "rb") as f:
+                return f.read()
     except OSError:
         return None
     finally:
         os.close(fd)
 
 
+Buffer = bytes | mmap.mmap  # an entry's bytes: mapped, or read where files cannot be mapped
 Stamp = dict[str, Any]  # {"meta": hex, "files": [[name, size, mtime_ns, ctime_ns, ino, dev]...],
 # "taken": ns}: the bank's files as stat sees them, taken before they are read
 
@@ -227,10 +240,10 @@ def _stamp_line(current: Stamp | None) -> bytes:
     return json.dumps(current, separators=(",", ":")).encode() + b"\n"
 
 
-def _split(data: bytes) -> tuple[bytes, Stamp | None, int] | None:
+def _split(data: Buffer) -> tuple[bytes, Stamp | None, int] | None:
     """(key, stamp, where the rest starts) of an entry's bytes, or None when they are not one."""
     head = len(MAGIC) + _DIGEST
-    if len(data) < head or not data.startswith(MAGIC):
+    if len(data) < head or data[: len(MAGIC)] != MAGIC:
         return None
     end = data.find(b"\n", head)
     if end < 0:
@@ -242,7 +255,7 @@ def _split(data: bytes) -> tuple[bytes, Stamp | None, int] | None:
     return data[len(MAGIC) : head], found if isinstance(found, dict) else None, end + 1
 
 
-def _decode_entry(path: Path, data: bytes, at: int, shown: Sequence[str]) -> LoadResult | None:
+def _decode_entry(path: Path, data: Buffer, at: int, shown: Sequence[str]) -> LoadResult | None:
     """The result an entry holds from ``at`` on: the CRC-32 line, the index line, the records."""
     crc_end = at + _CRC_HEX
     end = data.find(b"\n", crc_end + 1)
@@ -340,10 +353,11 @@ def _write(path: Path, payload: bytes) -> bool:
 # An entry's result is an index line (JSON: the problems, the bank without its questions, and for
 # each question its id, objectives and whether it is retired, with where its record ends) and the
 # questions' records (JSON lists of their fields in field order, one after the other, ASCII
-# only), after a line with the CRC-32 of both. A start builds every question from the index as a
-# LazyQuestion, which decodes its own record the first time one of its other fields is read: a
-# start decodes the few it shows. The CRC, checked when the entry is read, makes a damaged entry a
-# miss, never a question that fails later.
+# only), after a line with the CRC-32 of both. A hit checks the index against the records at once
+# and gives a LazyBank, which makes every question from the index (a LazyQuestion, which decodes
+# its own record the first time one of its other fields is read) when its questions are first
+# asked for: a start decodes the few it shows. The CRC, checked when the entry is read, makes a
+# damaged entry a miss, never a question that fails later.
 
 
 def _dumps(value: object) -> bytes:
@@ -372,7 +386,7 @@ def encode(result: LoadResult, shown: Sequence[str]) -> tuple[dict[str, Any], by
         body = b"".join(records)
         index["bank"] = _bank(bank) | {
             "questions": {
-                "ids": [q.id for q in bank.questions],
+                "ids": _ids(bank.questions),
                 # one objective (the usual case) as a string: quicker to read
                 "objectives": [
                     q.objectives[0] if len(q.objectives) == 1 else list(q.objectives)
@@ -384,6 +398,15 @@ def encode(result: LoadResult, shown: Sequence[str]) -> tuple[dict[str, Any], by
         }
         return index, body
     return index, b""
+
+
+def _ids(questions: Sequence[Question]) -> str | list[str]:
+    """The questions' ids on one string, one per line (quicker to read than a list of strings),
+    or a list when an id is empty or holds a line break (never in a bank without errors)."""
+    ids = [q.id for q in questions]
+    if all(ids) and not any("\n" in i for i in ids):
+        return "\n".join(ids)
+    return ids
 
 
 def _problem(p: Problem) -> list[Any]:
@@ -443,21 +466,19 @@ def _strings(values: object) -> list[str]:
     return values
 
 
-def _objectives(value: object) -> tuple[str, ...]:
-    if type(value) is str:
-        return (value,)
-    return tuple(_strings(value))
-
-
-def _lazy_questions(
+def _checked_index(
     raw: dict[str, Any], body: memoryview, where: Callable[[str], str]
-) -> list[LazyQuestion]:
-    """The LazyQuestions of an entry's index, once its records are checked (else TypeError)."""
-    ids = _strings(raw["ids"])
-    objectives = [(o,) if type(o) is str else _objectives(o) for o in raw["objectives"]]
+) -> tuple[list[str], list[str | list[str]], set[int], Records]:
+    """(ids, objectives as stored, retired indexes, records) of an entry's questions, once the
+    index and the records are checked against each other (else TypeError: a miss)."""
+    ids = raw["ids"]
+    ids = (ids.split("\n") if ids else []) if type(ids) is str else _strings(ids)
+    objectives = raw["objectives"]
     ends = raw["ends"]
     if (
-        len(objectives) != len(ids)
+        not isinstance(objectives, list)
+        or len(objectives) != len(ids)
+        or not set(map(type, objectives)) <= {str, list}
         or not isinstance(ends, list)
         or len(ends) != len(ids)
         or not set(map(type, ends)) <= {int}
@@ -466,15 +487,45 @@ def _lazy_questions(
         or not all(map(operator.lt, [0, *ends], ends))  # each record ends after the last
     ):
         raise TypeError("the records do not match their index")
+    for o in objectives:
+        if type(o) is not str:
+            _strings(o)
     retired = set(raw["retired"])
-    records = Records(body, ends, where)
+    if not set(map(type, retired)) <= {int}:
+        raise TypeError("not a list of indexes")
+    return ids, objectives, retired, Records(body, ends, where)
+
+
+def _make_questions(
+    ids: list[str], objectives: list[str | list[str]], retired: set[int], records: Records
+) -> tuple[LazyQuestion, ...]:
+    """The LazyQuestions of a checked index (_checked_index)."""
     new = LazyQuestion.__new__
-    out = []
-    for i, (qid, objs) in enumerate(zip(ids, objectives, strict=True)):
+    out: list[LazyQuestion] = []
+    add = out.append
+    for i, qid, objs in zip(range(len(ids)), ids, objectives, strict=True):
         q = new(LazyQuestion)
-        q.__dict__.update(id=qid, retired=i in retired, objectives=objs, _source=records, _index=i)
-        out.append(q)
-    return out
+        d = q.__dict__  # item by item: quicker than update() with keywords
+        d["id"] = qid
+        d["retired"] = i in retired
+        d["objectives"] = (objs,) if type(objs) is str else tuple(objs)
+        d["_source"] = records
+        d["_index"] = i
+        add(q)
+    return tuple(out)
+
+
+def _lazy_questions(
+    raw: dict[str, Any], body: memoryview, where: Callable[[str], str]
+) -> tuple[LazyQuestion, ...]:
+    """The LazyQuestions of an entry's index, once its records are checked (else TypeError)."""
+    return _make_questions(*_checked_index(raw, body, where))
+
+
+def _first(objectives: str | list[str]) -> str | None:
+    if type(objectives) is str:
+        return objectives
+    return objectives[0] if objectives else None
 
 
 def decode(
@@ -503,11 +554,21 @@ def decode(
     if raw is None:
         return LoadResult(None, problems)
     objectives = {}
-    for oid, topic, otext, sources, path, line, retired in raw["objectives"]:
-        objectives[oid] = Objective(
-            oid, topic, otext, tuple(sources), where(path), line, retired=bool(retired)
+    new = Objective.__new__  # its fields set directly: twice as quick as a frozen __init__
+    for oid, topic, otext, sources, path, line, gone in raw["objectives"]:
+        o = objectives[oid] = new(Objective)
+        o.__dict__.update(
+            id=oid,
+            topic=topic,
+            text=otext,
+            sources=tuple(sources),
+            path=where(path),
+            line=line,
+            retired=bool(gone),
         )
-    bank = Bank(
+    ids, objs, retired, records = _checked_index(raw["questions"], body or memoryview(b""), where)
+    bank = LazyBank.__new__(LazyBank)  # its questions are made on first use (LazyBank)
+    bank.__dict__.update(
         id=raw["id"],
         title=raw["title"],
         version=raw["version"],
@@ -518,10 +579,18 @@ def decode(
         },
         references=dict(raw["references"]),
         objectives=objectives,
-        questions=tuple(_lazy_questions(raw["questions"], body or memoryview(b""), where)),
         root=where(raw["root"]),
         files=tuple(where(f) for f in raw["files"]),
+        _make=lambda: _make_questions(ids, objs, retired, records),
     )
+    if retired:
+        active = [i for i in range(len(ids)) if i not in retired]
+        ids_on, objs_on = [ids[i] for i in active], [objs[i] for i in active]
+    else:
+        ids_on, objs_on = ids, objs
+    # one objective each (the usual case): the stored strings are the first objectives
+    firsts = objs_on if set(map(type, objs_on)) <= {str} else list(map(_first, objs_on))
+    bank.__dict__["_active"] = (tuple(ids_on), tuple(firsts))
     return LoadResult(bank, problems)
 
 

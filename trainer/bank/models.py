@@ -7,6 +7,7 @@ They carry no behaviour beyond small derived properties.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -260,6 +261,15 @@ class Bank:
         """The questions not retired, in bank order (computed once: the bank never changes)."""
         return tuple(q for q in self.questions if not q.retired)
 
+    def active_ids(self) -> list[str]:
+        """The ids of active_questions, in order (a LazyBank gives them without its questions)."""
+        return [q.id for q in self.active_questions]
+
+    def active_first_objectives(self) -> list[str | None]:
+        """Each active question's first objective (None if it has none), in order (a LazyBank
+        gives them without its questions): what its topic and sibling key are made of."""
+        return [q.objectives[0] if q.objectives else None for q in self.active_questions]
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:
@@ -282,6 +292,56 @@ class Bank:
         if refs:
             text += " (" + "; ".join(self.references.get(r, r) for r in refs) + ")"
         return text
+
+
+BANK_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Bank))
+_MAKING = threading.Lock()
+
+
+class LazyBank(Bank):
+    """A Bank read from the parsed-bank cache (trainer.bank.cache) whose questions (its
+    LazyQuestions) are made on first use: a start that shows home needs only the active ids and
+    first objectives, which the entry's index gives directly. Equal to (and hashed like) the Bank
+    with the same fields; every field and ``dataclasses.replace`` work as on a Bank.
+
+    Made by the cache only: ``__dict__`` holds every field but ``questions``, ``_make``
+    (a function making them, once) and ``_active`` (the active ids and first objectives)."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Bank):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in BANK_FIELDS)
+
+    __hash__ = Bank.__hash__
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in BANK_FIELDS)
+        return f"Bank({shown})"
+
+    def active_ids(self) -> list[str]:
+        active = self.__dict__.get("_active")
+        return list(active[0]) if active is not None else super().active_ids()
+
+    def active_first_objectives(self) -> list[str | None]:
+        active = self.__dict__.get("_active")
+        return list(active[1]) if active is not None else super().active_first_objectives()
+
+
+class _DeferredQuestions:
+    """LazyBank.questions until made (a non-data descriptor: once made, the instance's own)."""
+
+    def __get__(self, obj: LazyBank | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        with _MAKING:  # made once, even when two threads ask at once
+            if "questions" not in d:
+                d["questions"] = d["_make"]()
+                d.pop("_make", None)
+        return d["questions"]
+
+
+LazyBank.questions = _DeferredQuestions()  # type: ignore[assignment]
 
 
 def topic_title(topic: str) -> str:

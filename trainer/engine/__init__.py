@@ -160,6 +160,8 @@ engine.py (was session.py): class Engine:
   engine.overview() -> Overview(counts: Counts, mastery: dict[str, float], streak: int)
       # what the home screen shows, without full statistics: counts() as is, mastery as
       # Stats.mastery (identical values), streak as Stats.streak; cost independent of the log size
+  engine.prefetch_tally()   # a start: the home's SQL queue tally asked early, in a thread, on
+      # another connection; used only if still the answer (nothing committed since, same day...)
   the engine keeps the bank's cards in memory (cardcache.py) and reloads them only when
       another connection committed (PRAGMA data_version); its own writes update the cache.
       They are loaded when first needed: while they are not (a start; after another connection

@@ -57,3 +57,20 @@ def elapsed_days(last: datetime, now: datetime, hour: int, tz: tzinfo | None) ->
     if last >= start:
         return 0
     return (start - last - timedelta(microseconds=1)) // DAY + 1
+
+
+DAY_US = DAY // timedelta(microseconds=1)
+
+
+def elapsed_days_us(last_us: int, start_us: int) -> int:
+    """``elapsed_days`` in UTC microseconds, given the start of today's study day ``start_us``
+    (day_bounds): 0 for a review since today's start, else the day starts crossed since it. The
+    one formula of mastery's elapsed days (summary); ``elapsed_days_sql`` is the same in SQL."""
+    return 0 if last_us >= start_us else (start_us - last_us - 1) // DAY_US + 1
+
+
+def elapsed_days_sql(last: str, start: str) -> str:
+    """``elapsed_days_us`` as an SQL expression of the integer columns or parameters ``last``
+    and ``start``: the same values, since ``start - last - 1`` is never negative where it is
+    divided, and SQLite's integer division then floors as Python's ``//`` does."""
+    return f"(CASE WHEN {last} >= {start} THEN 0 ELSE ({start} - {last} - 1) / {DAY_US} + 1 END)"

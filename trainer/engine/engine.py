@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import random
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from trainer.bank.models import Bank, Question
 from trainer.engine import summary
@@ -46,9 +48,11 @@ from trainer.engine.scheduler import (
     is_leech_lapse,
     preview,
     retrievability,
+    retrievability_fn,
     review,
 )
 from trainer.engine.store import LOCK_WAIT, Store, from_us, to_us
+from trainer.engine.store.cards import ids_digest
 
 if TYPE_CHECKING:  # imported where used: not needed to open the app and show home
     from trainer.engine.grading import Grade, Response
@@ -90,12 +94,9 @@ class Engine:
         self._seed = seed
         self._fuzz_seed = fuzz_seed or (str(seed) if seed is not None else secrets.token_hex(8))
         # the active questions, their bank order, topic and sibling key (a twin shares them)
-        maps = _maps if _maps is not None else _BankMaps.of(bank)
+        maps = _maps if _maps is not None else _BankMaps(bank)
         self._maps = maps
-        self._questions: dict[str, Question] = maps.questions
-        self._order: dict[str, int] = maps.order
         self._topic: dict[str, str] = maps.topic
-        self._sibling: dict[str, str] = maps.sibling
         self._undo: list[int] = []
         # the last answer of the queue: (cache generation, day start, settings, asked at (UTC
         # microseconds), valid until, (first question id, counts))
@@ -108,10 +109,11 @@ class Engine:
             tuple[tuple[int, int, datetime, Settings], int, int, tuple[Counts, dict[str, float]]]
             | None
         ) = None
+        self._early: _EarlyTally | None = None  # see prefetch_tally
         self._cache = CardCache(
             store,
             bank.id,
-            keep=self._questions.__contains__,
+            keep=lambda qid: qid in maps.questions,
             sibling_key=self._sibling_key_of,
         )
 
@@ -161,11 +163,14 @@ class Engine:
                     settings = Settings.from_json(stored) if stored else Settings()
                 except SettingsError:
                     settings = Settings()
-            report = store.sync_bank(bank.id, [q.id for q in bank.active_questions], now)
+            maps = _BankMaps(bank)
+            report = store.sync_bank(bank.id, maps.ids, now, digest=maps.digest)
         except BaseException:
             store.close()
             raise
-        return cls(bank, store, clock=clock, settings=settings, seed=seed, sync_report=report)
+        return cls(
+            bank, store, clock=clock, settings=settings, seed=seed, sync_report=report, _maps=maps
+        )
 
     def twin(self, *, lock_wait: float | None = None) -> Engine:
         """Another engine on the same database through its own connection (for another thread),
@@ -212,6 +217,19 @@ class Engine:
 
     # -- helpers -------------------------------------------------------------------------------
 
+    # The bank maps the queue needs, made on first use (a start tallies home without them).
+    @property
+    def _questions(self) -> dict[str, Question]:
+        return self._maps.questions
+
+    @property
+    def _order(self) -> dict[str, int]:
+        return self._maps.order
+
+    @property
+    def _sibling(self) -> dict[str, str]:
+        return self._maps.sibling
+
     def _question(self, qid: str) -> Question:
         q = self._questions.get(qid)
         if q is None:
@@ -235,6 +253,10 @@ class Engine:
             due=None if due is None else from_us(due),
             order=self._order[qid],
         )
+
+    def _synced(self) -> bool:
+        """Whether the bank's cards in the file are still exactly this engine's questions."""
+        return self.store.synced(self.bank.id, self._maps.ids, digest=self._maps.digest)
 
     def _sibling_key_of(self, qid: str) -> str | None:
         return self._sibling.get(qid)
@@ -371,19 +393,21 @@ class Engine:
         learn_until = now_us + ahead_us
         memo = self._tally_memo
         # the same answer until the file, this engine's cards, the day or the settings change,
-        # or the clock brings the next learning card into the learn-ahead window
-        key = (self.store.data_version(), self._cache.generation, start, s)
+        # or the clock brings the next learning card into the learn-ahead window (only the
+        # home's calls, with mastery, are remembered: the key is made for those alone)
+        key = (self.store.data_version(), self._cache.generation, start, s) if mastery else None
         if (
-            mastery
-            and memo is not None
+            memo is not None
             and memo[0] == key  # (tuple equality checks identity first)
             and memo[1] <= now_us < memo[2]
         ):
             return memo[3]
         with self.store.read():  # one snapshot
-            if not self.store.synced(bank_id, list(self._questions)):
+            if not self._synced():
                 return None
-            bad, learning, review, new, later = self.store.queue_tally(bank_id, learn_until, end_us)
+            early = self._early_tally(learn_until, end_us)
+            tally = self.store.queue_tally(bank_id, learn_until, end_us) if early is None else early
+            bad, learning, review, new, later = tally
             if bad:
                 return None
             day = self._cache.summarise(start, self.store.log_since(bank_id, start))
@@ -396,18 +420,74 @@ class Engine:
                         review -= s.bury_reviews
                     elif state == "new":
                         new -= s.bury_new
-            reviews = self.store.mastery_rows(bank_id) if mastery else []
+            recalls: list[tuple[str, float | None]] = []
+            if mastery:
+                curve, r_of = summary.retrievability_curve(s), retrievability_fn(s)
+                recalls = self.store.mastery_rows(bank_id, to_us(start), curve, r_of)
         review, new = queue_lengths(
             review, new, s.new_per_day - day.new_done, s.reviews_per_day - day.reviews_done
         )
-        values = (
-            summary.mastery_of_reviews(self.bank, self._topic, reviews, now, s) if mastery else {}
-        )
+        values = summary.mastery_of_reviews(self.bank, self._topic, recalls) if mastery else {}
         answer = Counts(new=new, learning=learning, review=review), values
-        if mastery:
+        if key is not None:
             until = FAR if later is None else later - ahead_us
             self._tally_memo = (key, now_us, until, answer)
         return answer
+
+    def prefetch_tally(self) -> None:
+        """Start the home's queue tally (Cards.queue_tally: one aggregate over the bank's cards,
+        its check of every row included) on a second connection, in a thread, so that SQLite
+        runs it while the app is built: one statement, without the GIL, so the thread never
+        waits for the UI thread's Python (or makes it wait). The next _tally uses its answer
+        only if it is the answer it would get itself: nothing committed since on any connection
+        (data_version and this connection's commits), the same settings and study day, and no
+        learning card due between the two learn-ahead bounds; else it asks again. A start only
+        (run_app); not on a read-only copy (one connection)."""
+        if self.read_only is not None or self._early is not None:
+            return
+        s = self.settings
+        now = self.now()
+        job = _EarlyTally(
+            mark=(self.store.data_version(), self.store.commits),
+            settings=s,
+            learn_until=to_us(now) + s.learn_ahead // timedelta(microseconds=1),
+            end_us=to_us(self._day(now)[1]),
+        )
+        path, bank_id, wait = self.store.path, self.bank.id, self.store.lock_wait
+
+        def run() -> None:
+            try:
+                store = Store.connect(path, lock_wait=wait)
+                try:
+                    job.found = store.queue_tally(bank_id, job.learn_until, job.end_us)
+                finally:
+                    store.close()
+            except Exception:  # _tally asks again on its own connection, and meets the error
+                pass
+
+        job.thread = threading.Thread(target=run, name="trainer-home-tally", daemon=True)
+        self._early = job
+        job.thread.start()
+
+    def _early_tally(
+        self, learn_until: int, end_us: int
+    ) -> tuple[int, int, int, int, int | None] | None:
+        """prefetch_tally's answer if it is still the answer (in _tally's snapshot), else None."""
+        job, self._early = self._early, None
+        if job is None or job.thread is None:
+            return None
+        job.thread.join()
+        found = job.found
+        if (
+            found is None
+            or job.settings is not self.settings
+            or job.end_us != end_us
+            or job.learn_until > learn_until
+            or (found[4] is not None and found[4] <= learn_until)  # a learning card came due
+            or (self.store.data_version(), self.store.commits) != job.mark
+        ):
+            return None
+        return found
 
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
@@ -703,7 +783,7 @@ class Engine:
         now_us = to_us(self.now())
         if not self._cache.loaded():
             with self.store.read():
-                if self.store.synced(self.bank.id, list(self._questions)):
+                if self._synced():
                     found = self.store.next_due(self.bank.id, now_us)
                     if found is not False:
                         return None if found is None else from_us(found)
@@ -920,43 +1000,71 @@ class Engine:
         self.store.set_setting(key, value)
 
 
-@dataclass(frozen=True)
 class _BankMaps:
-    """The bank's active questions by id, their bank order, topic and sibling key, built in one
-    pass over the bank (topic as Bank.topic_of: its first objective's topic; sibling key: that
-    objective, else the question's own id). Never changed once built, so twins share them."""
+    """The bank's active question ids in bank order, their digest (the sync stamp's:
+    Cards.synced) and topic (as Bank.topic_of: the first objective's), made at once (a start
+    needs them for the home's figures); their questions by id, bank order and sibling key (the
+    first objective, else the question's own id), made on first use (the queue's). Never
+    changed once made, so twins share them; two threads making one at once make the same."""
 
-    questions: dict[str, Question]
-    order: dict[str, int]
-    topic: dict[str, str]
-    sibling: dict[str, str]
+    def __init__(self, bank: Bank) -> None:
+        # from the bank's index (a LazyBank makes no question for them); zip, map and dict
+        # build the rest in C: a few ms at 50,000 questions
+        self._bank = bank
+        self.ids: list[str] = bank.active_ids()
+        self.digest = ids_digest(self.ids)
+        self._firsts: list[str | None] = bank.active_first_objectives()
+        topic_of: dict[str | None, str] = {oid: o.topic for oid, o in bank.objectives.items()}
+        topics = map(topic_of.get, self._firsts, repeat("unknown"))  # none, or not in the bank
+        self.topic: dict[str, str] = dict(zip(self.ids, cast("Iterator[str]", topics), strict=True))
+        self._questions: dict[str, Question] | None = None
+        self._order: dict[str, int] | None = None
+        self._sibling: dict[str, str] | None = None
+        self._by_sibling: dict[str, list[str]] | None = None
 
-    _by_sibling: dict[str, list[str]] = field(default_factory=dict)  # see by_sibling
+    @property
+    def questions(self) -> dict[str, Question]:
+        if self._questions is None:
+            self._questions = dict(zip(self.ids, self._bank.active_questions, strict=True))
+        return self._questions
+
+    @property
+    def order(self) -> dict[str, int]:
+        if self._order is None:
+            self._order = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._order
+
+    @property
+    def sibling(self) -> dict[str, str]:
+        if self._sibling is None:
+            ids, firsts = self.ids, self._firsts
+            if None in firsts:  # a question with no objective is its own sibling key
+                made = {qid: qid if f is None else f for qid, f in zip(ids, firsts, strict=True)}
+            else:
+                made = dict(zip(ids, cast("list[str]", firsts), strict=True))
+            self._sibling = made
+        return self._sibling
 
     def by_sibling(self) -> dict[str, list[str]]:
-        """Sibling key -> its active question ids, in bank order (built on first use; two
-        threads building it at once build the same map)."""
-        if not self._by_sibling and self.sibling:
+        """Sibling key -> its active question ids, in bank order."""
+        if self._by_sibling is None:
             by: dict[str, list[str]] = {}
             for qid, k in self.sibling.items():
                 by.setdefault(k, []).append(qid)
-            self._by_sibling.update(by)
+            self._by_sibling = by
         return self._by_sibling
 
-    @classmethod
-    def of(cls, bank: Bank) -> _BankMaps:
-        active = bank.active_questions
-        questions = {q.id: q for q in active}
-        order = {qid: i for i, qid in enumerate(questions)}
-        topic_of_objective = {oid: o.topic for oid, o in bank.objectives.items()}
-        firsts = [q.objectives[0] if q.objectives else None for q in active]
-        sibling = {qid: qid if f is None else f for qid, f in zip(questions, firsts, strict=True)}
-        get = topic_of_objective.get
-        topic = {
-            qid: "unknown" if f is None else get(f, "unknown")
-            for qid, f in zip(questions, firsts, strict=True)
-        }
-        return cls(questions, order, topic, sibling)
+
+@dataclass
+class _EarlyTally:
+    """Cards.queue_tally run early on another connection (Engine.prefetch_tally)."""
+
+    mark: tuple[int, int]  # (data_version, this connection's commits) before it started
+    settings: Settings
+    learn_until: int  # its bounds (UTC microseconds)
+    end_us: int
+    thread: threading.Thread | None = None
+    found: tuple[int, int, int, int, int | None] | None = None
 
 
 _UNWRITABLE = frozenset({"readonly", "cantopen", "full", "io"})

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from trainer.bank.models import Bank
-from trainer.engine.days import day_bounds, day_start, study_day
+from trainer.engine.days import day_bounds, day_start, elapsed_days_us, study_day
 from trainer.engine.records import CardCols
-from trainer.engine.scheduler import DAY_US, Settings, fsrs_scheduler, retrievability_fn
+from trainer.engine.scheduler import Settings, fsrs_scheduler, retrievability_fn
 from trainer.engine.store.codec import to_us
 
 HISTORY_DAYS = 30
@@ -80,7 +80,6 @@ def mastery_by_topic(
     if topic_of is None:
         topic_of = {q.id: bank.topic_of(q) for q in bank.questions}
     r_of = retrievability_fn(settings)
-    # elapsed study days (as days.elapsed_days): 0 after today's start, else day starts crossed
     start_us = to_us(day_bounds(now, settings.day_starts_hour, settings.tz)[0])
     r_sum: dict[str, float] = {t: 0.0 for t in bank.topics}
     n: dict[str, int] = {t: 0 for t in bank.topics}
@@ -90,7 +89,7 @@ def mastery_by_topic(
         n[topic] = n.get(topic, 0) + 1
         r_sum.setdefault(topic, 0.0)
         if state == "review" and stability is not None and last is not None:
-            r = r_of(stability, 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1)
+            r = r_of(stability, elapsed_days_us(last, start_us))
             if r is not None:
                 r_sum[topic] += r
     return {t: r_sum[t] / n[t] if n[t] else 0.0 for t in n}
@@ -99,32 +98,35 @@ def mastery_by_topic(
 def mastery_of_reviews(
     bank: Bank,
     topic_of: Mapping[str, str],
-    reviews: Iterable[tuple[str, float, int]],
-    now: datetime,
-    settings: Settings,
+    recalls: Iterable[tuple[str, float | None]],
 ) -> dict[str, float]:
     """``mastery_by_topic`` when every card of ``topic_of`` (question id -> topic: the active
-    questions, each with a card) is known only by ``reviews``: (question id, stability, last
-    review) of its review cards with both, in id order. Identical values: the other cards add
-    nothing to a topic's sum, and each sum adds the same terms in the same order (retrievability
-    as scheduler.retrievability_fn computes it, written out here: it runs for every review card
-    at a start)."""
+    questions, each with a card) is known only by ``recalls``: (question id, retrievability or
+    None) of its review cards with a stability and a last review, in id order
+    (Cards.mastery_rows: retrievability_fn's value, from SQL or from it). Identical values: the
+    other cards add nothing to a topic's sum, and each sum adds the same terms in the same
+    order."""
     n: dict[str, int] = {t: 0 for t in bank.topics}
     n.update(Counter(topic_of.values()))
     sums = dict.fromkeys(n, 0.0)
-    sched = fsrs_scheduler(settings)
-    factor, decay = sched._FACTOR, sched._DECAY
-    start_us = to_us(day_bounds(now, settings.day_starts_hour, settings.tz)[0])
-    isfinite = math.isfinite
-    for qid, stability, last in reviews:
-        days = 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1
-        r = (1 + factor * days / stability) ** decay  # days >= 0: retrievability_fn's formula
-        if isfinite(r):
-            topic = topic_of.get(qid, "unknown")
-            if topic not in sums:  # pragma: no cover - every active question has a card
-                sums[topic], n[topic] = 0.0, 0
-            sums[topic] += float(r)
+    inf = math.inf
+    for qid, r in recalls:
+        # as retrievability_fn: a value that is not finite counts for nothing (SQL's NaN is
+        # None, and pow() of a positive base is never below zero: inf is the one to drop)
+        if r is not None and r < inf:
+            try:
+                sums[topic_of[qid]] += r
+            except KeyError:  # pragma: no cover - every active question has a card
+                topic = topic_of.get(qid, "unknown")
+                sums[topic] = sums.get(topic, 0.0) + r
+                n.setdefault(topic, 0)
     return {t: sums[t] / n[t] if n[t] else 0.0 for t in n}
+
+
+def retrievability_curve(settings: Settings) -> tuple[float, float]:
+    """(factor, decay) of the forgetting curve of retrievability_fn for these settings."""
+    sched = fsrs_scheduler(settings)
+    return float(sched._FACTOR), float(sched._DECAY)
 
 
 @dataclass
@@ -170,8 +172,7 @@ class TopicMastery:
                 t = cards[qid]
                 stability, last = t.stability, t.last_review
                 if t.state == "review" and stability is not None and last is not None:
-                    days = 0 if last >= start_us else (start_us - last - 1) // DAY_US + 1
-                    r = r_of(stability, days)
+                    r = r_of(stability, elapsed_days_us(last, start_us))
                     if r is not None:
                         total += r
             self.sums[topic] = total

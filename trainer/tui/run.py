@@ -27,17 +27,18 @@ def make_app(
     export_dir: Path | None = None,
     cursor_blink: bool = True,
     config: Config | None = None,
+    prefetch: bool = False,
 ) -> TrainerApp:
     """Open the engine on ``db_path`` and build the app around it.
 
     ``config``: the settings file (its settings are used unless ``settings`` is given; the
     Settings screen saves to its path). Raises TrainerDBError when the database cannot be used.
     Tests pass a fixed clock and seed (and turn the cursor blink off) so that every run and every
-    snapshot is the same.
+    snapshot is the same. ``prefetch``: the home's SQL tally runs in a thread while the app
+    is built (Engine.prefetch_tally; a start).
     """
     from trainer.engine import Engine
     from trainer.engine.commands import say
-    from trainer.tui.app import TrainerApp
 
     if settings is None and config is not None:
         settings = config.settings
@@ -60,6 +61,10 @@ def make_app(
         except BaseException:
             engine.close()
             raise
+    if prefetch:
+        engine.prefetch_tally()
+    from trainer.tui.app import TrainerApp  # (Textual: most of a start's imports, meanwhile)
+
     return TrainerApp(
         engine, seed=seed, export_dir=export_dir, cursor_blink=cursor_blink, config=config
     )
@@ -84,7 +89,7 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
             print(f"trainer: the bank at {bank_path} has errors; fix them first.", file=sys.stderr)
             return 1
         try:
-            app = make_app(bank, db_path, config=config)
+            app = make_app(bank, db_path, config=config, prefetch=True)
         except TrainerDBError as exc:
             print(f"trainer: {exc}", file=sys.stderr)
             return 1

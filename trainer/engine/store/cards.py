@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from trainer.engine.days import elapsed_days_sql
 from trainer.engine.errors import TrainerDBError
 from trainer.engine.records import CardCols, CardRow, SyncReport
 from trainer.engine.scheduler import CARD_STATES
@@ -31,29 +32,38 @@ DUE_SQL = (
 
 
 def _number(col: str, above: float) -> str:
-    return (
-        f"({col} IS NULL OR (typeof({col}) IN ('integer', 'real') AND {col} > {above} "
-        f"AND {col} < 1e12))"
-    )
+    # A number in (above, 1e12), or NULL. No typeof() (a function call per row): SQLite orders
+    # every TEXT and BLOB value after every number, so text or a blob is never below 1e12.
+    return f"({col} IS NULL OR ({col} > {above} AND {col} < 1e12))"
+
+
+def _int_sql(col: str) -> str:
+    # No typeof() (a function call per row, the cost of this check): ``col | 0`` is ``col`` cast
+    # to an integer, equal to ``col`` only when it is one: a real an INTEGER column keeps is not
+    # a whole number, or too large for int64 (the bounds: -2**63 as a real casts to itself), and
+    # text and blobs sort after every number. Stricter than int64 (2**62): never laxer.
+    return f"({col} BETWEEN {-(2**62)} AND {2**62} AND ({col} | 0) = {col})"
+
+
+def _integer(col: str) -> str:
+    return f"({col} IS NOT NULL AND {_int_sql(col)})"  # never NULL
 
 
 def _time(col: str) -> str:
-    return (
-        f"({col} IS NULL OR (typeof({col}) = 'integer' AND {col} BETWEEN {_MIN_US} AND {_MAX_US}))"
-    )
+    return f"({col} IS NULL OR ({_int_sql(col)} AND {col} BETWEEN {_MIN_US} AND {_MAX_US}))"
 
 
 # A card row codec.checked_cols accepts: never laxer than checked_cols (a row it passes also
-# passes checked_cols). Never NULL (state, id and question_id are NOT NULL).
+# passes checked_cols). Never NULL (state, id and question_id are NOT NULL). Text and blobs
+# sort after every number and blobs after all text (question_id < x'': text).
 VALID_SQL = (
-    "(typeof(id) = 'integer' AND typeof(question_id) = 'text' "
+    f"({_integer('id')} AND question_id < x'' "
     f"AND state IN ({', '.join(repr(s) for s in CARD_STATES)}) "
-    "AND (step IS NULL OR typeof(step) = 'integer') "
+    f"AND (step IS NULL OR {_int_sql('step')}) "
     f"AND {_number('stability', 0)} AND {_number('difficulty', -1e12)} "
     f"AND {_time('due')} AND {_time('last_review')} "
-    "AND typeof(reps) = 'integer' AND typeof(lapses) = 'integer' "
-    "AND typeof(suspended) = 'integer' AND typeof(flagged) = 'integer' "
-    "AND typeof(leech) = 'integer' "
+    f"AND {_integer('reps')} AND {_integer('lapses')} AND {_integer('suspended')} "
+    f"AND {_integer('flagged')} AND {_integer('leech')} "
     "AND (step IS NOT NULL OR state NOT IN ('learning', 'relearning')))"
 )
 # An active card of the bank that codec.checked_cols might refuse (a hand-edited or damaged row).
@@ -78,6 +88,10 @@ def ids_digest(active_ids: Sequence[str]) -> str:
 
 
 class Cards(Connection):
+    if TYPE_CHECKING:  # Aggregates' (the Store has both)
+
+        def data_version(self) -> int: ...
+
     def _bank_cards(self, bank_id: str) -> dict[str, bool]:
         """question id -> retired, for every card of the bank."""
         rows = self._tuples("SELECT question_id, retired FROM cards WHERE bank_id = ?", (bank_id,))
@@ -89,16 +103,22 @@ class Cards(Connection):
         live = sum(1 for is_retired in existing.values() if not is_retired)
         return live == len(active_ids) and all(existing.get(q) is False for q in active_ids)
 
-    def _sync_stamp(self, bank_id: str, active_ids: Sequence[str]) -> str:
+    def _sync_stamp(
+        self, bank_id: str, active_ids: Sequence[str], digest: str | None = None
+    ) -> str:
         """What a start compares to skip the sync: a digest of the active ids (in order) and the
         cards table's row count and largest id. Only sync_bank adds cards or changes ``retired``,
         and it stores this stamp in the same transaction; the count and id catch cards added or
-        deleted by anything else (an older version, a hand edit)."""
-        digest = ids_digest(active_ids)
+        deleted by anything else (an older version, a hand edit). ``digest``: ids_digest of
+        ``active_ids``, if the caller has it (the engine makes it once)."""
+        if digest is None:
+            digest = ids_digest(active_ids)
         count, top = self._tuples("SELECT count(*), max(id) FROM cards")[0]
         return f"{digest}:{len(active_ids)}:{count}:{top}"
 
-    def sync_bank(self, bank_id: str, active_ids: Sequence[str], now: datetime) -> SyncReport:
+    def sync_bank(
+        self, bank_id: str, active_ids: Sequence[str], now: datetime, *, digest: str | None = None
+    ) -> SyncReport:
         """New ids become new cards; absent ids are retired; returning ids are revived.
 
         The usual case (nothing changed since the last sync) is settled by comparing a stamp
@@ -106,7 +126,7 @@ class Cards(Connection):
         taking the write lock when they are already in step (the stamp is then stored)."""
         key = f"{SYNCED_PREFIX}{bank_id}"
         with self.read():
-            if self.synced(bank_id, active_ids):
+            if self.synced(bank_id, active_ids, digest=digest):
                 return SyncReport()
             in_sync = self._in_sync(self._bank_cards(bank_id), active_ids)
         if in_sync:
@@ -114,6 +134,7 @@ class Cards(Connection):
             return SyncReport()
         active = set(active_ids)
         added = retired = revived = 0
+        self._synced_seen = None
         with self.write():
             existing = self._bank_cards(bank_id)  # again, under the lock
             created = to_us(now)
@@ -160,14 +181,27 @@ class Cards(Connection):
             if exc.kind not in ("locked", "readonly"):
                 raise
 
-    def synced(self, bank_id: str, active_ids: Sequence[str]) -> bool:
+    def synced(self, bank_id: str, active_ids: Sequence[str], *, digest: str | None = None) -> bool:
         """Whether the bank's cards are still exactly ``active_ids`` as the last sync left them
-        (its stamp is current): the bank's active cards are then the engine's questions."""
+        (its stamp is current): the bank's active cards are then the engine's questions.
+        ``digest``: ids_digest(active_ids), if the caller has it.
+
+        Found so, the answer is kept until another connection commits (data_version): only
+        sync_bank, on this connection, changes which cards there are, and it forgets it."""
+        if digest is None:
+            digest = ids_digest(active_ids)
         with self.read():
+            seen = (bank_id, digest, self.data_version())
+            if self._synced_seen == seen:
+                return True
             stored = self._tuples(
                 "SELECT value FROM settings WHERE key = ?", (f"{SYNCED_PREFIX}{bank_id}",)
             )
-            return bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids)
+            found = bool(stored) and stored[0][0] == self._sync_stamp(bank_id, active_ids, digest)
+            self._synced_seen = seen if found else None
+            return found
+
+    _synced_seen: tuple[str, str, int] | None = None  # (bank, ids digest, data_version)
 
     def queue_tally(
         self, bank_id: str, learn_until_us: int, day_end_us: int
@@ -209,15 +243,41 @@ class Cards(Connection):
             )
         return out
 
-    def mastery_rows(self, bank_id: str) -> list[tuple[str, float, int]]:
-        """(question id, stability, last review) of the bank's active review cards that have
-        both, in id order (the home's mastery); the rows must be valid (see queue_tally)."""
-        return self._tuples(
-            "SELECT question_id, stability, last_review FROM cards WHERE bank_id = ? "
-            "AND retired = 0 AND state = 'review' AND stability IS NOT NULL "
-            "AND last_review IS NOT NULL ORDER BY id",
-            (bank_id,),
+    def mastery_rows(
+        self,
+        bank_id: str,
+        start_us: int,
+        curve: tuple[float, float],
+        r_of: Callable[[float, int], float | None],
+    ) -> list[tuple[str, float | None]]:
+        """(question id, retrievability) of the bank's active review cards with a stability and
+        a last review, in id order (the home's mastery: summary.mastery_of_reviews), the
+        elapsed days counted from today's start ``start_us`` as days.elapsed_days_us does. By
+        SQL when SQLite has pow() (C's pow(), as Python's ``**``): ``(1 + factor * days /
+        stability) ** decay`` for ``curve`` = (factor, decay), r_of's formula (None: not a
+        number); else by ``r_of`` (scheduler.retrievability_fn) from the stability and days.
+        The rows must be valid (see queue_tally)."""
+        days = elapsed_days_sql("last_review", "?2")
+        where = (
+            "FROM cards WHERE bank_id = ?1 AND retired = 0 AND state = 'review' "
+            "AND stability IS NOT NULL AND last_review IS NOT NULL ORDER BY id"
         )
+        if self._has_pow():
+            r = f"pow(1.0 + ?3 * {days} / stability, ?4)"
+            return self._tuples(f"SELECT question_id, {r} {where}", (bank_id, start_us, *curve))
+        rows = self._tuples(f"SELECT question_id, stability, {days} {where}", (bank_id, start_us))
+        return [(qid, r_of(stability, n)) for qid, stability, n in rows]
+
+    _pow: bool | None = None
+
+    def _has_pow(self) -> bool:
+        """Whether SQLite's math functions (3.35+, an option of its build) are there."""
+        if self._pow is None:
+            try:
+                self._pow = self._tuples("SELECT pow(4.0, 0.5)")[0][0] == 2.0
+            except TrainerDBError:
+                self._pow = False
+        return self._pow
 
     def card(self, bank_id: str, qid: str) -> CardRow | None:
         rows = self._q(

@@ -116,7 +116,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-counts", Static).update(
             f"Today: {counts.new} new, {counts.learning} learning, {counts.review} due"
             f"   ·   Streak: {streak} {days}"
-            f"   ·   {len(bank.active_questions)} questions"
+            f"   ·   {len(bank.active_ids())} questions"  # (the bank's questions not made)
         )
         menu = Text()
         for key, name, what in MENU:
