@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 
 FULL_COLLECTIONS_OFF = 1_000_000  # gc threshold 2: no full collection from allocations
 FULL_COLLECTIONS_DEFAULT = 10  # Python's
+# gc threshold 0 while a study screen is up: a submit or a rating allocates ~10,000 container
+# objects, which at Python's 700 meant 10-15 young collections and often a middle one inside
+# its layout and paint (2-14 ms of a 30-70 ms step on a loaded machine, bench/bench_tmux.py's
+# session); at 10,000 about one young pass per step. Not more: what the young passes leave goes
+# to the full pass after each question, and at 50,000 that pass doubled (median 13 -> 26 ms).
+YOUNG_WHILE_STUDYING = 10_000
+YOUNG_DEFAULT = 700  # Python's
 
 
 def settle_heap() -> None:
@@ -59,9 +66,13 @@ def settle_heap() -> None:
 
 def automatic_full_collections(on: bool) -> None:
     """Let the collector start full passes by itself (Python's default), or not (while a study
-    screen is up: it runs them itself)."""
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTIONS_DEFAULT if on else FULL_COLLECTIONS_OFF)
+    screen is up: it runs them itself, and its young passes only every YOUNG_WHILE_STUDYING
+    allocations, so that they rarely land between a key and its paint)."""
+    _, middle, _ = gc.get_threshold()
+    if on:
+        gc.set_threshold(YOUNG_DEFAULT, middle, FULL_COLLECTIONS_DEFAULT)
+    else:
+        gc.set_threshold(YOUNG_WHILE_STUDYING, middle, FULL_COLLECTIONS_OFF)
 
 
 def collect_while_reading() -> None:
