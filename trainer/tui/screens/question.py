@@ -39,9 +39,10 @@ FULL_COLLECTIONS_DEFAULT = 10  # Python's
 # gc threshold 0 while a study screen is up: a submit or a rating allocates ~10,000 container
 # objects, which at Python's 700 meant 10-15 young collections and often a middle one inside
 # its layout and paint (2-14 ms of a 30-70 ms step on a loaded machine, bench/bench_tmux.py's
-# session); at 10,000 about one young pass per step. Not more: what the young passes leave goes
-# to the full pass after each question, and at 50,000 that pass doubled (median 13 -> 26 ms).
-YOUNG_WHILE_STUDYING = 10_000
+# session). At 50,000 none starts by itself between a key and its paint: the screen collects
+# the young generations once the feedback is painted (``collect_young``) and everything once
+# the next question is (``collect_while_reading``), while the trainee reads.
+YOUNG_WHILE_STUDYING = 50_000
 YOUNG_DEFAULT = 700  # Python's
 
 
@@ -78,6 +79,11 @@ def automatic_full_collections(on: bool) -> None:
 def collect_while_reading() -> None:
     """The full collection of one answer's garbage, once its next question is painted."""
     gc.collect()
+
+
+def collect_young() -> None:
+    """The young and middle generations, once the feedback is painted (what the submit left)."""
+    gc.collect(1)
 
 
 CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})  # asked in a ChoiceAnswer
@@ -208,7 +214,7 @@ class QuestionScreen(SessionScreen):
         with self.app.batch_update():
             await self._show(view)
             if self.is_current:
-                self.refresh(layout=True)
+                self.refresh(layout=True, repaint=False)
 
     async def _show(self, view: DeckView) -> None:
         self.view = view
@@ -268,6 +274,8 @@ class QuestionScreen(SessionScreen):
         self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+        if self._frozen:
+            self.call_after_refresh(collect_young)
 
     async def _ask(self, body: VerticalScroll, view: DeckView, question: Question) -> AnswerWidget:
         """Put ``question`` on screen, unanswered (or as answered, when ``view`` has a marking).
