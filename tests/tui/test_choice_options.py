@@ -92,3 +92,40 @@ async def test_marked_options_say_right_and_wrong_in_words(
         assert not widget.query_one("#choice-hint").display  # locked: the hint is hidden
         await pilot.press("b")  # locked: letters do nothing
         assert widget.selected == {wrong}
+
+
+async def test_order_steps_are_one_widget_with_the_cursor_row_marked(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    from trainer.tui.widgets.order_answer import OrderAnswer, StepRows
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        pilot.app.start_practice([mini_bank.question("mini-q-order")], 1, "")  # type: ignore[attr-defined]
+        await settle(pilot)
+        widget = app.screen.query_one(OrderAnswer)
+        rows = widget.query_one(StepRows)
+        steps = mini_bank.question("mini-q-order").steps
+
+        def keys() -> list[str]:
+            lines, owners = rows._render_rows(rows.size.width)
+            firsts = [owners.index(i) for i in range(len(steps))]
+            return [lines[y].text[: rows.key_width].rstrip() for y in firsts]
+
+        assert keys()[:2] == [" > 1.", "   2."]
+        await pilot.press("down")
+        await pilot.pause()
+        assert widget.cursor == 1 and keys()[:2] == ["   1.", " > 2."]
+        first, second = widget.arrangement[0], widget.arrangement[1]
+        await pilot.press("shift+up")  # the step under the cursor moves up, the cursor with it
+        await pilot.pause()
+        assert widget.arrangement[:2] == [second, first] and widget.cursor == 0
+        text = "\n".join(s.text for s in rows._render_rows(rows.size.width)[0])
+        assert steps[second] in text.split("\n")[0] or steps[second].startswith(
+            text.split("\n")[0][rows.key_width :].strip()
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        text = "\n".join(s.text for s in rows._render_rows(rows.size.width)[0])
+        assert "<- right place" in text or "<- belongs at" in text
+        assert ">" not in "".join(keys())  # locked: no cursor
+        assert not widget.query_one("#order-hint").display

@@ -22,7 +22,94 @@ from textual.widget import Widget
 KEY_WIDTH = 9  # " A  ( )" and two spaces: the text's hanging indent
 
 
-class ChoiceOptions(Widget):
+class KeyedRows(Widget):
+    """Rows of a key column (``key_width`` cells) and a text that wraps under itself, drawn line
+    by line by one widget. Subclasses say what each row shows (``row``) and ask for a redraw
+    with ``redraw``; the styles of a row are component classes of the subclass."""
+
+    key_width = KEY_WIDTH
+
+    class Clicked(Message):
+        """A row was clicked (``index``: its position)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: tuple[object, list[Strip], list[int]] | None = None
+        self._version = 0
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def row(self, index: int) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        """Row ``index``: its key, its text, the component classes of each."""
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        """The rows changed: draw them again (and lay the screen out: a row may wrap)."""
+        self._lines = None
+        if self.is_mounted:
+            self.refresh(layout=True)
+
+    def _render_rows(self, width: int) -> tuple[list[Strip], list[int]]:
+        """The lines at ``width``, and the row each line belongs to (cached per width and
+        style)."""
+        key = (width, self._pseudo_classes_cache_key, self.styles._cache_key)
+        if self._lines is not None and self._lines[0] == key:
+            return self._lines[1], self._lines[2]
+        lines: list[Strip] = []
+        owners: list[int] = []
+        key_width = self.key_width
+        text_width = max(1, width - key_width)
+        for i in range(self.row_count()):
+            key_text, body, key_classes, text_classes = self.row(i)
+            key_style = self.get_visual_style(*key_classes)
+            text_style = self.get_visual_style(*text_classes)
+            strips = Visual.to_strips(self, Content(body), text_width, None, text_style, pad=True)
+            key_strip = Strip(
+                [Segment(key_text.ljust(key_width)[:key_width], key_style.rich_style)], key_width
+            )
+            blank = Strip.blank(key_width, key_style.rich_style)
+            for n, strip in enumerate(strips or [Strip.blank(text_width, text_style.rich_style)]):
+                lines.append(Strip.join([key_strip if n == 0 else blank, strip]))
+                owners.append(i)
+        self._lines = (key, lines, owners)
+        return lines, owners
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._render_rows(width)[0])
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines, _ = self._render_rows(width)
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(width, self.visual_style.rich_style)
+
+    def row_at(self, y: int) -> int | None:
+        """The row drawn on line ``y`` of this widget."""
+        _, owners = self._render_rows(self.size.width)
+        return owners[y] if 0 <= y < len(owners) else None
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        offset = event.get_content_offset(self)
+        index = self.row_at(offset.y) if offset is not None else None
+        if index is not None:
+            self.post_message(self.Clicked(index))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = None
+
+
+class ChoiceOptions(KeyedRows):
     """The options of a ChoiceAnswer; ``set_state`` marks them, ``show_options`` replaces them."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -40,12 +127,8 @@ class ChoiceOptions(Widget):
     ChoiceOptions > .choice-options--wrong { color: $text-error; }
     """
 
-    class Clicked(Message):
+    class Clicked(KeyedRows.Clicked):
         """An option was clicked (``index``: its shown position)."""
-
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
 
     def __init__(self, keys: Sequence[str], texts: Sequence[str], *, multi: bool) -> None:
         super().__init__(id="choice-options")
@@ -56,7 +139,6 @@ class ChoiceOptions(Widget):
         self.struck: frozenset[int] = frozenset()
         self.verdicts: list[str] = []
         self.correct: frozenset[int] = frozenset()
-        self._lines: tuple[object, list[Strip], list[int]] | None = None
         self.show_options(keys, texts, multi=multi)
 
     def show_options(self, keys: Sequence[str], texts: Sequence[str], *, multi: bool) -> None:
@@ -76,9 +158,7 @@ class ChoiceOptions(Widget):
         which are correct (shown positions throughout)."""
         self.selected, self.struck = frozenset(selected), frozenset(struck)
         self.verdicts, self.correct = list(verdicts), frozenset(correct)
-        self._lines = None
-        if self.is_mounted:
-            self.refresh(layout=True)
+        self.redraw()
 
     def key_text(self, index: int) -> str:
         if self.multi:
@@ -109,60 +189,15 @@ class ChoiceOptions(Widget):
                 classes.append("choice-options--wrong")
         return tuple(classes)
 
-    def _render_rows(self, width: int) -> tuple[list[Strip], list[int]]:
-        """The lines at ``width``, and the option each line belongs to (cached per width and
-        style)."""
-        key = (width, self._pseudo_classes_cache_key, self.styles._cache_key)
-        if self._lines is not None and self._lines[0] == key:
-            return self._lines[1], self._lines[2]
-        lines: list[Strip] = []
-        owners: list[int] = []
-        text_width = max(1, width - KEY_WIDTH)
-        base = self.visual_style
-        blank = Strip.blank(KEY_WIDTH, base.rich_style)
-        for i in range(len(self.texts)):
-            classes = self._classes_of(i)
-            # the whole row is bold when chosen and coloured once marked; struck: its text only
-            key_style = self.get_visual_style(*[c for c in classes if not c.endswith("struck")])
-            text_style = self.get_visual_style(*classes) if classes else base
-            body = Visual.to_strips(
-                self, Content(self.body_text(i)), text_width, None, text_style, pad=True
-            )
-            key_strip = Strip(
-                [Segment(self.key_text(i).ljust(KEY_WIDTH)[:KEY_WIDTH], key_style.rich_style)],
-                KEY_WIDTH,
-            )
-            for n, strip in enumerate(body or [Strip.blank(text_width, text_style.rich_style)]):
-                lines.append(Strip.join([key_strip if n == 0 else blank, strip]))
-                owners.append(i)
-        self._lines = (key, lines, owners)
-        return lines, owners
+    def row_count(self) -> int:
+        return len(self.texts)
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return container.width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._render_rows(width)[0])
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        lines, _ = self._render_rows(width)
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(width, self.visual_style.rich_style)
+    def row(self, index: int) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        classes = self._classes_of(index)
+        # the whole row is bold when chosen and coloured once marked; struck: its text only
+        key_classes = tuple(c for c in classes if not c.endswith("struck"))
+        return self.key_text(index), self.body_text(index), key_classes, classes
 
     def option_at(self, y: int) -> int | None:
         """The option drawn on line ``y`` of this widget."""
-        _, owners = self._render_rows(self.size.width)
-        return owners[y] if 0 <= y < len(owners) else None
-
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        offset = event.get_content_offset(self)
-        index = self.option_at(offset.y) if offset is not None else None
-        if index is not None:
-            self.post_message(self.Clicked(index))
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines = None
+        return self.row_at(y)
