@@ -52,12 +52,26 @@ async def test_the_kept_feedback_shows_only_the_question_just_answered(app: Trai
             assert all(not b.display for b in screen.query(RatingBar)), question.id
             assert shown_keys(screen) == bound_keys(screen), question.id
             assert "Suggested" not in shown_keys(screen)
+            answer_widget = screen.query_one("#answer")
+            assert [h.display for h in answer_widget.query(".hint")] == [True], question.id
+            if question.type == "recall":
+                assert not answer_widget.query_one("#model-answer").display
+            if question.type == "cloze":
+                assert not any(r.display for r in answer_widget.query(".blank-result"))
             await answer(pilot, question.id, answered % 2 == 0)
             feedback = screen.query_one(Feedback)
             bar = screen.query_one(RatingBar)
             feedbacks.add(id(feedback))
             bars.add(id(bar))
             assert feedback.display and bar.display and app.focused is bar
+            # the answer, locked: its hints hidden, what it reveals shown
+            answer_widget = screen.query_one("#answer")
+            assert all(not h.display for h in answer_widget.query(".hint")), question.id
+            if question.type == "recall":
+                assert answer_widget.query_one("#model-answer").display
+            if question.type == "cloze":
+                results = answer_widget.query(".blank-result")
+                assert results and all(r.display for r in results)
             assert feedback.question is question
             text = text_of(pilot, "#feedback-text")
             assert f"Explanation: {question.explanation}" in text, question.id

@@ -191,9 +191,7 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         return self.order[next(iter(self.selected))]
 
     def show_grade(self, grade: Grade | None) -> None:
-        # Locked without the ``-locked`` class: the hint is hidden directly (_refresh_rows), as
-        # restyling this widget's subtree on every submit costs a style pass of its own.
-        self.locked = True
+        super().show_grade(grade)
         self.striking = False
         if self.true_false:
             correct = {0 if self.question.answer else 1}

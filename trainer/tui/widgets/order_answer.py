@@ -149,9 +149,7 @@ class OrderAnswer(AnswerWidget, can_focus=True):
         return tuple(self.arrangement)
 
     def show_grade(self, grade: Grade | None) -> None:
-        # Locked without the ``-locked`` class: the hint is hidden directly (_refresh_rows), as
-        # restyling this widget's subtree on every submit costs a style pass of its own.
-        self.locked = True
+        super().show_grade(grade)
         self.verdicts = [
             "right place" if step == pos else f"belongs at {step + 1}"
             for pos, step in enumerate(self.arrangement)
