@@ -482,7 +482,8 @@ def run(
                         f"{max(b_full, default=0):.0f} ms (goal: none over 50 ms); live widgets "
                         f"app {first['widgets']} -> {last['widgets']}, "
                         f"bare {b_first['widgets']} -> {b_last['widgets']} (goal: flat; app's "
-                        f"detached at the end: {last.get('detached')}); objects "
+                        f"detached at the end: {last.get('detached')}; detached toasts: "
+                        f"{last.get('toasts')}); objects "
                         f"a full GC scans: app {first.get('tracked')} -> {last.get('tracked')} "
                         f"({last.get('frozen')} frozen), bare {b_last.get('tracked')}"
                     ),

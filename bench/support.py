@@ -80,6 +80,7 @@ def current_question(app: Any) -> Any:
 async def submit_current(app: Any, pilot: Any) -> bool:
     """Answer the shown question through its widget, then settle. False if no question is shown;
     True once the rating bar is on screen."""
+    from trainer.bank.models import CHOICE_TYPES
     from trainer.tui.messages import AnswerSubmitted
     from trainer.tui.widgets.rating_bar import RatingBar
 
@@ -89,7 +90,7 @@ async def submit_current(app: Any, pilot: Any) -> bool:
     screen = app.screen
     widget: Any = screen._answer_widget()  # the concrete widget of this question type
     with app._context():  # when two apps share one task (bench), act as this one
-        if question.type in ("single", "multiple", "true_false"):
+        if question.type in CHOICE_TYPES:
             widget.action_press_letter(widget.keys[0])
             widget.action_submit()
         elif question.type == "order":

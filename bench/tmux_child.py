@@ -76,7 +76,14 @@ def _probe(path: Path) -> None:
     try:
         gc.collect()
         widgets = len(_widgets)
-        detached = Counter(type(w).__name__ for w in _widgets if not w.is_attached)
+        gone = [w for w in _widgets if not w.is_attached]
+        detached = Counter(type(w).__name__ for w in gone)
+        # what the detached toasts said: which notify() they came from
+        toasts = Counter(
+            str(getattr(w, "_notification", None) and w._notification.message)[:60]
+            for w in gone
+            if type(w).__name__ == "Toast"
+        )
         tracked = len(gc.get_objects())
     finally:
         gc.callbacks.append(_gc_hook)
@@ -84,6 +91,7 @@ def _probe(path: Path) -> None:
         "gc": _pauses,
         "widgets": widgets,
         "detached": dict(detached.most_common(6)),  # alive, not on any screen: what leaks
+        "toasts": dict(toasts.most_common(3)),
         "tracked": tracked,  # objects the collector scans in a full pass (not the frozen ones)
         "frozen": gc.get_freeze_count(),
         "rss_kib": _status("VmRSS"),

@@ -92,3 +92,104 @@ async def test_the_live_widget_count_stays_flat_over_a_long_session(app: Trainer
             # each time it was shown, before the fix in TextInput)
             assert len(counts) == ROUNDS - 1
             assert len(set(counts)) == 1, counts
+
+
+SESSIONS = 6
+
+
+async def test_notifications_over_many_sessions_leave_no_toast_or_screen_alive(
+    app: TrainerApp,
+) -> None:
+    """As ``trainer`` runs (``freeze_heap``): the heap frozen once home is painted, the study
+    screen's collector policy on. A toast on screen as each session's first question is painted,
+    and more while it is up: once they are gone, a collection frees every one of them, and
+    every session's screen. (The session screen froze the heap at its first question, which kept
+    that toast, the screen and its first question's widgets alive for good: about one toast per
+    session in bench/bench_tmux.py.)"""
+    questions = list(app.engine.bank.active_questions)
+    app.freeze_heap = True
+    try:
+        with widgets_created() as created:
+            async with app.run_test(size=(100, 30), notifications=True) as pilot:
+                await settle(pilot)
+                for n in range(SESSIONS):
+                    app.notify(f"Session {n}", timeout=0.5)
+                    app.start_practice(questions, n, "")
+                    await settle(pilot)
+                    assert isinstance(app.screen, QuestionScreen)
+                    assert app.screen._frozen  # the session's collector policy is on
+                    for k in range(2):  # more while it is up, each for a moment
+                        app.notify(f"Notice {n}.{k}", timeout=0.2)
+                        await pilot.pause(0.05)
+                    await pilot.pause(0.6)  # the toasts expire and are removed
+                    await pilot.press("escape")  # home; the session is kept (paused)
+                    await settle(pilot)
+                await pilot.pause(0.2)
+                notices = app.recent_notices
+                assert [m for m in notices if m.startswith("Session")] == [
+                    f"Session {n}" for n in range(SESSIONS)
+                ]
+                assert sum(m.startswith("Notice") for m in notices) == 2 * SESSIONS
+                gc.collect()
+                toasts = [w for w in created if type(w).__name__ == "Toast"]
+                screens = [w for w in created if isinstance(w, QuestionScreen)]
+                assert len(toasts) <= 1, [t.render() for t in toasts]
+                assert len(screens) <= 1, screens
+    finally:
+        gc.unfreeze()  # the test process's heap, frozen when home was painted
+
+
+async def test_cleared_busy_notices_leave_no_toast_alive(app: TrainerApp) -> None:
+    """The database's busy notice is cleared once the write is done (DbRunner.settled, with
+    ``clear_notifications``): Textual removed each such toast but not its holder, which stayed in
+    the rack and kept the toast alive (tui/toasts.py). The rack's display cache may keep the
+    last one until its next layout: never more."""
+    busy = 8
+    with widgets_created() as created:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot)
+            for _ in range(busy):
+                app.db.pending += 1  # a write waiting for the database (DbRunner.run)
+                app.db._maybe_busy()  # the notice it shows after BUSY_AFTER
+                await pilot.pause()
+                app.db.settled()  # written: the notice is cleared
+                await pilot.pause()
+            await pilot.pause(0.1)
+            assert sum(m.startswith("Saving...") for m in app.recent_notices) == busy
+            gc.collect()
+            toasts = [w for w in created if type(w).__name__ == "Toast"]
+            holders = [w for w in created if type(w).__name__ == "ToastHolder"]
+            assert len(toasts) <= 1, toasts
+            assert len(holders) <= 1, holders
+
+
+async def test_moving_through_an_exam_lets_the_questions_it_left_go(app: TrainerApp) -> None:
+    """The exam screen lets the widgets of the questions it leaves go, as the study screen does:
+    no query_one cache entry keeps them (direct references) and Textual's StylesCache cache is
+    cleared when a question is replaced (Textual #6665, forget_removed_styles)."""
+    from textual._styles_cache import StylesCache
+
+    from trainer.tui.screens.exam import ExamScreen
+    from trainer.tui.widgets.answer_base import AnswerWidget
+
+    questions = list(app.engine.bank.active_questions)
+    with widgets_created() as created:
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.start_exam(questions, 1)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ExamScreen)
+            count = len(screen.session.questions)
+            assert count >= 5
+            cached: list[int] = []
+            for _ in range(count - 1):
+                screen.action_go(1)  # n (a cloze's blank would take the key itself)
+                await settle(pilot)
+                shown = len(list(screen.walk_children(with_self=True)))
+                cached.append(StylesCache.get_inner_outer.cache_info().currsize - shown)
+            assert screen.session.index == count - 1
+            gc.collect()
+            answers = [w for w in created if isinstance(w, AnswerWidget)]
+            assert len(answers) == 1, answers  # the one on screen
+            # no more entries than the widgets on screen: not those of the questions left
+            assert max(cached) <= 0, cached

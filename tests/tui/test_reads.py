@@ -149,3 +149,34 @@ async def test_s_with_a_paused_study_asks_resume_or_start_afresh(app: TrainerApp
         fresh = app.screen
         assert isinstance(fresh, QuestionScreen) and fresh.session is not session
         assert app.paused.get("study") is None
+
+
+async def test_a_study_session_starts_under_a_held_lock_and_keeps_the_keys_pressed_meanwhile(
+    app: TrainerApp, db_path: Path
+) -> None:
+    """Starting a session writes nothing on the UI thread (StudySession.start only builds its
+    state): the screen opens at once, and its first question, saved with the session as it is
+    chosen, comes from the database worker once the lock is released, the keys pressed meanwhile
+    kept and then replayed on it."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with write_lock(db_path) as locked_at:
+            await pilot.press("s")
+            # the time to open a screen, not the lock's (a write on the UI thread would wait
+            # UI_LOCK_WAIT, then fail)
+            assert time.monotonic() - locked_at < 1.0
+            screen = app.screen
+            assert isinstance(screen, QuestionScreen)
+            await asyncio.sleep(0.3)
+            await pilot.pause()
+            assert screen.busy and screen.question is None  # waiting for the lock
+            await press_promptly(pilot, "f")  # flag it: kept until it is shown
+            await asyncio.sleep(max(0.0, LOCK_SECONDS - (time.monotonic() - locked_at)))
+            assert app.engine.saved_session("study") is None
+            assert not any("Not saved" in n for n in app.recent_notices)
+        await settle(pilot)
+        question = screen.question
+        assert question is not None and app.screen is screen
+        assert screen.view is not None and screen.view.flagged  # the kept f, replayed
+        assert app.engine.is_flagged(question.id)
+        assert app.engine.saved_session("study") is not None

@@ -443,15 +443,22 @@ def test_the_export_progress_bar_still_redraws_its_line(tmp_path: Path) -> None:
 
 
 def test_an_export_removes_what_killed_exports_left_behind(tmp_path: Path) -> None:
+    import fcntl
+
     out = tmp_path / "deck [1].apkg"
-    stale = tmp_path / ".deck [1].apkg.k1ll3d.tmp"
-    fresh = tmp_path / ".deck [1].apkg.running.tmp"
-    other = tmp_path / ".other.apkg.k1ll3d.tmp"
+    stale = tmp_path / ".deck [1].apkg.k1ll3d00.tmp"
+    fresh = tmp_path / ".deck [1].apkg.12345.running0.tmp"  # locked: an export is writing it
+    other = tmp_path / ".other.apkg.k1ll3d00.tmp"
     for path in (stale, fresh, other):
         path.write_bytes(b"half a zip")
     os.utime(stale, (1_000_000, 1_000_000))
     os.utime(other, (1_000_000, 1_000_000))
-    code, _, err = run_main("export-anki", str(out), "--bank", str(MINI))
+    fd = os.open(fresh, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        code, _, err = run_main("export-anki", str(out), "--bank", str(MINI))
+    finally:
+        os.close(fd)
     assert code == 0, err
     assert out.is_file() and not stale.exists()
-    assert fresh.exists() and other.exists()  # maybe another export's; not this target's
+    assert fresh.exists() and other.exists()  # another export's; not this target's

@@ -22,6 +22,8 @@ QUESTION_TYPES: tuple[QuestionType, ...] = (
     "cloze",
     "recall",
 )
+# the types asked as options to choose (a letter per option; true/false: T or F)
+CHOICE_TYPES: frozenset[QuestionType] = frozenset({"single", "multiple", "true_false"})
 TYPE_TITLES: dict[str, str] = {
     "single": "Single best answer",
     "multiple": "Multiple response",

@@ -49,6 +49,9 @@ scheduler.py (thin, pure layer over `fsrs` 6.3): Rating (our IntEnum AGAIN=1, HA
   retrievability(schedule, now, settings) -> float | None.
   fuzz is drawn from random.Random(fuzz_seed) with py-fsrs's own ranges; the engine seeds it
   per (engine seed, bank, question, reps), so intervals() shows exactly what answer() will schedule.
+  Due dates never pass LATEST_DUE (9998-01-01): near it the maximum interval and the steps are
+  shortened to end there; a clock outside [EARLIEST_NOW (year 100), LATEST_NOW] is taken as the
+  nearer bound (clamp_now; Engine.now() too), so no clock makes intervals() or answer() overflow.
 
 errors.py: class TrainerDBError(Exception): message is a clear, user-facing sentence naming the
   file.

@@ -42,11 +42,11 @@ from trainer.engine.scheduler import (
     Rating,
     Settings,
     SettingsError,
+    clamp_now,
     is_leech_lapse,
     preview,
     retrievability,
     review,
-    utc,
 )
 from trainer.engine.store import LOCK_WAIT, Store, from_us, to_us
 
@@ -141,7 +141,7 @@ class Engine:
         ``notice``: told in one sentence before an existing database is upgraded (Store.open).
         """
         clock = clock or _system_clock
-        now = utc(clock())
+        now = clamp_now(clock())
         path = Path(db_path)
         try:
             store = Store.open(path, now=now, lock_wait=lock_wait, notice=notice)
@@ -198,8 +198,8 @@ class Engine:
         self.close()
 
     def now(self) -> datetime:
-        """The injected clock, in UTC."""
-        return utc(self._clock())
+        """The injected clock, in UTC, within [EARLIEST_NOW, LATEST_NOW] (scheduler.clamp_now)."""
+        return clamp_now(self._clock())
 
     def save_settings(self, settings: Settings) -> None:
         """Use ``settings`` from now on and store them (all but the time zone)."""

@@ -13,6 +13,12 @@ done here as Anki does them, not as py-fsrs does:
   least a day longer than Good;
 - fuzz uses Anki's bounds and rounding (floor over ``[lower, upper]``), drawn from an injected
   ``random.Random`` so a preview and the answer that follows it agree exactly.
+
+Due dates never pass :data:`LATEST_DUE`: near the end of what ``datetime`` can hold (a clock at
+year 9990), the maximum interval and the (re)learning steps are shortened to end there, as Anki
+caps intervals at its maximum interval; a clock later than :data:`LATEST_NOW` is taken as that
+time (and one before :data:`EARLIEST_NOW`, as that one). Between about years 100 and 9900 nothing
+changes.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -61,6 +67,22 @@ class SettingsError(ValueError):
     """A setting is out of range; the message says which and why."""
 
 
+# The latest due date given, and the latest clock scheduled at (see the module docstring). A
+# year and more before datetime.max: the study day after a due date, 30 days of forecast or a
+# simulated year of workload, in any time zone, stay representable.
+LATEST_DUE = datetime(9998, 1, 1, tzinfo=UTC)
+LATEST_NOW = LATEST_DUE - timedelta(days=90)
+# and the earliest clock: a learning step or a year of history before it stays representable
+EARLIEST_NOW = datetime(100, 1, 1, tzinfo=UTC)
+# room kept below LATEST_DUE: Hard < Good < Easy by a day each, and a daylight-saving correction
+_DUE_SLACK_DAYS = 3
+
+
+def clamp_now(now: datetime) -> datetime:
+    """``now`` in UTC, within [EARLIEST_NOW, LATEST_NOW]: the clocks scheduled at."""
+    return min(max(utc(now), EARLIEST_NOW), LATEST_NOW)
+
+
 def _minutes(steps: tuple[timedelta, ...]) -> list[float]:
     return [s.total_seconds() / 60 for s in steps]
 
@@ -74,7 +96,9 @@ class Settings:
     defaults.
 
     ``tz`` is the time zone of the trainee's day (the day rolls over at ``day_starts_hour`` local
-    time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted.
+    time); ``None`` means the computer's local time zone. Tests always set it. It is not persisted,
+    but it counts in comparisons: where the study day ends depends on it, so the queue index and
+    the memos keyed by the settings are rebuilt when only the zone changes.
     """
 
     desired_retention: float = 0.90
@@ -91,7 +115,7 @@ class Settings:
     bury_new: bool = True
     bury_reviews: bool = False
     parameters: tuple[float, ...] | None = None
-    tz: tzinfo | None = field(default=None, compare=False)
+    tz: tzinfo | None = None
 
     def __post_init__(self) -> None:
         if not 0.70 <= self.desired_retention <= 0.99:
@@ -307,6 +331,23 @@ def fuzz_interval(interval: timedelta, maximum_interval: int, rng: random.Random
     return timedelta(days=days)
 
 
+def within_time(settings: Settings, now: datetime) -> Settings:
+    """``settings``, with the maximum interval and the steps shortened where ``now`` plus them
+    would pass :data:`LATEST_DUE` (the same object otherwise: nothing changes before ~9900)."""
+    room = LATEST_DUE - now
+    days = room.days - _DUE_SLACK_DAYS
+    longest = max((*settings.learning_steps, *settings.relearning_steps), default=timedelta(0))
+    if settings.maximum_interval <= days and longest <= room - timedelta(days=_DUE_SLACK_DAYS):
+        return settings
+    step = max(timedelta(minutes=1), min(room, timedelta(days=days)))
+    return replace(
+        settings,
+        maximum_interval=max(1, min(settings.maximum_interval, days)),
+        learning_steps=tuple(min(s, step) for s in settings.learning_steps),
+        relearning_steps=tuple(min(s, step) for s in settings.relearning_steps),
+    )
+
+
 def _interval_days(sched: fsrs.Scheduler, stability: float) -> float:
     """The unrounded FSRS interval for ``stability`` at the scheduler's desired retention."""
     return float(stability / sched._FACTOR * (sched.desired_retention ** (1 / sched._DECAY) - 1))
@@ -352,7 +393,8 @@ def review(
     (unseeded if None), one factor for Hard, Good and Easy as in Anki, so the same seed gives the
     same interval in :func:`preview` and here.
     """
-    now = utc(now)
+    now = clamp_now(now)
+    settings = within_time(settings, now)
     card = _fsrs_review(schedule, rating, now, settings, card_id)
     due = card.due
     if card.state == fsrs.State.Review:
@@ -423,7 +465,7 @@ def preview(
     for rating in Rating:
         after = review(schedule, rating, now, settings, card_id=card_id, fuzz_seed=fuzz_seed)
         assert after.due is not None
-        out[rating] = after.due - utc(now)
+        out[rating] = after.due - clamp_now(now)
     return out
 
 

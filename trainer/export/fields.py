@@ -12,14 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.bank.models import LETTERS, Bank, Question, topic_title
+from trainer.bank.models import CHOICE_TYPES, LETTERS, Bank, Question, topic_title
 from trainer.bank.models import letter as option_letter
 from trainer.export.errors import ExportError
 from trainer.export.escape import cloze_html, tag_component, text_html, texts_html, visible_text
 from trainer.export.templates import NOTE_TYPES
 
 _TYPE_TAGS = {kind: f"trainer::type::{tag_component(kind)}" for kind in NOTE_TYPES}
-CHOICE_KINDS = ("single", "multiple", "true_false")
 # A letter or digit: escaping keeps it as text, so a stem holding one is never blank in Anki.
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -223,7 +222,7 @@ class NoteMaker:
             raise ExportError(f"{question.id}: unknown question type {kind!r}")
         cards = 1
         own: tuple[str, ...]
-        if kind in CHOICE_KINDS:
+        if kind in CHOICE_TYPES:
             if kind == "true_false":
                 texts: Sequence[str] = ("True", "False")
                 whys: Sequence[str] = ("", "")

@@ -77,24 +77,29 @@ def write_apkg(
     ``level``), atomically. Returns the size of the file written.
 
     The temporary file lives in the target's folder (so ``os.replace`` is atomic), is flushed to
-    disk before it replaces the target, and is removed if anything fails.
+    disk before it replaces the target, and is removed if anything fails. It is locked while
+    it exists, so the next export to ``out`` can tell one that a killed export left behind and
+    removes it (remove_stale_temporaries).
     """
     import json
 
     data = collection.read_bytes() if isinstance(collection, Path) else collection
     members = [("collection.anki2", data), ("media", json.dumps(media or {}).encode())]
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(
+        dir=out.parent, prefix=f".{out.name}.{os.getpid()}.", suffix=".tmp"
+    )
     tmp = Path(tmp_name)
     try:
+        _lock(fd)  # held until the file has its name: see remove_stale_temporaries
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
                 for name, payload in members:
                     zf.writestr(name, payload)
             fh.flush()
             os.fsync(fh.fileno())
-        mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, out)
+            mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+            os.fchmod(fh.fileno(), mode)
+            os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -103,24 +108,84 @@ def write_apkg(
     return out.stat().st_size
 
 
-STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by an export that was killed
+# A temporary file of ours: ".OUT.apkg." + the exporting process's id + "." + tempfile's 8
+# random characters + ".tmp" (earlier versions wrote no process id).
+_TEMP_NAME = r"(?:(\d+)\.)?[a-z0-9_]{8}\.tmp"
+# An export holds a lock on its temporary file from a moment after creating it until it has
+# replaced the target; a killed export leaves its file unlocked. A file still empty may be one an
+# export has just created and not yet locked: it is left alone for UNLOCKED_EMPTY_SECONDS while
+# the process named in it runs. Without locks (no fcntl), only files older than
+# STALE_TEMP_SECONDS are removed.
+UNLOCKED_EMPTY_SECONDS = 10.0
+STALE_TEMP_SECONDS = 3600.0
+
+
+def _lock(fd: int) -> None:
+    """Take an exclusive advisory lock on a temporary file being written (where there are locks).
+    It goes with the process: a killed export leaves its file unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _running(pid: int | None) -> bool:
+    """Whether process ``pid`` runs (True when unknown, or when it cannot be told)."""
+    if pid is None or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # e.g. another user's process
+    return True
+
+
+def _abandoned(item: Path, pid: int | None, size: int, age: float) -> bool:
+    """Whether no export is writing the temporary file ``item`` (``size`` bytes, ``age`` s old)
+    that process ``pid`` (None: not named) created."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return age > STALE_TEMP_SECONDS
+    if size == 0 and age <= UNLOCKED_EMPTY_SECONDS and _running(pid):
+        return False  # just created: its export may not have locked it yet
+    try:
+        fd = os.open(item, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # an export is writing it
+    finally:
+        os.close(fd)
+    return True
 
 
 def remove_stale_temporaries(out: Path) -> None:
-    """Remove the hidden ``.OUT.apkg.*.tmp`` files that killed exports to ``out`` left behind
-    (older than an hour, so a concurrent export's file is never touched)."""
+    """Remove the hidden ``.OUT.apkg.PID.XXXXXXXX.tmp`` files that killed exports to ``out``
+    left behind: only names of that pattern, regular files, not locked by an export still
+    writing (an empty one only when its process is gone or it is 10 s old; without locks, any
+    only when an hour old)."""
+    import re
     import time
 
-    prefix, now = f".{out.name}.", time.time()
+    pattern = re.compile(re.escape(f".{out.name}.") + _TEMP_NAME)
+    now = time.time()
     try:
         items = list(out.parent.iterdir())
     except OSError:
         return
     for item in items:
-        name = item.name
-        if not (name.startswith(prefix) and name.endswith(".tmp")):
+        match = pattern.fullmatch(item.name)
+        if match is None:
             continue
-        with contextlib.suppress(OSError):
+        pid = int(match[1]) if match[1] else None
+        with contextlib.suppress(OSError, ValueError):
             st = item.lstat()
-            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+            if stat.S_ISREG(st.st_mode) and _abandoned(item, pid, st.st_size, now - st.st_mtime):
                 item.unlink()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.bank.models import QUESTION_TYPES, TYPE_TITLES
+from trainer.bank.models import CHOICE_TYPES, QUESTION_TYPES, TYPE_TITLES
 from trainer.export.card_script import SCRIPT
 
 # Bump the version (and so every model id) only if a note type's fields change: Anki keys note
@@ -160,7 +160,7 @@ _HINTS: dict[str, str] = {
 }
 
 # Kinds whose cards run the card script (trainer/export/card_script.py).
-SCRIPTED = ("single", "multiple", "true_false", "order")
+SCRIPTED = CHOICE_TYPES | {"order"}
 
 
 def _wrap(kind: str, side: str, body: str) -> str:
@@ -178,7 +178,7 @@ def _wrap(kind: str, side: str, body: str) -> str:
 def _templates(kind: str) -> tuple[str, str]:
     """(front, back) for a question type."""
     result = '<div class="result" hidden></div>\n'
-    if kind in ("single", "multiple", "true_false"):
+    if kind in CHOICE_TYPES:
         front = (
             f'<div class="stem">{{{{Stem}}}}</div>\n{{{{Options}}}}\n'
             f'<div class="hint" hidden>{_HINTS[kind]}</div>'

@@ -8,7 +8,6 @@ resume exactly where the trainee left off. Database work of the sessions runs of
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.gcpause import freeze_after_start
 from trainer.safetext import visible
 from trainer.sessions import (
     KINDS,
@@ -36,6 +36,7 @@ from trainer.tui.messages import DbDone, DbFailed, DbFatal, DbSettled
 from trainer.tui.plain import one_line, plain, plain_markup
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.session_screen import SessionScreen
+from trainer.tui.toasts import remove_stale_toasts_with_their_holder
 
 if TYPE_CHECKING:
     from trainer.bank.models import Question
@@ -87,6 +88,8 @@ class TrainerApp(App[None]):
         super().__init__()
         from trainer.config import Config
 
+        remove_stale_toasts_with_their_holder()  # a Textual leak (tui/toasts.py)
+
         # The settings file (path None: nothing is saved, as in tests that pass no config).
         self.config = config if config is not None else Config(settings=engine.settings)
         self.engine = engine  # reads on the UI thread
@@ -134,8 +137,8 @@ class TrainerApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
-    # run_app (never under tests): once home is painted with its figures, everything alive is
-    # frozen (gc.freeze) and the collector, off since the start, is turned back on if it was on
+    # run_app (never under tests): once home is painted with its figures, what the start built
+    # is frozen and the collector turned back on if it was on (trainer/gcpause.py)
     freeze_heap = False
     collect_after_start = False
     _started = False
@@ -146,9 +149,7 @@ class TrainerApp(App[None]):
             return
         self._started = True
         if self.freeze_heap:
-            gc.freeze()
-            if self.collect_after_start:
-                gc.enable()
+            freeze_after_start(self.collect_after_start)
         if self.config.keys:
             # Knowing every binding id imports every screen: after the first paint, not before.
             self.call_later(self._check_keys)
@@ -228,7 +229,7 @@ class TrainerApp(App[None]):
         self.fail(message.error)
 
     def on_db_failed(self, message: DbFailed) -> None:
-        self.notify(f"Not saved: {message.error}", severity="error", timeout=12, markup=False)
+        self.db.say_failed(message.error)
 
     def notify(
         self,

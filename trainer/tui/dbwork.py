@@ -95,6 +95,14 @@ class DbRunner:
             self.busy_shown = False
             self.app.clear_notifications()
 
+    def say_failed(self, error: Exception, *, read: bool = False, hint: str = "") -> None:
+        """The one wording of a database call that failed, as an error toast: "Not saved:
+        <what went wrong> <hint>" for a write ("Not read: ..." for a read); ``hint``: what the
+        trainee can do (the app, the screens and the session screens all say it here)."""
+        what = "Not read" if read else "Not saved"
+        message = f"{what}: {error} {hint}".rstrip()
+        self.app.notify(message, severity="error", timeout=12, markup=False)
+
     def call_now(self, call: Callable[[], Any]) -> Any:
         """Run ``call()`` on this thread, in turn with the workers (start-up and shutdown only)."""
         with self._lock:

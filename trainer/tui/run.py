@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -70,15 +69,11 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
     """``trainer`` with no command: returns the process exit code."""
     from trainer.bank import load_bank
     from trainer.engine import TrainerDBError
+    from trainer.gcpause import gc_paused
 
-    # The cyclic collector is off from here until home is painted (TrainerApp.started): the
-    # start makes hundreds of thousands of objects (the bank, the engine, Textual's modules and
-    # widgets) and its young passes over them found nothing to collect (under 0.2 MB of cycles,
-    # measured). Once home is painted, everything alive is moved out of its way with gc.freeze()
-    # (its full passes over the bank were pauses of a quarter of a second) and it is turned on.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # The cyclic collector is off from here until home is painted (TrainerApp.started), then
+    # what the start built is frozen and it is turned back on (trainer/gcpause.py).
+    with gc_paused() as collecting:
         bank, problems = load_bank(bank_path)
         errors = [p for p in problems if p.severity == "error"]
         if bank is None or errors:
@@ -99,6 +94,3 @@ def run_app(bank_path: Path, db_path: Path, config: Config | None = None) -> int
         app.collect_after_start = collecting
         app.run()
         return app.return_code or 0  # 1 when a database found damaged in use ended the app
-    finally:
-        if collecting:
-            gc.enable()

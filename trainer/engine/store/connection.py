@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import random
 import secrets
 import sqlite3
 import threading
@@ -33,6 +34,17 @@ COMPACT_LOG_VERSION = 5  # the migration to it frees the old log's pages: VACUUM
 
 LOCK_WAIT = 60.0  # seconds a write waits for another program's lock (the CLI; the app passes less)
 BUSY_TIMEOUT_MS = 250  # SQLite's own wait per attempt; write() retries until lock_wait
+# A write waiting for another's tries BEGIN IMMEDIATE again every POLL seconds (jittered by
+# +-50%), not in SQLite's busy handler (see _begin_immediate).
+POLL = 0.001
+# A writer that has made TURN_COMMITS commits in a row (no other connection's between them, as
+# PRAGMA data_version tells) while other writers are about (one committed, or this one waited, in
+# the last OTHERS_SEEN seconds) gives a waiting writer its turn: before its next BEGIN it waits
+# until another connection has committed, for at most TURN_WAIT seconds (a single writer never
+# waits).
+TURN_COMMITS = 16
+TURN_WAIT = 0.05
+OTHERS_SEEN = 2.0
 # Less free space than this in the database's folder at open: the disk is called full.
 MIN_FREE_BYTES = 256 * 1024
 # Errors that are bugs, not the database's state: raised as they are.
@@ -100,6 +112,11 @@ class Connection:
         self.shared = False
         self.commits = 0
         self._txn = threading.RLock()
+        # turn-taking between writing processes (see write): this connection's commits in a row,
+        # when another writer was last seen (time.monotonic), and the data_version last read
+        self._streak = 0
+        self._others_at = -OTHERS_SEEN
+        self._version: int | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -221,6 +238,8 @@ class Connection:
                 kind="cantopen",
             )
         self._x("PRAGMA synchronous = FULL")
+        # the baseline: another connection's commit from now on means other writers are about
+        self._version = int(self._x("PRAGMA data_version").fetchone()[0])
 
     def writable(self) -> str | None:
         """None if the database can be written now, else one sentence saying why not."""
@@ -306,19 +325,87 @@ class Connection:
             attempt += 1
             time.sleep(min(0.05 * attempt, 0.25))
 
+    def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE, tried again about every millisecond (jittered) while another
+        connection holds the write lock, until lock_wait has passed (then the "locked"
+        TrainerDBError, as before).
+
+        Not in SQLite's busy handler, whose sleeps grow to 100 ms: a writer committing flat out
+        takes the lock again a moment after its commit, so sleepers kept missing their turn (runs
+        of hundreds of commits by one writer, waits of seconds; bench/bench_writers.py)."""
+        c = self._conn
+        started = time.monotonic()
+        deadline = started + self.lock_wait
+        waiting = False
+        try:
+            while True:
+                try:
+                    c.execute("BEGIN IMMEDIATE")
+                    return
+                except _BUGS:
+                    raise
+                except sqlite3.Error as exc:
+                    if not _is_locked(exc) or time.monotonic() >= deadline:
+                        raise translate(self.path, exc) from exc
+                if not waiting:  # polled from here on: SQLite's own wait off
+                    waiting = True
+                    with contextlib.suppress(sqlite3.Error):
+                        c.execute("PRAGMA busy_timeout = 0")
+                self._others_at = now = time.monotonic()
+                # a lock held long (another program's): every 20 ms after the first half second
+                pause = POLL if now - started < 0.5 else 20 * POLL
+                time.sleep(pause * random.uniform(0.5, 1.5))
+        finally:
+            if waiting:
+                with contextlib.suppress(sqlite3.Error):
+                    c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _others_committed(self) -> bool:
+        """Whether another connection committed since this was last asked (PRAGMA data_version,
+        which this connection's own commits leave alone); if so, other writers are about."""
+        try:
+            version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return True  # cannot tell: no turn given
+        if version == self._version:
+            return False
+        if self._version is not None:
+            self._others_at = time.monotonic()
+        self._version = version
+        return True
+
+    def _give_turn(self) -> None:
+        """Wait until another connection commits (a waiting writer had its turn), at most
+        TURN_WAIT seconds."""
+        deadline = time.monotonic() + TURN_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(POLL / 2)
+            if self._others_committed():
+                return
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT), retried while the db is locked."""
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), retried while the db is locked.
+
+        Writers take turns: one that made TURN_COMMITS commits in a row while other writers are
+        about first lets another commit (_give_turn; a single writer never waits)."""
         c = self._conn
         with self._txn:
             if c.in_transaction:  # a write within a write: part of the outer one
                 yield
                 return
-            self._retrying(lambda: c.execute("BEGIN IMMEDIATE"))
+            if self._streak >= TURN_COMMITS:
+                self._streak = 0
+                if time.monotonic() - self._others_at < OTHERS_SEEN:
+                    self._give_turn()
+            self._begin_immediate()
             try:
+                if self._others_committed():  # a run of this connection's commits starts
+                    self._streak = 0
                 yield
                 self._retrying(lambda: c.execute("COMMIT"))
                 self.commits += 1
+                self._streak += 1
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")

@@ -10,7 +10,6 @@ database, and the change lands when it lets go."""
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,7 +28,7 @@ from trainer.bank.models import (
     Question,
     topic_title,
 )
-from trainer.gcpause import gc_paused
+from trainer.gcpause import freeze_alive, gc_paused
 from trainer.tui.formatting import format_due
 from trainer.tui.plain import one_line, plain
 from trainer.tui.screens.browse_table import BrowseTable
@@ -361,10 +360,10 @@ class BrowseScreen(DbScreen):
             with gc_paused():
                 info = engine.all_card_info()
                 if freeze:
-                    gc.freeze()
+                    freeze_alive()
             return info
 
-        self.run_db("read-cards", read, read=True)
+        self.run_engine("read-cards", read, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-cards":
@@ -538,12 +537,12 @@ class BrowseScreen(DbScreen):
     def action_flag(self) -> None:
         qid = self._current_qid()
         if qid is not None:
-            self.run_db("write", lambda engine: toggle_flag(engine, qid))
+            self.run_engine("write", lambda engine: toggle_flag(engine, qid))
 
     def action_suspend(self) -> None:
         qid = self._current_qid()
         if qid is not None:
-            self.run_db("write", lambda engine: toggle_suspended(engine, qid))
+            self.run_engine("write", lambda engine: toggle_suspended(engine, qid))
 
     def action_reset(self) -> None:
         qid = self._current_qid()
@@ -551,9 +550,9 @@ class BrowseScreen(DbScreen):
             confirm_reset(self, qid)
 
 
-# The card actions, run in the database worker (DbScreen.run_db, tag "write"): each reads the card
-# as it is in the file when its turn comes (two quick presses flag, then unflag) and returns what
-# was done, in words, and the card as it is now.
+# The card actions, run in the database worker (DbScreen.run_engine, tag "write"): each reads the
+# card as it is in the file when its turn comes (two quick presses flag, then unflag) and returns
+# what was done, in words, and the card as it is now.
 
 
 def toggle_flag(engine: Engine, qid: str) -> tuple[str, CardInfo]:
@@ -586,7 +585,7 @@ def confirm_reset(screen: DbScreen, qid: str) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            screen.run_db("write", lambda engine: reset(engine, qid))
+            screen.run_engine("write", lambda engine: reset(engine, qid))
 
     screen.app.push_screen(
         ConfirmScreen(

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from trainer.sessions import ExamSession, Kept
 from trainer.tui.formatting import format_duration
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, DbFailed
-from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen
+from trainer.tui.screens.session_screen import KeyBuffer, SessionScreen, forget_removed_styles
 from trainer.tui.widgets.answer_base import AnswerWidget
 from trainer.tui.widgets.answer_factory import display_stem, make_answer_widget
 from trainer.tui.widgets.key_bar import KeyBar
@@ -94,6 +94,10 @@ class ExamScreen(SessionScreen):
         self.session = session
         self.submitting = False  # the block is being submitted (time up, or confirmed)
         self.timed_out = False  # time up has submitted once: a failure waits for Ctrl+S
+        # Direct references, not query_one: the screen's query_one cache would keep the removed
+        # questions' widgets alive (as on the study screen)
+        self._answer: AnswerWidget | None = None
+        self._self_mark: Static | None = None
 
     def compose(self) -> ComposeResult:
         yield QuestionHeader(id="question-header", markup=False)
@@ -114,7 +118,9 @@ class ExamScreen(SessionScreen):
         question = session.current
         answer = session.answer_for(question.id)
         body = self.query_one("#body", VerticalScroll)
+        self._answer = self._self_mark = None
         await body.remove_children()
+        forget_removed_styles()
         widget = make_answer_widget(
             question,
             order=session.order_of(question.id),
@@ -124,9 +130,10 @@ class ExamScreen(SessionScreen):
         )
         if session.tutor:
             widget.enter_hint = "Enter to see the feedback"
+        self._answer = widget
         await body.mount(Static(display_stem(question), id="stem", markup=False), widget)
         if question.type == "recall" and answer.answered:
-            await body.mount(Static(self._knew_text(answer.knew_it), id="self-mark"))
+            await self._mount_self_mark(answer.knew_it)
         if session.tutor and session.checked(question.id):
             await self.show_feedback(widget)
         body.scroll_home(animate=False)
@@ -163,8 +170,11 @@ class ExamScreen(SessionScreen):
         )
 
     def input_widget(self) -> Widget | None:
-        answers = self.query("#answer")
-        return answers.first(AnswerWidget).input_widget() if answers else None
+        return self._answer.input_widget() if self._answer is not None else None
+
+    async def _mount_self_mark(self, knew: bool | None) -> None:
+        self._self_mark = Static(self._knew_text(knew), id="self-mark")
+        await self.query_one("#body", VerticalScroll).mount(self._self_mark)
 
     @staticmethod
     def _knew_text(knew: bool | None) -> str:
@@ -201,7 +211,8 @@ class ExamScreen(SessionScreen):
     # ------------------------------------------------------------------ answers
 
     def _widget(self) -> AnswerWidget:
-        return self.query_one("#answer", AnswerWidget)
+        assert self._answer is not None
+        return self._answer
 
     def kept(self, *, submitted: bool = False) -> Kept | None:
         """What the answer widget holds now (None for recall: revealed and self-marked)."""
@@ -248,14 +259,13 @@ class ExamScreen(SessionScreen):
             self.action_submit_exam()
         elif tag == "reveal":
             answer = session.answer_for(session.current.id)
-            await self.query_one("#body", VerticalScroll).mount(
-                Static(self._knew_text(answer.knew_it), id="self-mark")
-            )
+            await self._mount_self_mark(answer.knew_it)
             self.refresh_bindings()
             self._update_status()
         elif tag == "knew":
             answer = session.answer_for(session.current.id)
-            self.query_one("#self-mark", Static).update(self._knew_text(answer.knew_it))
+            if self._self_mark is not None:
+                self._self_mark.update(self._knew_text(answer.knew_it))
             self._update_status()
         elif tag == "mark":
             state = "marked" if result else "unmarked"

@@ -39,7 +39,7 @@ class ExamHistoryScreen(DbScreen):
 
     def on_mount(self) -> None:
         self.query_one("#exam-history", DataTable).focus()
-        self.run_db("read-results", lambda engine: engine.exam_results(), read=True)
+        self.run_engine("read-results", lambda engine: engine.exam_results(), read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-results":
@@ -82,7 +82,7 @@ class ExamHistoryScreen(DbScreen):
         def read(engine: Engine) -> tuple[ExamResult, ExamOutcome]:
             return result, past_outcome(engine, result)
 
-        self.run_db("read-outcome", read, read=True)
+        self.run_engine("read-outcome", read, read=True)
 
     def _review(self, result: ExamResult, outcome: ExamOutcome) -> None:
         from trainer.sessions.exam import exam_orders

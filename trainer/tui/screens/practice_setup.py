@@ -92,7 +92,9 @@ class PracticeSetupScreen(DbScreen):
         topics: list[str] = list(self.query_one("#practice-topics", SelectionList).selected)
         self._asked += 1
         asked = self._asked
-        self.run_db("read-counts", lambda engine: (asked, filter_counts(engine, topics)), read=True)
+        self.run_engine(
+            "read-counts", lambda engine: (asked, filter_counts(engine, topics)), read=True
+        )
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-counts":
@@ -128,7 +130,7 @@ class PracticeSetupScreen(DbScreen):
             questions = engine.practice_questions(topics, which, seed=seed)  # type: ignore[arg-type]
             return topics, which, seed, list(questions)
 
-        self.run_db("read-questions", read, read=True)
+        self.run_engine("read-questions", read, read=True)
 
     def db_failed(self, tag: str, error: Exception) -> None:
         self._starting = False

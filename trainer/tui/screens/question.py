@@ -6,7 +6,6 @@ without rating keeps the suggested rating, and the session says so."""
 
 from __future__ import annotations
 
-import gc
 from asyncio import gather
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,8 +15,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from trainer.bank.models import Question
+from trainer.bank.models import CHOICE_TYPES, Question
 from trainer.engine import Rating
+from trainer.gcpause import (
+    automatic_full_collections,
+    collect_while_reading,
+    collect_young,
+    settle_heap,
+)
 from trainer.sessions import DeckSession, DeckView, Undone
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, OverrideChosen, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
@@ -32,61 +37,6 @@ from trainer.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
-
-
-FULL_COLLECTIONS_OFF = 1_000_000  # gc threshold 2: no full collection from allocations
-FULL_COLLECTIONS_DEFAULT = 10  # Python's
-# gc threshold 0 while a study screen is up: a submit or a rating allocates ~10,000 container
-# objects, which at Python's 700 meant 10-15 young collections and often a middle one inside
-# its layout and paint (2-14 ms of a 30-70 ms step on a loaded machine, bench/bench_tmux.py's
-# session). At 50,000 none starts by itself between a key and its paint: the screen collects
-# the young generations once the feedback is painted (``collect_young``) and everything once
-# the next question is (``collect_while_reading``), while the trainee reads.
-YOUNG_WHILE_STUDYING = 50_000
-YOUNG_DEFAULT = 700  # Python's
-
-
-def settle_heap() -> None:
-    """Once the first question of a session is up (run_app only, never under tests).
-
-    What opening the session built (the engine's queue and caches, this screen) lives as long as
-    the session: frozen, out of the collector's full passes, as the app's start-up objects are
-    (run_app). From then on the collector never starts a full pass by itself (its young and
-    middle passes go on): each answer leaves ~10,000 objects of cyclic garbage (Textual's
-    rendered lines: a Strip caches itself) that outlive the young collections, and a full pass
-    triggered by the allocations of a submit or a rating landed in the middle of that answer's
-    layout and paint (4-18 ms there, up to 160 ms over a long session). Instead the study
-    screen runs one full pass per question, after it is painted, while the trainee reads it
-    (``collect_while_reading``): it stays near the size of the live heap (~20,000 objects).
-    Other screens leave the collector as Python has it (``on_screen_suspend``).
-    """
-    gc.collect()
-    gc.freeze()
-    automatic_full_collections(False)
-
-
-def automatic_full_collections(on: bool) -> None:
-    """Let the collector start full passes by itself (Python's default), or not (while a study
-    screen is up: it runs them itself, and its young passes only every YOUNG_WHILE_STUDYING
-    allocations, so that they rarely land between a key and its paint)."""
-    _, middle, _ = gc.get_threshold()
-    if on:
-        gc.set_threshold(YOUNG_DEFAULT, middle, FULL_COLLECTIONS_DEFAULT)
-    else:
-        gc.set_threshold(YOUNG_WHILE_STUDYING, middle, FULL_COLLECTIONS_OFF)
-
-
-def collect_while_reading() -> None:
-    """The full collection of one answer's garbage, once its next question is painted."""
-    gc.collect()
-
-
-def collect_young() -> None:
-    """The young and middle generations, once the feedback is painted (what the submit left)."""
-    gc.collect(1)
-
-
-CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})  # asked in a ChoiceAnswer
 
 
 class QuestionScreen(SessionScreen):

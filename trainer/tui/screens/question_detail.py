@@ -90,7 +90,7 @@ class QuestionDetailScreen(DbScreen):
         def read(engine: Engine) -> tuple[CardInfo, list[ReviewEntry]]:
             return engine.card_info(qid), engine.history(qid)
 
-        self.run_db("read-card", read, read=True)
+        self.run_engine("read-card", read, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-card":
@@ -146,13 +146,13 @@ class QuestionDetailScreen(DbScreen):
         from trainer.tui.screens.browse import toggle_flag
 
         qid = self.qid
-        self.run_db("write", lambda engine: toggle_flag(engine, qid))
+        self.run_engine("write", lambda engine: toggle_flag(engine, qid))
 
     def action_suspend(self) -> None:
         from trainer.tui.screens.browse import toggle_suspended
 
         qid = self.qid
-        self.run_db("write", lambda engine: toggle_suspended(engine, qid))
+        self.run_engine("write", lambda engine: toggle_suspended(engine, qid))
 
     def action_reset(self) -> None:
         from trainer.tui.screens.browse import confirm_reset

@@ -1,5 +1,5 @@
-"""What the study, practice and exam screens share: database work off the UI thread, and keys
-kept while it runs.
+"""What the study, practice and exam screens share: database work off the UI thread (``run_db``
+and ``busy``, from DbWorkScreen), and keys kept while it runs.
 
 While a session call runs (see tui/dbwork.py) and until its result is shown, the app hands every
 key to the screen's KeyBuffer instead of the focused widget (TrainerApp.on_event asks
@@ -11,15 +11,14 @@ and rebuilt the key bar twice per answer, and repainted it in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widget import Widget
 
 from trainer.tui.messages import DbDone, DbFailed
+from trainer.tui.screens.db_screen import DbWorkScreen
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -58,7 +57,7 @@ class KeyBuffer(Widget):
         return keys
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(DbWorkScreen):
     """Tab and shift+Tab never leave the answer: they move between its inputs (a cloze's
     blanks) and do nothing where it has one (a choice question, the rating bar)."""
 
@@ -85,7 +84,6 @@ class SessionScreen(Screen[None]):
 
     app: TrainerApp
 
-    busy = 0  # session calls running for this screen
     _showing = 0  # results being shown (db_done awaits mounts): keys are still kept
     _buffer: KeyBuffer | None = None
     _replaying: set[events.Key] | None = None  # replayed keys the app has not handled yet
@@ -95,11 +93,6 @@ class SessionScreen(Screen[None]):
             found = self.query("#key-buffer")
             self._buffer = found.first(KeyBuffer) if found else None
         return self._buffer
-
-    def run_db(self, tag: str, call: Callable[[], Any]) -> None:
-        """Run ``call`` off the UI thread; ``db_done(tag, result)`` or ``db_failed`` follows."""
-        self.busy += 1
-        self.app.db.run(self, tag, call)
 
     def hold_key(self, event: events.Key) -> bool:
         """True when ``event`` is kept for later (TrainerApp.on_event asks before any binding or
@@ -126,7 +119,7 @@ class SessionScreen(Screen[None]):
 
     async def on_db_done(self, message: DbDone) -> None:
         message.stop()
-        self.busy = max(0, self.busy - 1)
+        self.db_returned()
         self._showing += 1
         try:
             await self.db_done(message.tag, message.result)
@@ -136,13 +129,8 @@ class SessionScreen(Screen[None]):
 
     async def on_db_failed(self, message: DbFailed) -> None:
         message.stop()
-        self.busy = max(0, self.busy - 1)
-        self.notify(
-            f"Not saved: {message.error} {self.retry_hint(message.tag)}",
-            severity="error",
-            timeout=12,
-            markup=False,
-        )
+        self.db_returned()
+        self.app.db.say_failed(message.error, hint=self.retry_hint(message.tag))
         self._release()
 
     async def db_done(self, tag: str, result: Any) -> None:

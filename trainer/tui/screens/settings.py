@@ -11,6 +11,7 @@ there too.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -77,6 +78,30 @@ def reschedule(engine: Engine, settings: Settings) -> int:
     n = recompute(engine, settings)
     mark_applied(engine, settings)
     return n
+
+
+def fsrs_run(
+    action: str, items: list[Item], settings: Settings
+) -> tuple[str, tuple[float, ...] | None]:
+    """FSRS ``action`` ("evaluate" or "optimize") on ``items`` (off the UI thread): what to say,
+    and the fitted parameters when they are to be adopted."""
+    from trainer.engine import fsrs_fit
+
+    current = fsrs_fit.current_parameters(settings)
+    if action == "evaluate":
+        if not items:
+            return "No history to evaluate yet (answer cards on several days).", None
+        return f"FSRS evaluate: {fsrs_fit.evaluate(items, current).format()}", None
+    result = fsrs_fit.optimize(items, current)
+    lines = [result.message]
+    if result.current is not None:
+        lines.insert(0, f"current: {result.current.format()}")
+    if result.fitted is not None:
+        lines.insert(1, f"fitted: {result.fitted.format()}")
+    text = "FSRS optimize: " + "\n".join(lines)
+    if result.adopted and result.parameters is not None:
+        return text, result.parameters
+    return text, None
 
 
 class SettingsScreen(DbScreen):
@@ -164,7 +189,7 @@ class SettingsScreen(DbScreen):
 
         self.query_one("#set-new_per_day", Input).focus()
         self.query_one("#hint-desired_retention", Static).update("0.70-0.99  (estimating...)")
-        self.run_db("read-deck", deck_of, read=True)
+        self.run_engine("read-deck", deck_of, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-deck":
@@ -276,7 +301,7 @@ class SettingsScreen(DbScreen):
         self._prefix, self._message = prefix, message
         if (old.desired_retention, old.parameters) != (new.desired_retention, new.parameters):
             self._status(f"{prefix}{message} Rescheduling the cards from their history...")
-            self.run_db("reschedule", lambda engine: reschedule(engine, new))
+            self.run_engine("reschedule", lambda engine: reschedule(engine, new))
             return
         self._done(self._message)
 
@@ -293,20 +318,18 @@ class SettingsScreen(DbScreen):
         if self.deck is not None:
             self.estimate_workload(self.deck, settings)
 
-    @work(thread=True, exclusive=True, group="settings-workload")
-    def estimate_workload(self, deck: Deck, settings: Settings) -> None:
+    @work(exclusive=True, group="settings-workload")
+    async def estimate_workload(self, deck: Deck, settings: Settings) -> None:
+        """The simulation runs in a thread, its result is shown here, on the UI thread (the
+        newest estimate wins: an older one is cancelled; the worker goes with the screen)."""
         from trainer.engine.workload import simulate
 
-        forecast = simulate(deck, settings)
+        forecast = await asyncio.to_thread(simulate, deck, settings)
         text = (
             f"0.70-0.99  ≈ {forecast.per_day:.1f} answers/day over a year "
             f"({'fsrs-rs' if forecast.method == 'fsrs-rs' else 'estimate'})"
         )
-        self.app.call_from_thread(self._show_workload, text)
-
-    def _show_workload(self, text: str) -> None:
-        if self.is_attached:
-            self.query_one("#hint-desired_retention", Static).update(text)
+        self.query_one("#hint-desired_retention", Static).update(text)
 
     # -- FSRS --------------------------------------------------------------------------------
 
@@ -330,35 +353,16 @@ class SettingsScreen(DbScreen):
                 settings,
             )
 
-        self.run_db("read-fsrs", read, read=True)
+        self.run_engine("read-fsrs", read, read=True)
 
-    @work(thread=True, exclusive=True, group="settings-fsrs")
-    def run_fsrs(self, action: str, items: list[Item], settings: Settings) -> None:
-        from trainer.engine import fsrs_fit
-
-        current = fsrs_fit.current_parameters(settings)
-        if action == "evaluate":
-            if not items:
-                text = "No history to evaluate yet (answer cards on several days)."
-            else:
-                text = f"FSRS evaluate: {fsrs_fit.evaluate(items, current).format()}"
-            self.app.call_from_thread(self._status, text)
+    @work(exclusive=True, group="settings-fsrs")
+    async def run_fsrs(self, action: str, items: list[Item], settings: Settings) -> None:
+        """FSRS evaluate or optimize in a thread; what it found is shown (and fitted parameters
+        adopted) here, on the UI thread."""
+        text, params = await asyncio.to_thread(fsrs_run, action, items, settings)
+        if params is None:
+            self._status(text)
             return
-        result = fsrs_fit.optimize(items, current)
-        lines = [result.message]
-        if result.current is not None:
-            lines.insert(0, f"current: {result.current.format()}")
-        if result.fitted is not None:
-            lines.insert(1, f"fitted: {result.fitted.format()}")
-        text = "FSRS optimize: " + "\n".join(lines)
-        if result.adopted and result.parameters is not None:
-            params = result.parameters
-
-            def done() -> None:
-                config = self.app.config
-                new = replace(config.settings, parameters=params)
-                self.apply(replace(config, settings=new), prefix=text + "\n")
-
-            self.app.call_from_thread(done)
-        else:
-            self.app.call_from_thread(self._status, text)
+        config = self.app.config
+        new = replace(config.settings, parameters=params)
+        self.apply(replace(config, settings=new), prefix=text + "\n")

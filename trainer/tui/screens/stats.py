@@ -14,6 +14,7 @@ at once with "Reading statistics..." and fills in when they come."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -156,6 +157,14 @@ def read_stats(engine: Engine) -> tuple[Stats, dict[str, tuple[int, int]], Deck]
     return engine.stats(), engine.correct_by_topic(), deck_of(engine)
 
 
+def workload_of(deck: Deck, settings: Settings) -> tuple[Forecast, list[tuple[float, float]]]:
+    """The next year's answers a day, and the workload by desired retention (off the UI thread)."""
+    from trainer.engine.workload import simulate, workload_curve
+
+    year = simulate(deck, settings)
+    return year, workload_curve(deck, settings, method=year.method)
+
+
 class StatsScreen(DbScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.home", "Home", id="stats-home", tooltip="Back to home"),
@@ -205,7 +214,7 @@ class StatsScreen(DbScreen):
         for plot in self.query(".plot, .plot-caption"):
             plot.display = False  # until the numbers are read
         self.query_one("#stats-body", VerticalScroll).focus()
-        self.run_db("read-stats", read_stats, read=True)
+        self.run_engine("read-stats", read_stats, read=True)
 
     def db_done(self, tag: str, result: Any) -> None:
         if tag == "read-stats":
@@ -248,13 +257,12 @@ class StatsScreen(DbScreen):
         self._workload_due = False
         self.simulate_workload(deck, settings)
 
-    @work(thread=True, exclusive=True, group="stats-workload")
-    def simulate_workload(self, deck: Deck, settings: Settings) -> None:
-        from trainer.engine.workload import simulate, workload_curve
-
-        year = simulate(deck, settings)
-        curve = workload_curve(deck, settings, method=year.method)
-        self.app.call_from_thread(self._show_workload, settings, year, curve)
+    @work(exclusive=True, group="stats-workload")
+    async def simulate_workload(self, deck: Deck, settings: Settings) -> None:
+        """The simulation runs in a thread (up to a second of work), its result is shown here,
+        on the UI thread; the worker goes with the screen."""
+        year, curve = await asyncio.to_thread(workload_of, deck, settings)
+        self._show_workload(settings, year, curve)
 
     def _show_workload(
         self, settings: Settings, year: Forecast, curve: list[tuple[float, float]]
