@@ -8,8 +8,9 @@ screen's own full collections.
 - Bulk loads (a bank, browse's card records, an export): built with the collector paused
   (``gc_paused``); browse freezes its records (``freeze_alive``).
 - A study or practice session (``settle_heap``, ``automatic_full_collections``,
-  ``collect_while_reading``): no automatic full collection while its screen is up; one full
-  collection per question, once it is painted.
+  ``collect_while_reading``, ``collect_young``): no automatic full collection while its screen
+  is up, and young ones only every 50,000 allocations; one young collection once a feedback is
+  painted and one full collection per question, once it is painted.
 
 What is frozen is never collected, even once it is garbage (only freed by reference counting, and
 widgets sit in reference cycles): freeze only what lives as long as the app. The session screen
@@ -26,6 +27,14 @@ from contextlib import contextmanager
 
 FULL_COLLECTIONS_OFF = 1_000_000  # gc threshold 2: no full collection from allocations
 FULL_COLLECTIONS_DEFAULT = 10  # Python's
+# gc threshold 0 while a study screen is up: a submit or a rating allocates ~10,000 container
+# objects, which at Python's 700 meant 10-15 young collections and often a middle one inside
+# its layout and paint (2-14 ms of a 30-70 ms step on a loaded machine, bench/bench_tmux.py's
+# session). At 50,000 none starts by itself between a key and its paint: the study screen
+# collects the young generations once the feedback is painted (``collect_young``) and
+# everything once the next question is (``collect_while_reading``), while the trainee reads.
+YOUNG_WHILE_STUDYING = 50_000
+YOUNG_DEFAULT = 700  # Python's
 
 
 @contextmanager
@@ -92,11 +101,20 @@ def settle_heap() -> None:
 
 def automatic_full_collections(on: bool) -> None:
     """Let the collector start full passes by itself (Python's default), or not (while a study
-    screen is up: it runs them itself)."""
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTIONS_DEFAULT if on else FULL_COLLECTIONS_OFF)
+    screen is up: it runs them itself, and its young passes only every YOUNG_WHILE_STUDYING
+    allocations, so that they rarely land between a key and its paint)."""
+    _, middle, _ = gc.get_threshold()
+    if on:
+        gc.set_threshold(YOUNG_DEFAULT, middle, FULL_COLLECTIONS_DEFAULT)
+    else:
+        gc.set_threshold(YOUNG_WHILE_STUDYING, middle, FULL_COLLECTIONS_OFF)
 
 
 def collect_while_reading() -> None:
     """The full collection of one answer's garbage, once its next question is painted."""
     gc.collect()
+
+
+def collect_young() -> None:
+    """The young and middle generations, once a feedback is painted (what the submit left)."""
+    gc.collect(1)

@@ -4,18 +4,17 @@ them, and the new answer is graded as shown."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.question import QuestionScreen
 from trainer.tui.widgets.choice_answer import ChoiceAnswer
-from trainer.tui.widgets.option_row import OptionRow
+from trainer.tui.widgets.choice_options import ChoiceOptions
 
 from .helpers import CHOICE_KEYS, choice_keys, settle, text_of
 
 
 def shown_options(widget: ChoiceAnswer) -> list[str]:
-    return [str(row.query_one(".text", Static).content) for row in widget.query(OptionRow)]
+    options = widget.query_one(ChoiceOptions)
+    return [options.body_text(i) for i in range(len(options.texts))]
 
 
 async def test_a_kept_choice_widget_shows_only_the_new_question(app: TrainerApp) -> None:
@@ -42,8 +41,8 @@ async def test_a_kept_choice_widget_shows_only_the_new_question(app: TrainerApp)
             assert shown_options(widget) == expected  # no row left over, no verdict
             assert text_of(pilot, "#stem") == question.stem
             assert not widget.locked and not widget.selected and not widget.struck
-            for row in widget.query(OptionRow):
-                assert not row.classes & {"-selected", "-struck", "-correct", "-wrong"}
+            options = widget.query_one(ChoiceOptions)
+            assert not options.selected and not options.struck and not options.verdicts
             hint = text_of(pilot, "#choice-hint")
             assert hint.startswith("Press") and widget.query_one("#choice-hint").display
             await pilot.press(*choice_keys(pilot, question.id, True), "enter")

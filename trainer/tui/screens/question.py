@@ -17,7 +17,12 @@ from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import CHOICE_TYPES, Question
 from trainer.engine import Rating
-from trainer.gcpause import automatic_full_collections, collect_while_reading, settle_heap
+from trainer.gcpause import (
+    automatic_full_collections,
+    collect_while_reading,
+    collect_young,
+    settle_heap,
+)
 from trainer.sessions import DeckSession, DeckView, Undone
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted, OverrideChosen, RatingChosen
 from trainer.tui.paging import page_bindings, scroll_page
@@ -73,11 +78,13 @@ class QuestionScreen(SessionScreen):
         # removed answer widget alive (up to 1024 of them) over a long session.
         self._answer: AnswerWidget | None = None
         self._stem: Static | None = None
-        self._bar: RatingBar | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
         self._frozen = False
-        # The current question's feedback and rating bar, mounted hidden while it is answered
-        self._prepared: tuple[tuple[str, tuple[int, ...]], Feedback, RatingBar] | None = None
+        # The feedback and the rating bar, mounted once and kept (hidden while a question is
+        # answered); _ready: the question the feedback is filled in for
+        self._feedback: Feedback | None = None
+        self._bar: RatingBar | None = None
+        self._ready: tuple[str, tuple[int, ...]] | None = None
 
     @property
     def question(self) -> Question | None:
@@ -157,7 +164,7 @@ class QuestionScreen(SessionScreen):
         with self.app.batch_update():
             await self._show(view)
             if self.is_current:
-                self.refresh(layout=True)
+                self.refresh(layout=True, repaint=False)
 
     async def _show(self, view: DeckView) -> None:
         self.view = view
@@ -169,49 +176,21 @@ class QuestionScreen(SessionScreen):
         body = self.query_one("#body", VerticalScroll)
         marking = view.marking
         widget = self._answer
+        shown = (question.id, view.order)
         if (  # just submitted: keep the stem and the answer as typed, add the feedback
             marking is None
             or widget is None
             or not widget.is_attached
             or widget.locked
-            or self._shown != (question.id, view.order)
+            or self._shown != shown
         ):
-            self._bar = self._prepared = None
-            stem = self._stem
-            if (  # another choice question: ask it in the same widgets
-                marking is None
-                and isinstance(widget, ChoiceAnswer)
-                and widget.is_attached
-                and question.type in CHOICE_TYPES
-                and stem is not None
-                and stem.is_attached
-            ):
-                kept = (stem, widget)
-                await gather(
-                    body.remove_children([c for c in body.children if c not in kept]),
-                    self.query_one("#rating-slot").remove_children(),
-                )
-                forget_removed_styles()
-                stem.update(display_stem(question))
-                await widget.show_question(question, order=view.order)
-            else:
-                self._answer = self._stem = None
-                await gather(
-                    body.remove_children(), self.query_one("#rating-slot").remove_children()
-                )
-                forget_removed_styles()
-                widget = make_answer_widget(
-                    question,
-                    order=view.order,
-                    initial=marking.response if marking is not None else None,
-                    revealed=marking is not None,
-                )
-                stem = Static(display_stem(question), id="stem", markup=False)
-                await body.mount(stem, widget)
-            self._answer, self._stem, self._shown = widget, stem, (question.id, view.order)
+            widget = await self._ask(body, view, question)
         self._update_header()
         self._update_progress()
+        feedback, bar = self._feedback, self._bar
         if marking is None:
+            if feedback is not None and bar is not None:
+                feedback.display = bar.display = False
             body.scroll_home(animate=False)
             self._focus(widget.input_widget())
             self.call_after_refresh(self._prepare)
@@ -223,51 +202,93 @@ class QuestionScreen(SessionScreen):
                     self.call_after_refresh(collect_while_reading)
             return
         widget.show_grade(marking.grade)
-        prepared, self._prepared = self._prepared, None
-        if prepared is not None and prepared[0] == self._shown and prepared[1].is_attached:
-            _, feedback, bar = prepared
-            feedback.set_grade(marking.grade)
-            bar.set_marking(
-                marking.intervals,
-                marking.suggested,
-                marking.allowed,
-                overridable=marking.overridable,
-                overridden=marking.overridden,
+        if feedback is None or bar is None or not feedback.is_attached or not bar.is_attached:
+            feedback = Feedback(
+                self.app.engine.bank, question, None, order=view.order, pending=True
             )
-            feedback.display = bar.display = True
-        else:
-            feedback = Feedback(self.app.engine.bank, question, marking.grade, order=view.order)
-            bar = RatingBar(
-                marking.intervals,
-                marking.suggested,
-                marking.allowed,
-                overridable=marking.overridable,
-                overridden=marking.overridden,
-            )
+            bar = RatingBar(None, Rating.GOOD)
+            self._feedback, self._bar, self._ready = feedback, bar, shown
             await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
-        self._bar = bar
+        elif self._ready != shown:
+            feedback.show_question(question, order=view.order)
+            self._ready = shown
+        feedback.set_grade(marking.grade)
+        bar.set_marking(
+            marking.intervals,
+            marking.suggested,
+            marking.allowed,
+            overridable=marking.overridable,
+            overridden=marking.overridden,
+        )
+        feedback.display = bar.display = True
         self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+        if self._frozen:
+            self.call_after_refresh(collect_young)
+
+    async def _ask(self, body: VerticalScroll, view: DeckView, question: Question) -> AnswerWidget:
+        """Put ``question`` on screen, unanswered (or as answered, when ``view`` has a marking).
+
+        The stem, the feedback and the rating bar stay mounted for the whole session (filled in
+        again for each question); a choice question's answer widget is kept for the next choice
+        question; another answer widget is removed and its question's mounted."""
+        marking = view.marking
+        stem, old = self._stem, self._answer
+        if stem is None or not stem.is_attached:
+            stem = self._stem = Static(display_stem(question), id="stem", markup=False)
+            if body.children:
+                await body.mount(stem, before=0)
+            else:
+                await body.mount(stem)
+        else:
+            stem.update(display_stem(question))
+        if (  # another choice question: ask it in the same widget
+            marking is None
+            and question.type in CHOICE_TYPES
+            and isinstance(old, ChoiceAnswer)
+            and old.is_attached
+        ):
+            await old.show_question(question, order=view.order)
+            widget: AnswerWidget = old
+        else:
+            if old is not None and old.is_attached:
+                await old.remove()  # first: the new one has the same id
+                forget_removed_styles()
+            widget = make_answer_widget(
+                question,
+                order=view.order,
+                initial=marking.response if marking is not None else None,
+                revealed=marking is not None,
+            )
+            await body.mount(widget, after=stem)
+        self._answer, self._shown = widget, (question.id, view.order)
+        return widget
 
     async def _prepare(self) -> None:
-        """While the trainee reads the question (after it is painted): mount its feedback and a
-        rating bar, hidden, so that submitting only fills them in and shows them."""
+        """While the trainee reads the question (after it is painted): fill in its feedback and
+        the rating bar, hidden (mounted the first time), so that submitting only fills in the
+        grade and shows them."""
         view, shown = self.view, self._shown
         if (
             view is None
             or view.marking is not None
             or view.question is None
-            or self._prepared is not None
+            or self._ready == shown
             or shown != (view.question.id, view.order)
         ):
+            return
+        feedback, bar = self._feedback, self._bar
+        if feedback is not None and bar is not None and feedback.is_attached and bar.is_attached:
+            feedback.show_question(view.question, order=view.order)
+            self._ready = shown
             return
         feedback = Feedback(
             self.app.engine.bank, view.question, None, order=view.order, pending=True
         )
         bar = RatingBar(None, Rating.GOOD)
         feedback.display = bar.display = False
-        self._prepared = (shown, feedback, bar)
+        self._feedback, self._bar, self._ready = feedback, bar, shown
         await gather(
             self.query_one("#body").mount(feedback), self.query_one("#rating-slot").mount(bar)
         )
@@ -282,8 +303,9 @@ class QuestionScreen(SessionScreen):
             self.call_later(keys.recompose)
 
     def input_widget(self) -> Widget | None:
-        if self._bar is not None and self._bar.is_attached:
-            return self._bar
+        bar = self._bar
+        if self.submitted and bar is not None and bar.is_attached and bar.display:
+            return bar
         answer = self._answer
         return answer.input_widget() if answer is not None and answer.is_attached else None
 
@@ -300,7 +322,9 @@ class QuestionScreen(SessionScreen):
             return
         p = self.view.progress
         self.query_one(ProgressBar).update(total=max(p.total, 1), progress=p.done)
-        self.query_one("#left", Static).update(p.left_text)
+        left = self.query_one("#left", Static)
+        if left.content != p.left_text:
+            left.update(p.left_text)
 
     def finish(self, view: DeckView) -> None:
         from trainer.tui.screens.done import DoneScreen

@@ -37,7 +37,6 @@ class AnswerWidget(Vertical):
 
     DEFAULT_CSS = """
     AnswerWidget { height: auto; }
-    AnswerWidget.-locked .hint { display: none; }
     """
 
     def __init__(self, *, id: str | None = None, exam: bool = False) -> None:
@@ -68,9 +67,13 @@ class AnswerWidget(Vertical):
         return "Answer the question first."
 
     def show_grade(self, grade: Grade | None) -> None:
-        """Lock the widget and mark what was right and wrong."""
+        """Lock the widget and mark what was right and wrong.
+
+        The hints are hidden directly, not by a class on this widget: a class restyles the
+        widget's whole subtree, on every submit."""
         self.locked = True
-        self.add_class("-locked")
+        for hint in self.query(".hint"):
+            hint.display = False
 
     def focus_answer(self) -> None:
         """Give keyboard focus to the part of the widget the trainee types into."""

@@ -13,7 +13,7 @@ from trainer.bank.models import Question
 from trainer.tui.formatting import letter
 from trainer.tui.messages import AnswerIncomplete, AnswerSubmitted
 from trainer.tui.widgets.answer_base import AnswerWidget, enter_bindings
-from trainer.tui.widgets.option_row import OptionRow
+from trainer.tui.widgets.choice_options import ChoiceOptions
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
@@ -83,22 +83,11 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
 
     async def show_question(self, question: Question, *, order: Sequence[int] = ()) -> None:
         """Ask another choice question in this widget, unanswered (the study screen keeps it
-        from one choice question to the next: rows relabelled, only the difference in their
-        number mounted or removed, instead of a new widget of ~10 nodes each time)."""
+        from one choice question to the next: the options redrawn in the same widget, the hint
+        shown again, nothing mounted or removed)."""
         self._setup(question, order)
         self.locked = False
-        self.remove_class("-locked")
-        rows = list(self.query(OptionRow))
-        for row in rows[: len(self.texts)]:
-            row.show_option(self.keys[row.index].upper(), self.texts[row.index], multi=self.multi)
-        if len(rows) > len(self.texts):
-            await self.remove_children(rows[len(self.texts) :])
-        elif len(rows) < len(self.texts):
-            new = [
-                OptionRow(i, self.keys[i].upper(), self.texts[i], multi=self.multi)
-                for i in range(len(rows), len(self.texts))
-            ]
-            await self.mount_all(new, before=self.query_one("#choice-hint"))
+        self.query_one(ChoiceOptions).show_options(self.keys, self.texts, multi=self.multi)
         self._refresh_rows()
 
     def _set_initial(self, initial: Response) -> None:
@@ -112,8 +101,7 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
             self.selected = {shown[i] for i in initial if isinstance(i, int) and i in shown}
 
     def compose(self) -> ComposeResult:
-        for i, text in enumerate(self.texts):
-            yield OptionRow(i, self.keys[i].upper(), text, multi=self.multi)
+        yield ChoiceOptions(self.keys, self.texts, multi=self.multi)
         yield Static(self._hint(), id="choice-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:
@@ -133,17 +121,23 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
             choose = f"Press {first}-{last} to choose one"
         return f"{choose}, then {self.enter_hint}. X then a letter rules an option out."
 
-    def _refresh_rows(self, verdicts: list[str] | None = None) -> None:
-        for row in self.query(OptionRow):
-            i = row.index
-            row.update_state(
-                selected=i in self.selected,
-                struck=i in self.struck,
-                verdict=verdicts[i] if verdicts else "",
+    def _refresh_rows(
+        self, verdicts: list[str] | None = None, correct: set[int] | None = None
+    ) -> None:
+        options = self.query("#choice-options")
+        if options:
+            options.first(ChoiceOptions).set_state(
+                selected=self.selected,
+                struck=self.struck,
+                verdicts=verdicts or (),
+                correct=correct or (),
             )
         hint = self.query("#choice-hint")
         if hint:
-            hint.first(Static).update(self._hint())
+            static = hint.first(Static)
+            static.display = not self.locked
+            if not self.locked:
+                static.update(self._hint())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "press_letter":
@@ -164,7 +158,7 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
             self.struck.discard(index)
         self._refresh_rows()
 
-    def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
+    def on_choice_options_clicked(self, event: ChoiceOptions.Clicked) -> None:
         if not self.locked:
             self.focus()
             self.action_press_letter(self.keys[event.index])
@@ -215,7 +209,4 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
                 verdicts.append("your choice, wrong")
             else:
                 verdicts.append("")
-        for row in self.query(OptionRow):
-            row.set_class(row.index in correct, "-correct")
-            row.set_class(row.index in self.selected and row.index not in correct, "-wrong")
-        self._refresh_rows(verdicts)
+        self._refresh_rows(verdicts, correct)

@@ -124,4 +124,4 @@ class ClozeAnswer(AnswerWidget):
             label.update(
                 f"Right. Accepted: {accepted}" if right else f"Wrong. Accepted: {accepted}"
             )
-        self.query_one("#cloze-hint", Static).update("")
+            label.display = True

@@ -10,8 +10,9 @@ collections of a quarter of a second.
 
 KeyBar looks and behaves the same (the same FooterKey widgets, clickable, same CSS), but:
 - it changes only when the set of shown keys (key, label, enabled, tooltip) actually changes, and
-  then updates its keys in place (relabels them; mounts or removes only the difference) instead
-  of removing and mounting them all: a recompose costs two more layouts of the whole screen;
+  then updates its keys in place (relabels them; mounts only the keys it never had, and hides
+  the ones it has no use for now) instead of removing and mounting them all: a recompose costs
+  two more layouts of the whole screen;
 - a screen can update it at once (``update_now``), inside its own batch, right after it moved
   the focus, so that the screen is laid out once with the right keys (the study screen does);
 - its keys copy ``compact`` once instead of watching it (the bar never changes its compactness).
@@ -153,11 +154,12 @@ class KeyBar(Footer):
         self._shown = signature
         for key, spec in zip(keys, specs, strict=False):
             _relabel(key, spec)
+            key.display = True
         if len(specs) > len(keys):
             new = [self._key(_new_key(spec)) for spec in specs[len(keys) :]]
             self.mount(*new, before=palette[0] if palette else None)
         for key in keys[len(specs) :]:
-            key.remove()
+            key.display = False  # kept for the next longer set (a mount and a removal less)
         return True
 
 

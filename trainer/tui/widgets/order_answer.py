@@ -7,16 +7,57 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.widgets import Static
 
 from trainer.bank.models import Question
 from trainer.tui.messages import AnswerSubmitted
 from trainer.tui.widgets.answer_base import AnswerWidget, enter_bindings
+from trainer.tui.widgets.choice_options import KeyedRows
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
     from trainer.engine.grading import Response
+
+
+class StepRows(KeyedRows):
+    """The steps as arranged now: `` > 1.  Step text`` (the cursor's row highlighted), and once
+    marked each step's place in words. One widget for all the steps (as ChoiceOptions)."""
+
+    key_width = 7
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "step-rows--cursor",
+        "step-rows--correct",
+        "step-rows--wrong",
+    }
+
+    DEFAULT_CSS = """
+    StepRows { height: auto; width: 1fr; }
+    StepRows > .step-rows--cursor { background: $boost; text-style: bold; }
+    StepRows > .step-rows--correct { color: $text-success; }
+    StepRows > .step-rows--wrong { color: $text-error; }
+    """
+
+    def __init__(self, answer: OrderAnswer) -> None:
+        super().__init__(id="order-steps")
+        self.answer = answer
+
+    def row_count(self) -> int:
+        return len(self.answer.arrangement)
+
+    def row(self, index: int) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        answer = self.answer
+        here = index == answer.cursor and not answer.locked
+        step = answer.arrangement[index]
+        text = answer.question.steps[step]
+        classes: list[str] = []
+        if here:
+            classes.append("step-rows--cursor")
+        if answer.verdicts:
+            text += f"  <- {answer.verdicts[index]}"
+            classes.append("step-rows--correct" if step == index else "step-rows--wrong")
+        key = f" {'>' if here else ' '} {index + 1}."
+        return key, text, tuple(classes), tuple(classes)
 
 
 class OrderAnswer(AnswerWidget, can_focus=True):
@@ -68,10 +109,7 @@ class OrderAnswer(AnswerWidget, can_focus=True):
         self.verdicts: list[str] = []
 
     def compose(self) -> ComposeResult:
-        for _pos in range(len(self.arrangement)):
-            with Horizontal(classes="step-row"):
-                yield Static("", classes="key", markup=False)
-                yield Static("", classes="text", markup=False)
+        yield StepRows(self)
         yield Static(
             f"↑/↓ choose a step, Shift+↑/↓ move it, {self.enter_hint}.",
             classes="hint",
@@ -79,24 +117,14 @@ class OrderAnswer(AnswerWidget, can_focus=True):
             markup=False,
         )
 
-    def on_mount(self) -> None:
-        self._refresh_rows()
-
     def _refresh_rows(self) -> None:
-        rows = list(self.query(".step-row").results(Horizontal))
-        for pos, row in enumerate(rows):
-            here = pos == self.cursor and not self.locked
-            pointer = ">" if here else " "
-            row.set_class(here, "-cursor")
-            row.query_one(".key", Static).update(f" {pointer} {pos + 1}.")
-            text = self.question.steps[self.arrangement[pos]]
-            if self.verdicts:
-                text += f"  <- {self.verdicts[pos]}"
-                row.set_class(self.arrangement[pos] == pos, "-correct")
-                row.set_class(self.arrangement[pos] != pos, "-wrong")
-            row.query_one(".text", Static).update(text)
+        rows = self.query("#order-steps")
+        if rows:
+            rows.first(StepRows).redraw()
         if self.locked:
-            self.query_one("#order-hint", Static).update("")
+            hint = self.query("#order-hint")
+            if hint:
+                hint.first(Static).display = False
 
     def action_cursor(self, delta: int) -> None:
         self.cursor = (self.cursor + delta) % len(self.arrangement)

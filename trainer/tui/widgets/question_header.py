@@ -31,4 +31,6 @@ class QuestionHeader(Static):
     def show(
         self, bank: Bank, question: Question, mode: str, *, flagged: bool, marked: bool = False
     ) -> None:
-        self.update(header_text(bank, question, mode, flagged=flagged, marked=marked))
+        text = header_text(bank, question, mode, flagged=flagged, marked=marked)
+        if text != self.content:  # the same line: no refresh (the screen shows it per answer)
+            self.update(text)

@@ -61,7 +61,11 @@ class RecallAnswer(AnswerWidget, can_focus=True):
         self.revealed = self.set_reveal
 
     def watch_revealed(self, revealed: bool) -> None:
-        self.set_class(revealed, "-revealed")
+        # shown and hidden directly: a class on this widget would restyle its subtree
+        for hint in self.query("#recall-hint"):
+            hint.display = not revealed
+        for model in self.query("#model-answer"):
+            model.display = revealed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self.revealed
