@@ -92,3 +92,63 @@ def test_the_clock_must_be_timezone_aware(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="timezone-aware"):
         open_engine(BANK, tmp_path / "t.db", Clock(datetime(2026, 1, 1)))  # type: ignore[arg-type]
+
+
+class _Recorder:
+    """A connection's sqlite3 connection, recording the statements run through it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.sql: list[str] = []
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        self.sql.append(sql)
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_a_write_never_waits_in_sqlites_busy_handler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's handler sleeps in growing steps (up to 100 ms): BEGIN IMMEDIATE is polled with
+    its wait off from the first attempt, and the wait set for other statements comes back."""
+    engine = open_engine(BANK, tmp_path / "t.db", Clock())
+    recorder = _Recorder(engine.store._conn)
+    monkeypatch.setattr(engine.store, "_conn", recorder)
+    answer(engine, "a-1", Rating.GOOD)
+    begin = recorder.sql.index("BEGIN IMMEDIATE")
+    assert "PRAGMA busy_timeout = 0" in recorder.sql[:begin]
+    assert f"PRAGMA busy_timeout = {connection_mod.BUSY_TIMEOUT_MS}" in recorder.sql[begin:]
+    engine.store.set_busy_timeout(40)
+    recorder.sql.clear()
+    answer(engine, "a-1", Rating.GOOD)
+    assert "PRAGMA busy_timeout = 40" in recorder.sql  # kept, not reset to the default
+    engine.close()
+
+
+def test_a_lone_writer_gives_no_turn_after_one_other_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's other connection commits once (a flag in browse), then this one commits many
+    times in a row (keys replayed): nobody waits, so no turn is given (each would wait 50 ms).
+    Another writer seen twice, committing between this one's, is given its turn."""
+    db = tmp_path / "t.db"
+    clock = Clock()
+    mine, other = open_engine(BANK, db, clock), open_engine(BANK, db, clock)
+    turns: list[int] = []
+    monkeypatch.setattr(mine.store, "_give_turn", lambda: turns.append(mine.store.commits))
+    answer(mine, "a-1")
+    answer(other, "a-2")
+    for _ in range(3 * connection_mod.TURN_COMMITS):
+        answer(mine, "a-1")
+    assert turns == []
+    answer(other, "a-2")
+    answer(mine, "a-1")
+    answer(other, "a-2")  # seen twice within OTHERS_SEEN: a writer taking turns
+    for _ in range(connection_mod.TURN_COMMITS + 1):
+        answer(mine, "a-1")
+    assert len(turns) == 1
+    mine.close()
+    other.close()

@@ -157,7 +157,9 @@ class Aggregates(Connection):
         return self._x(f"PRAGMA {name}").fetchone()[0]
 
     def set_busy_timeout(self, ms: int) -> None:
-        """How long SQLite itself waits for another writer's lock (then we retry; see write())."""
+        """How long SQLite itself waits for another writer's lock outside BEGIN IMMEDIATE (which
+        polls on its own; see Connection._begin_immediate)."""
+        self.busy_timeout_ms = int(ms)
         self._x(f"PRAGMA busy_timeout = {int(ms)}")
 
     def due_query_plan(self, bank_id: str, before: datetime) -> list[str]:

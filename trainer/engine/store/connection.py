@@ -19,6 +19,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -38,10 +39,10 @@ BUSY_TIMEOUT_MS = 250  # SQLite's own wait per attempt; write() retries until lo
 # +-50%), not in SQLite's busy handler (see _begin_immediate).
 POLL = 0.001
 # A writer that has made TURN_COMMITS commits in a row (no other connection's between them, as
-# PRAGMA data_version tells) while other writers are about (one committed, or this one waited, in
-# the last OTHERS_SEEN seconds) gives a waiting writer its turn: before its next BEGIN it waits
-# until another connection has committed, for at most TURN_WAIT seconds (a single writer never
-# waits).
+# PRAGMA data_version tells) while other writers are about (seen twice, committing or holding the
+# lock this one waited for, in the last OTHERS_SEEN seconds) gives a waiting writer its turn:
+# before its next BEGIN it waits until another connection has committed, for at most TURN_WAIT
+# seconds (a single writer never waits).
 TURN_COMMITS = 16
 TURN_WAIT = 0.05
 OTHERS_SEEN = 2.0
@@ -113,9 +114,11 @@ class Connection:
         self.commits = 0
         self._txn = threading.RLock()
         # turn-taking between writing processes (see write): this connection's commits in a row,
-        # when another writer was last seen (time.monotonic), and the data_version last read
+        # when other writers were last seen (time.monotonic, the last two), the data_version
+        # last read, and SQLite's own busy wait outside BEGIN IMMEDIATE (Aggregates can set it)
         self._streak = 0
-        self._others_at = -OTHERS_SEEN
+        self._seen: deque[float] = deque(maxlen=2)
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS
         self._version: int | None = None
 
     # -- opening -------------------------------------------------------------------------------
@@ -330,13 +333,15 @@ class Connection:
         connection holds the write lock, until lock_wait has passed (then the "locked"
         TrainerDBError, as before).
 
-        Not in SQLite's busy handler, whose sleeps grow to 100 ms: a writer committing flat out
-        takes the lock again a moment after its commit, so sleepers kept missing their turn (runs
-        of hundreds of commits by one writer, waits of seconds; bench/bench_writers.py)."""
+        Not in SQLite's busy handler (off from the first attempt), whose sleeps grow to 100 ms: a
+        writer committing flat out takes the lock again a moment after its commit, so sleepers
+        kept missing their turn (runs of hundreds of commits by one writer, waits of seconds;
+        bench/bench_writers.py)."""
         c = self._conn
         started = time.monotonic()
         deadline = started + self.lock_wait
-        waiting = False
+        c.execute("PRAGMA busy_timeout = 0")
+        waited = False
         try:
             while True:
                 try:
@@ -347,18 +352,27 @@ class Connection:
                 except sqlite3.Error as exc:
                     if not _is_locked(exc) or time.monotonic() >= deadline:
                         raise translate(self.path, exc) from exc
-                if not waiting:  # polled from here on: SQLite's own wait off
-                    waiting = True
-                    with contextlib.suppress(sqlite3.Error):
-                        c.execute("PRAGMA busy_timeout = 0")
-                self._others_at = now = time.monotonic()
+                now = time.monotonic()
+                if not waited:  # another writer holds the lock: seen once per wait
+                    waited = True
+                    self._saw_others(now)
                 # a lock held long (another program's): every 20 ms after the first half second
                 pause = POLL if now - started < 0.5 else 20 * POLL
                 time.sleep(pause * random.uniform(0.5, 1.5))
         finally:
-            if waiting:
-                with contextlib.suppress(sqlite3.Error):
-                    c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with contextlib.suppress(sqlite3.Error):
+                c.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+
+    def _saw_others(self, at: float) -> None:
+        """Another writer was about at ``at`` (time.monotonic): it committed, or held the lock
+        this connection waited for."""
+        self._seen.append(at)
+
+    def _others_about(self) -> bool:
+        """Whether other writers are about: seen twice in the last OTHERS_SEEN seconds (once is
+        not enough: one commit by the app's other connection, then a burst of this one's, would
+        make a lone writer wait for a turn nobody takes)."""
+        return len(self._seen) == 2 and time.monotonic() - self._seen[0] < OTHERS_SEEN
 
     def _others_committed(self) -> bool:
         """Whether another connection committed since this was last asked (PRAGMA data_version,
@@ -370,7 +384,7 @@ class Connection:
         if version == self._version:
             return False
         if self._version is not None:
-            self._others_at = time.monotonic()
+            self._saw_others(time.monotonic())
         self._version = version
         return True
 
@@ -396,7 +410,7 @@ class Connection:
                 return
             if self._streak >= TURN_COMMITS:
                 self._streak = 0
-                if time.monotonic() - self._others_at < OTHERS_SEEN:
+                if self._others_about():
                     self._give_turn()
             self._begin_immediate()
             try:
