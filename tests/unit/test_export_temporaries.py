@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from trainer.export.package_file import is_apkg, remove_stale_temporaries, write_apkg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +90,32 @@ def test_only_unlocked_temporaries_of_ours_are_removed(tmp_path: Path) -> None:
         os.close(fd)
     names = {p.name for p in tmp_path.iterdir()}
     assert names == {"deck.apkg", ".deck.apkg.folder00.tmp", *kept}
+
+
+def test_an_export_without_a_lock_closes_its_file_before_renaming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no flock (Windows, where an open file cannot be renamed and os.fchmod only
+    came in 3.13), the file is closed, given the target's mode, then renamed."""
+    from trainer.export import package_file
+
+    out = tmp_path / "deck.apkg"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    monkeypatch.setattr(package_file, "_lock", lambda fd: False)
+    monkeypatch.delattr(package_file.os, "fchmod")
+    renamed_open: list[bool] = []
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        fds = os.listdir("/proc/self/fd")
+        renamed_open.append(
+            any(os.path.realpath(f"/proc/self/fd/{fd}") == os.path.realpath(src) for fd in fds)
+        )
+        real_replace(src, dst)
+
+    monkeypatch.setattr(package_file.os, "replace", replace)
+    write_apkg(out, b"x" * 1000)
+    assert renamed_open == [False]
+    assert is_apkg(out) and out.stat().st_mode & 0o777 == 0o600
+    assert temporaries(tmp_path) == []

@@ -90,7 +90,7 @@ def write_apkg(
     )
     tmp = Path(tmp_name)
     try:
-        _lock(fd)  # held until the file has its name: see remove_stale_temporaries
+        locked = _lock(fd)  # held until the file has its name: see remove_stale_temporaries
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
                 for name, payload in members:
@@ -98,7 +98,11 @@ def write_apkg(
             fh.flush()
             os.fsync(fh.fileno())
             mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
-            os.fchmod(fh.fileno(), mode)
+            if locked:  # POSIX: renamed while still open and locked
+                os.fchmod(fh.fileno(), mode)
+                os.replace(tmp, out)
+        if not locked:  # no flock (Windows cannot rename an open file, nor has os.fchmod < 3.13)
+            os.chmod(tmp, mode)
             os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -120,15 +124,20 @@ UNLOCKED_EMPTY_SECONDS = 10.0
 STALE_TEMP_SECONDS = 3600.0
 
 
-def _lock(fd: int) -> None:
-    """Take an exclusive advisory lock on a temporary file being written (where there are locks).
-    It goes with the process: a killed export leaves its file unlocked."""
+def _lock(fd: int) -> bool:
+    """Take an exclusive advisory lock on a temporary file being written (where there are
+    locks); whether it was taken. It goes with the process: a killed export leaves its file
+    unlocked. Where flock fails (some network file systems), the next export's flock of the
+    file fails too, so it is left alone (_abandoned)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
-        return
-    with contextlib.suppress(OSError):
+        return False
+    try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _running(pid: int | None) -> bool:
