@@ -129,3 +129,27 @@ async def test_order_steps_are_one_widget_with_the_cursor_row_marked(
         assert "<- right place" in text or "<- belongs at" in text
         assert ">" not in "".join(keys())  # locked: no cursor
         assert not widget.query_one("#order-hint").display
+
+
+async def test_a_click_on_a_step_puts_the_cursor_on_it(app: TrainerApp, mini_bank: Bank) -> None:
+    from trainer.tui.widgets.order_answer import OrderAnswer, StepRows
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        pilot.app.start_practice([mini_bank.question("mini-q-order")], 1, "")  # type: ignore[attr-defined]
+        await settle(pilot)
+        widget = app.screen.query_one(OrderAnswer)
+        rows = widget.query_one(StepRows)
+        _, owners = rows._render_rows(rows.size.width)
+        third = owners.index(2)
+        await pilot.click(StepRows, offset=(rows.key_width + 2, third))
+        await pilot.pause()
+        assert widget.cursor == 2
+        first, third_step = widget.arrangement[1], widget.arrangement[2]
+        await pilot.press("shift+up")  # the clicked step moves
+        await pilot.pause()
+        assert widget.arrangement[1:3] == [third_step, first] and widget.cursor == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click(StepRows, offset=(rows.key_width + 2, 0))  # locked: nothing moves
+        await pilot.pause()
+        assert widget.cursor == 1

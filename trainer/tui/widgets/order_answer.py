@@ -130,6 +130,13 @@ class OrderAnswer(AnswerWidget, can_focus=True):
         self.cursor = (self.cursor + delta) % len(self.arrangement)
         self._refresh_rows()
 
+    def on_keyed_rows_clicked(self, event: KeyedRows.Clicked) -> None:
+        """A click on a step puts the cursor on it (then Shift+arrows move it)."""
+        event.stop()
+        if not self.locked and 0 <= event.index < len(self.arrangement):
+            self.cursor = event.index
+            self._refresh_rows()
+
     def action_move(self, delta: int) -> None:
         target = self.cursor + delta
         if 0 <= target < len(self.arrangement):
