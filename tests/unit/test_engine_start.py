@@ -456,6 +456,8 @@ def test_an_early_tally_is_used_only_while_it_is_still_the_answer(tmp_path: Path
 
 
 def test_an_early_tally_is_not_used_across_its_bounds(tmp_path: Path) -> None:
+    """After each change the home's tally is asked again on the engine's own connection, and
+    gives what a fresh engine gives."""
     clock = Clock()
     db = tmp_path / "t.db"
     bank = make_bank({"t": {"o": 3}})
@@ -463,6 +465,13 @@ def test_an_early_tally_is_not_used_across_its_bounds(tmp_path: Path) -> None:
     answer(engine, "o-1", Rating.AGAIN)  # learning: due within minutes
     engine.close()
     engine = open_engine(bank, db, clock, learn_ahead=timedelta(minutes=1))
+    asked: list[bool] = []
+    real = Store.queue_tally
+
+    def counting(self: Store, *args: object) -> object:
+        asked.append(self is engine.store)
+        return real(self, *args)  # type: ignore[arg-type]
+
     for change in ("own write", "due", "day", "settings"):
         engine.reload()
         _early(engine)
@@ -475,13 +484,52 @@ def test_an_early_tally_is_not_used_across_its_bounds(tmp_path: Path) -> None:
             clock.advance(days=1)
         else:
             engine.settings = replace(engine.settings, new_per_day=0)
-        found = engine._tally(engine.now())
+        asked.clear()
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(Store, "queue_tally", counting)
+            found = engine._tally(engine.now())
+        assert asked == [True], change  # asked again, on its own connection
         assert engine._early is None
         fresh = engine.twin()
         try:
             assert found == fresh._tally(fresh.now()), change
         finally:
             fresh.close()
+    engine.close()
+
+
+def test_an_early_tally_that_takes_too_long_is_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread still opening its connection (another program's lock, say) after
+    EARLY_TALLY_WAIT: the home asks on its own connection instead of waiting on it."""
+    import threading
+
+    from trainer.engine import engine as engine_mod
+
+    db = tmp_path / "t.db"
+    bank = make_bank({"t": {"o": 3}})
+    engine = open_engine(bank, db)
+    answer(engine, "o-1", Rating.GOOD)
+    release = threading.Event()
+    real = Store.queue_tally
+
+    def slow_in_the_thread(self: Store, *args: object) -> object:
+        if threading.current_thread().name == "trainer-home-tally":
+            release.wait(10)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "queue_tally", slow_in_the_thread)
+    monkeypatch.setattr(engine_mod, "EARLY_TALLY_WAIT", 0.05)
+    engine.reload()
+    engine.prefetch_tally()
+    job = engine._early
+    assert job is not None and job.thread is not None
+    home = engine.overview()
+    assert job.thread.is_alive()  # not waited for
+    assert home == _truth(bank, db, engine._clock)  # type: ignore[arg-type]
+    release.set()
+    job.thread.join()
     engine.close()
 
 

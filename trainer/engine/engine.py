@@ -476,8 +476,8 @@ class Engine:
         job, self._early = self._early, None
         if job is None or job.thread is None:
             return None
-        job.thread.join()
-        found = job.found
+        job.thread.join(timeout=EARLY_TALLY_WAIT)
+        found = None if job.thread.is_alive() else job.found  # still opening: ask here
         if (
             found is None
             or job.settings is not self.settings
@@ -1053,6 +1053,9 @@ class _BankMaps:
                 by.setdefault(k, []).append(qid)
             self._by_sibling = by
         return self._by_sibling
+
+
+EARLY_TALLY_WAIT = 1.0  # seconds the home waits for the early tally before asking on its own
 
 
 @dataclass

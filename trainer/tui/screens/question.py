@@ -79,7 +79,7 @@ class QuestionScreen(SessionScreen):
         self._answer: AnswerWidget | None = None
         self._stem: Static | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the answer widget's question
-        self._frozen = False
+        self._collector_policy = False  # the session's collector policy is on (gcpause)
         # The feedback and the rating bar, mounted once and kept (hidden while a question is
         # answered); _ready: the question the feedback is filled in for
         self._feedback: Feedback | None = None
@@ -112,15 +112,15 @@ class QuestionScreen(SessionScreen):
         self.run_db("view", self.session.view)
 
     def on_screen_resume(self) -> None:
-        if self._frozen:
+        if self._collector_policy:
             automatic_full_collections(False)
 
     def on_screen_suspend(self) -> None:
-        if self._frozen:
+        if self._collector_policy:
             automatic_full_collections(True)
 
     def on_unmount(self) -> None:
-        if self._frozen:
+        if self._collector_policy:
             automatic_full_collections(True)
 
     # ------------------------------------------------------------------ showing
@@ -195,8 +195,8 @@ class QuestionScreen(SessionScreen):
             self._focus(widget.input_widget())
             self.call_after_refresh(self._prepare)
             if self.app.freeze_heap:
-                if not self._frozen:
-                    self._frozen = True
+                if not self._collector_policy:
+                    self._collector_policy = True
                     self.call_after_refresh(settle_heap)
                 else:
                     self.call_after_refresh(collect_while_reading)
@@ -224,7 +224,7 @@ class QuestionScreen(SessionScreen):
         self._focus(bar)
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
-        if self._frozen:
+        if self._collector_policy:
             self.call_after_refresh(collect_young)
 
     async def _ask(self, body: VerticalScroll, view: DeckView, question: Question) -> AnswerWidget:

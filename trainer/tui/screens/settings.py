@@ -358,7 +358,9 @@ class SettingsScreen(DbScreen):
     @work(exclusive=True, group="settings-fsrs")
     async def run_fsrs(self, action: str, items: list[Item], settings: Settings) -> None:
         """FSRS evaluate or optimize in a thread; what it found is shown (and fitted parameters
-        adopted) here, on the UI thread."""
+        adopted) here, on the UI thread. The worker goes with the screen: an optimization still
+        running when the trainee leaves settings is dropped, its parameters not adopted (the
+        thread finishes its computation; nothing is saved)."""
         text, params = await asyncio.to_thread(fsrs_run, action, items, settings)
         if params is None:
             self._status(text)
