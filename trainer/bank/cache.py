@@ -184,6 +184,8 @@ def _read_trusted(path: Path) -> Buffer | None:
         if not st.st_size:
             return b""
         try:
+            if os.name == "nt":  # a mapped file cannot be replaced or removed there: read it
+                raise OSError("not mapped on Windows")
             return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # a file system that cannot map files: read it
             with os.fdopen(os.dup(fd), "rb") as f:
