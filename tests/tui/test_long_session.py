@@ -117,7 +117,7 @@ async def test_notifications_over_many_sessions_leave_no_toast_or_screen_alive(
                     app.start_practice(questions, n, "")
                     await settle(pilot)
                     assert isinstance(app.screen, QuestionScreen)
-                    assert app.screen._frozen  # the session's collector policy is on
+                    assert app.screen._collector_policy
                     for k in range(2):  # more while it is up, each for a moment
                         app.notify(f"Notice {n}.{k}", timeout=0.2)
                         await pilot.pause(0.05)
