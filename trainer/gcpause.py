@@ -4,7 +4,11 @@ screen's own full collections.
 
 - Start (``trainer``, ``run_app`` only, never under tests): the collector is off from the start
   (``gc_paused``) until home is painted with its figures, then what the start built is frozen and
-  the collector turned back on (``freeze_after_start``, from ``TrainerApp.started``).
+  the collector turned back on (``freeze_after_start``, from ``TrainerApp.started``). Then the
+  worker's engine makes what a session needs (``Engine.warm``: a cached bank's questions, the
+  maps, the card cache, today's queue), and, home still up, that is frozen too
+  (``freeze_alive``, from ``TrainerApp.on_db_done``): at 50k questions it was 150,000 objects
+  that every per-question full collection scanned (pauses of 40-75 ms).
 - Bulk loads (a bank, browse's card records, an export): built with the collector paused
   (``gc_paused``); browse freezes its records (``freeze_alive``).
 - A study or practice session (``settle_heap``, ``automatic_full_collections``,

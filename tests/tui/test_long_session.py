@@ -193,3 +193,27 @@ async def test_moving_through_an_exam_lets_the_questions_it_left_go(app: Trainer
             assert len(answers) == 1, answers  # the one on screen
             # no more entries than the widgets on screen: not those of the questions left
             assert max(cached) <= 0, cached
+
+
+async def test_what_a_session_needs_is_made_and_frozen_once_home_is_painted(
+    app: TrainerApp,
+) -> None:
+    """As ``trainer`` runs: once home is painted, the worker's engine makes the bank maps, the
+    card cache and today's queue (a start tallies home without them), and they are frozen with
+    what the start built, so a full collection during a session never scans them again (at 50k
+    questions they were most of each per-question collection)."""
+    app.freeze_heap = True
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            engine = app.db.engine
+            assert engine._queue_memo is not None  # today's queue made, in the worker
+            made = engine._maps.questions
+            assert made and not any(o is made for o in gc.get_objects())  # frozen
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, QuestionScreen)
+            screen = app.screen
+            assert any(o is screen for o in gc.get_objects())  # a session's screen never is
+    finally:
+        gc.unfreeze()

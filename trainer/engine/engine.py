@@ -489,6 +489,13 @@ class Engine:
             return None
         return found
 
+    def warm(self) -> None:
+        """Make what a session's first question needs: the bank maps (a cached bank's questions
+        included), the card cache and today's queue. The app asks its worker engine once home is
+        painted, then freezes them with what the start built (a start tallies home without them,
+        and at 50k questions they are most of what a full collection would otherwise scan)."""
+        self._now_queue()
+
     def next_question(self) -> Question | None:
         qid = self._now_queue()[0]
         return None if qid is None else self._questions[qid]

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from trainer.gcpause import freeze_after_start
+from trainer.gcpause import freeze_after_start, freeze_alive
 from trainer.safetext import visible
 from trainer.sessions import (
     KINDS,
@@ -150,6 +150,8 @@ class TrainerApp(App[None]):
         self._started = True
         if self.freeze_heap:
             freeze_after_start(self.collect_after_start)
+            # what a session needs, made now in the worker and frozen too (on_db_done)
+            self.db.run(self, "warm", self.db.engine.warm, read=True)
         if self.config.keys:
             # Knowing every binding id imports every screen: after the first paint, not before.
             self.call_later(self._check_keys)
@@ -221,6 +223,8 @@ class TrainerApp(App[None]):
             self.notify(message.result, markup=False)
         if message.tag in ("leave", "pause") and isinstance(self.screen, HomeScreen):
             self.screen.refresh_summary()  # what is paused has moved on
+        if message.tag == "warm" and isinstance(self.screen, HomeScreen):
+            freeze_alive()  # not once a session is up: its screen would never be collected
 
     def on_db_settled(self, message: DbSettled) -> None:
         self.db.settled(message.tag)
