@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -215,5 +216,46 @@ async def test_what_a_session_needs_is_made_and_frozen_once_home_is_painted(
             assert isinstance(app.screen, QuestionScreen)
             screen = app.screen
             assert any(o is screen for o in gc.get_objects())  # a session's screen never is
+    finally:
+        gc.unfreeze()
+
+
+async def test_a_session_started_before_the_warm_up_freezes_what_it_needs_once(
+    app: TrainerApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``s`` pressed before the worker has made what sessions need (a trainee quick on the key,
+    or the bench): it is frozen at that session's first question instead, once per run."""
+    import time
+
+    from trainer.tui import app as app_module
+
+    app.freeze_heap = True
+    freezes: list[str] = []
+    real_freeze, real_warm = app_module.freeze_alive, app.db.engine.warm
+
+    def freeze() -> None:
+        freezes.append(type(app.screen).__name__)
+        real_freeze()
+
+    def slow_warm() -> None:
+        time.sleep(0.3)  # still warming when s is pressed
+        real_warm()
+
+    monkeypatch.setattr(app_module, "freeze_alive", freeze)
+    monkeypatch.setattr(app.db.engine, "warm", slow_warm)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, QuestionScreen)
+            made = app.db.engine._maps.questions
+            assert made and not any(o is made for o in gc.get_objects())  # frozen
+            for _ in range(2):  # more sessions: nothing more is frozen
+                await pilot.press("escape")
+                await settle(pilot)
+                await pilot.press("s", "n")  # start fresh if asked
+                await settle(pilot)
+                assert isinstance(app.screen, QuestionScreen)
+            assert freezes == ["QuestionScreen"]
     finally:
         gc.unfreeze()

@@ -140,6 +140,7 @@ class TrainerApp(App[None]):
     # run_app (never under tests): once home is painted with its figures, what the start built
     # is frozen and the collector turned back on if it was on (trainer/gcpause.py)
     freeze_heap = False
+    _session_needs_frozen = False
     collect_after_start = False
     _started = False
 
@@ -224,7 +225,16 @@ class TrainerApp(App[None]):
         if message.tag in ("leave", "pause") and isinstance(self.screen, HomeScreen):
             self.screen.refresh_summary()  # what is paused has moved on
         if message.tag == "warm" and isinstance(self.screen, HomeScreen):
-            freeze_alive()  # not once a session is up: its screen would never be collected
+            self.freeze_session_needs()
+
+    def freeze_session_needs(self) -> None:
+        """Freeze, once, what sessions need of the engine (Engine.warm's maps, card cache and
+        queue) with whatever is alive: at home once the worker has made them, or else (a session
+        started before that) at that session's first question, which then keeps that one
+        session's screen alive for good (a fixed cost, once per run)."""
+        if self.freeze_heap and not self._session_needs_frozen:
+            self._session_needs_frozen = True
+            freeze_alive()
 
     def on_db_settled(self, message: DbSettled) -> None:
         self.db.settled(message.tag)

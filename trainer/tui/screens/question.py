@@ -197,7 +197,7 @@ class QuestionScreen(SessionScreen):
             if self.app.freeze_heap:
                 if not self._collector_policy:
                     self._collector_policy = True
-                    self.call_after_refresh(settle_heap)
+                    self.call_after_refresh(self._settle_heap)
                 else:
                     self.call_after_refresh(collect_while_reading)
             return
@@ -264,6 +264,10 @@ class QuestionScreen(SessionScreen):
             await body.mount(widget, after=stem)
         self._answer, self._shown = widget, (question.id, view.order)
         return widget
+
+    def _settle_heap(self) -> None:
+        settle_heap()
+        self.app.freeze_session_needs()
 
     async def _prepare(self) -> None:
         """While the trainee reads the question (after it is painted): fill in its feedback and
