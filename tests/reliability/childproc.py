@@ -92,9 +92,11 @@ class Child:
         return "\n".join(self.lines) + "\n" + self.stderr
 
 
-def start_child(bank: Path, db: Path, tag: int, *extra: str) -> Child:
+def spawn(script: Path, *args: str | Path) -> Child:
+    """Run ``script`` with ``args`` in a child Python (child_env, from the repository), its
+    output read as it comes."""
     proc = subprocess.Popen(
-        [sys.executable, str(CHILD), str(bank), str(db), "--tag", str(tag), *extra],
+        [sys.executable, str(script), *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -104,3 +106,7 @@ def start_child(bank: Path, db: Path, tag: int, *extra: str) -> Child:
     child = Child(proc)
     child.start_reader()
     return child
+
+
+def start_child(bank: Path, db: Path, tag: int, *extra: str) -> Child:
+    return spawn(CHILD, bank, db, "--tag", str(tag), *extra)

@@ -13,13 +13,11 @@ import json
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from childproc import REPO, Child, child_env
+from childproc import spawn
 
 RUNS = 51
 SEED = 9090
@@ -58,16 +56,8 @@ def test_sigkill_during_sessions_keeps_every_answer_and_resumes(
     checked_resumes = 0
     for run in range(RUNS):
         kind = KINDS[run % 3]
-        proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(mini_bank_path), str(db), kind, str(run)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=child_env(),
-            cwd=str(REPO),
-        )
-        child = Child(proc)
-        child.start_reader()
+        child = spawn(CHILD, mini_bank_path, db, kind, str(run))
+        proc = child.proc
         assert child.ready.wait(timeout=60), child.output
         time.sleep(rng.uniform(0.0, 0.25))
         proc.send_signal(signal.SIGKILL)

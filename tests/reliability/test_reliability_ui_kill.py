@@ -12,13 +12,11 @@ from __future__ import annotations
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from childproc import REPO, Child, child_env
+from childproc import spawn
 
 from trainer.bank import load_bank
 from trainer.engine import Engine
@@ -35,16 +33,8 @@ def test_killing_the_app_loses_no_shown_answer(tmp_path: Path, mini_bank_path: P
     bank, problems = load_bank(mini_bank_path)
     assert bank is not None, problems
     for run in range(RUNS):
-        proc = subprocess.Popen(
-            [sys.executable, str(UI_CHILD), str(mini_bank_path), str(db)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=child_env(),
-            cwd=str(REPO),
-        )
-        child = Child(proc)
-        child.start_reader()
+        child = spawn(UI_CHILD, mini_bank_path, db)
+        proc = child.proc
         assert child.ready.wait(timeout=60), "the app never showed a question"
         # Kill at a random moment after the first shown answer of this run, so the test does not
         # depend on how fast a loaded machine repaints.

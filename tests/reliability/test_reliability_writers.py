@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from childproc import HERE, REPO, Child, child_env
+from childproc import HERE, Child, spawn
 
 PER_WRITER = 300
 WRITERS = (1, 2, 3)
@@ -21,25 +19,7 @@ LONGEST_RUN = 80
 
 
 def start_writer(bank: Path, db: Path, writer: int, go: Path) -> Child:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(HERE / "writer_child.py"),
-            str(bank),
-            str(db),
-            str(writer),
-            str(PER_WRITER),
-            str(go),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(),
-        cwd=str(REPO),
-    )
-    child = Child(proc)
-    child.start_reader()
-    return child
+    return spawn(HERE / "writer_child.py", bank, db, str(writer), str(PER_WRITER), go)
 
 
 def test_three_writers_flat_out_take_turns(tmp_path: Path, mini_bank_path: Path) -> None:
