@@ -16,7 +16,6 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import CHOICE_TYPES, Question
-from trainer.engine import Rating
 from trainer.gcpause import (
     automatic_full_collections,
     collect_while_reading,
@@ -206,7 +205,7 @@ class QuestionScreen(SessionScreen):
             feedback = Feedback(
                 self.app.engine.bank, question, None, order=view.order, pending=True
             )
-            bar = RatingBar(None, Rating.GOOD)
+            bar = RatingBar()
             self._feedback, self._bar, self._ready = feedback, bar, shown
             await gather(body.mount(feedback), self.query_one("#rating-slot").mount(bar))
         elif self._ready != shown:
@@ -290,7 +289,7 @@ class QuestionScreen(SessionScreen):
         feedback = Feedback(
             self.app.engine.bank, view.question, None, order=view.order, pending=True
         )
-        bar = RatingBar(None, Rating.GOOD)
+        bar = RatingBar()
         feedback.display = bar.display = False
         self._feedback, self._bar, self._ready = feedback, bar, shown
         await gather(

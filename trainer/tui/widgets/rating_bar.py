@@ -71,21 +71,14 @@ class RatingBar(Static, can_focus=True):
         ),
     ]
 
-    def __init__(
-        self,
-        intervals: dict[Rating, timedelta] | None,
-        suggested: Rating,
-        allowed: tuple[Rating, ...] = tuple(Rating),
-        *,
-        overridable: bool = False,
-        overridden: bool = False,
-    ) -> None:
+    def __init__(self) -> None:
+        """A bar with no answer graded yet (hidden until set_marking gives it one)."""
         super().__init__(id="ratings")
-        self.intervals = intervals
-        self.suggested = suggested
-        self.allowed = allowed
-        self.overridable = overridable
-        self.overridden = overridden
+        self.intervals: dict[Rating, timedelta] | None = None
+        self.suggested = Rating.GOOD
+        self.allowed: tuple[Rating, ...] = tuple(Rating)
+        self.overridable = False
+        self.overridden = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "override":
