@@ -69,7 +69,13 @@ def test_every_binding_has_an_id_description_and_tooltip() -> None:
             and "BINDINGS" in vars(cls)
         ]
     names = {cls.__name__ for cls in classes}
-    assert {"TrainerApp", "HomeScreen", "ConfirmScreen", "ExamSetupScreen", "RatingBar"} <= names
+    assert {
+        "TrainerApp",
+        "HomeScreen",
+        "ConfirmScreen",
+        "ExamSetupScreen",
+        "QuestionScreen",
+    } <= names
     for cls in classes:
         for binding in vars(cls)["BINDINGS"]:
             assert not isinstance(binding, tuple), cls

@@ -42,7 +42,7 @@ async def test_tab_moves_between_the_blanks_and_letters_always_land_in_one(
         assert not app.engine.is_flagged("mini-q-cloze")
 
 
-async def test_tab_does_nothing_on_a_choice_question_and_the_rating_bar(
+async def test_tab_does_nothing_on_a_choice_question_graded_or_not(
     app: TrainerApp, mini_bank: Bank
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
@@ -55,9 +55,9 @@ async def test_tab_does_nothing_on_a_choice_question_and_the_rating_bar(
         assert widget.selected
         await pilot.press("enter")
         await settle(pilot)
-        bar = app.screen.query_one(RatingBar)
-        await pilot.press("tab")
-        assert app.focused is bar
+        assert app.screen.query_one(RatingBar).display
+        await pilot.press("tab", "shift+tab")
+        assert app.focused is widget  # graded: the answer keeps the focus, the ratings apply
         await pilot.press("3")
         await settle(pilot)
         assert isinstance(app.screen, DoneScreen)

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import CHOICE_TYPES, Question
+from trainer.engine import Rating
 from trainer.gcpause import (
     automatic_full_collections,
     collect_while_reading,
@@ -32,16 +33,29 @@ from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.question_header import QuestionHeader
-from trainer.tui.widgets.rating_bar import RatingBar
+from trainer.tui.widgets.rating_bar import RatingBar, rating_bindings
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
+
+
+class Body(VerticalScroll):
+    """The question and its feedback. Its page keys give way to the screen's once the answer
+    is graded (the answer in it keeps the focus), so that the key bar shows "PgDn More" then;
+    before that they scroll the question, unshown, as the answer's container."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("page_up", "page_down"):
+            screen = self.screen
+            return not (isinstance(screen, QuestionScreen) and screen.check_action("scroll", ()))
+        return super().check_action(action, parameters)
 
 
 class QuestionScreen(SessionScreen):
     """Shows the session's current question, then its feedback and the rating bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *rating_bindings(),  # first: first on the key bar once an answer is graded
         Binding(
             "escape",
             "pause",
@@ -57,7 +71,7 @@ class QuestionScreen(SessionScreen):
             tooltip="Undo the last answer and show it again",
         ),
         Binding("f", "flag", "Flag", id="question-flag", tooltip="Flag or unflag this question"),
-        *page_bindings("question-page", "the question", label="More"),
+        *page_bindings("question-page", "the question", label="More"),  # see Body
     ]
 
     # The scrollbar's column is kept whether or not the body scrolls: showing the feedback (which
@@ -102,7 +116,7 @@ class QuestionScreen(SessionScreen):
         with Horizontal(id="progress-row"):
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
             yield Static("", id="left", markup=False)
-        yield VerticalScroll(id="body", can_focus=False)
+        yield Body(id="body", can_focus=False)
         yield Horizontal(id="rating-slot")
         yield KeyBuffer()
         yield KeyBar()
@@ -220,7 +234,11 @@ class QuestionScreen(SessionScreen):
             overridden=marking.overridden,
         )
         feedback.display = bar.display = True
-        self._focus(bar)
+        focused = self.focused
+        if focused is not None and not focused.disabled and widget in (focused, *focused.ancestors):
+            self._focus(focused)  # the answer keeps it: the screen's rating keys apply
+        else:
+            self._focus(bar)  # a cloze's blanks are disabled: the bar takes the keys
         target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
         self.call_after_refresh(body.scroll_to_widget, target, animate=False)
         if self._collector_policy:
@@ -297,10 +315,11 @@ class QuestionScreen(SessionScreen):
         )
 
     def _focus(self, widget: Widget) -> None:
-        """Focus ``widget`` now and show its keys on the key bar now, in this batch (a
-        ``widget.focus()`` would wait for the next turn, and the key bar for the next paint:
-        two more layouts of the whole screen)."""
-        self.set_focus(widget)
+        """Focus ``widget`` now (when it does not have it) and show the keys that apply on the
+        key bar now, in this batch (a ``widget.focus()`` would wait for the next turn, and the
+        key bar for the next paint: two more layouts of the whole screen)."""
+        if self.focused is not widget:
+            self.set_focus(widget)
         keys = self.query_one(KeyBar)
         if not keys.update_now():
             self.call_later(keys.recompose)
@@ -308,7 +327,7 @@ class QuestionScreen(SessionScreen):
     def input_widget(self) -> Widget | None:
         bar = self._bar
         if self.submitted and bar is not None and bar.is_attached and bar.display:
-            return bar
+            return self.focused or bar  # the graded answer, or the bar (a cloze)
         answer = self._answer
         return answer.input_widget() if answer is not None and answer.is_attached else None
 
@@ -369,6 +388,29 @@ class QuestionScreen(SessionScreen):
         self.run_db("override", self.session.override)
 
     # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rate", "rate_suggested", "override", "scroll"):
+            bar = self._bar
+            if not self.submitted or bar is None or not bar.display:
+                return False  # the answer's own keys (or the body's page keys) apply
+            if action == "rate":
+                return Rating(int(str(parameters[0]))) in bar.allowed
+            if action == "override":
+                return bar.overridable
+        return True
+
+    def action_rate(self, value: int) -> None:
+        if self._bar is not None:
+            self._bar.choose(value)
+
+    def action_rate_suggested(self) -> None:
+        if self._bar is not None:
+            self._bar.choose()
+
+    def action_override(self) -> None:
+        if self._bar is not None:
+            self._bar.override()
 
     def action_undo(self) -> None:
         if self.busy:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from trainer.tui.messages import DbDone, DbFailed
@@ -83,6 +84,12 @@ class SessionScreen(DbWorkScreen):
     ]
 
     app: TrainerApp
+
+    # Screen.focused repaints the whole screen (every line of every widget under a changed
+    # region is rendered again) whenever the focus moves, which it does twice per answer here
+    # (to the rating bar and back); the widgets that gain and lose focus restyle and repaint
+    # themselves, which is all a focus change shows.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     _showing = 0  # results being shown (db_done awaits mounts): keys are still kept
     _buffer: KeyBuffer | None = None

@@ -7,7 +7,6 @@ answer was graded by trainer), Hard, Good and Easy after a right one; the others
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -25,8 +24,12 @@ RATING_NAMES = {
 }
 
 
-class RatingBar(Static, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = [
+def rating_bindings() -> list[BindingType]:
+    """Keys 1-4 rate, Enter (or Space) takes the suggestion, o overrides: the study screen's
+    (QuestionScreen), which shows them once an answer is graded. They are not the bar's own: the
+    focus stays on the answer when it is graded, so that the screen is not restyled, its keys
+    rebuilt and every line of it painted again by a focus change on every answer."""
+    return [
         Binding(
             "1",
             "rate(1)",
@@ -71,6 +74,11 @@ class RatingBar(Static, can_focus=True):
         ),
     ]
 
+
+class RatingBar(Static, can_focus=True):
+    """Shows the ratings of a graded answer; its keys are the screen's (``rating_bindings``).
+    It takes the focus only when the answer cannot keep it (a cloze's blanks are disabled)."""
+
     def __init__(self) -> None:
         """A bar with no answer graded yet (hidden until set_marking gives it one)."""
         super().__init__(id="ratings")
@@ -79,11 +87,6 @@ class RatingBar(Static, can_focus=True):
         self.allowed: tuple[Rating, ...] = tuple(Rating)
         self.overridable = False
         self.overridden = False
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "override":
-            return self.overridable
-        return True
 
     def on_mount(self) -> None:
         self.update(self._render_text())
@@ -130,16 +133,13 @@ class RatingBar(Static, can_focus=True):
             text.append("  (not due: schedule kept)", style="dim")
         return text
 
-    def action_rate(self, value: int) -> None:
-        rating = Rating(value)
-        if (
-            rating in self.allowed
-        ):  # a rating that does not apply is not shown: its key does nothing
+    def choose(self, value: int | None = None) -> None:
+        """Rate the answer ``value`` (None: the suggested rating); a rating that does not apply
+        is not shown, and its key does nothing."""
+        rating = self.suggested if value is None else Rating(value)
+        if rating in self.allowed:
             self.post_message(RatingChosen(rating))
 
-    def action_override(self) -> None:
+    def override(self) -> None:
         if self.overridable:
             self.post_message(OverrideChosen())
-
-    def action_rate_suggested(self) -> None:
-        self.post_message(RatingChosen(self.suggested))
