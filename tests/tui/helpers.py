@@ -89,6 +89,20 @@ def text_of(pilot: Pilot[None], selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).content)
 
 
+def feedback_text(pilot: Pilot[None], part: str | None = None) -> str:
+    """What the feedback on screen says: one part ("verdict", "detail", "main", "why",
+    "objective"; "" when not shown), or all of it."""
+    from trainer.tui.widgets.feedback import Feedback
+
+    return pilot.app.screen.query_one(Feedback).text(part)
+
+
 def screen_text(pilot: Pilot[None]) -> str:
-    """Every Static's text on the current screen, joined (for 'is this said somewhere' checks)."""
-    return "\n".join(str(s.content) for s in pilot.app.screen.query(Static))
+    """Every Static's and feedback's text on the current screen, joined (for 'is this said
+    somewhere' checks)."""
+    from trainer.tui.widgets.feedback import Feedback
+
+    screen = pilot.app.screen
+    texts = [str(s.content) for s in screen.query(Static)]
+    texts += [f.text() for f in screen.query(Feedback)]
+    return "\n".join(texts)

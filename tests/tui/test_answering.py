@@ -16,7 +16,7 @@ from trainer.tui.screens.done import DoneScreen
 from trainer.tui.screens.question import QuestionScreen
 
 from .conftest import logged
-from .helpers import answer, screen_text, settle, text_of
+from .helpers import answer, feedback_text, screen_text, settle, text_of
 
 QIDS = [
     "mini-q-single",
@@ -40,7 +40,7 @@ async def test_answer_each_type(
         assert isinstance(app.screen, QuestionScreen)
         await answer(pilot, qid, right)
 
-        verdict = text_of(pilot, "#verdict")
+        verdict = feedback_text(pilot, "verdict")
         if qid == "mini-q-recall":
             assert "model answer" in verdict
             assert question.model_answer in screen_text(pilot)

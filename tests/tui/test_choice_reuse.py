@@ -9,7 +9,7 @@ from trainer.tui.screens.question import QuestionScreen
 from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.choice_options import ChoiceOptions
 
-from .helpers import CHOICE_KEYS, choice_keys, settle, text_of
+from .helpers import CHOICE_KEYS, choice_keys, feedback_text, settle, text_of
 
 
 def shown_options(widget: ChoiceAnswer) -> list[str]:
@@ -47,7 +47,7 @@ async def test_a_kept_choice_widget_shows_only_the_new_question(app: TrainerApp)
             assert hint.startswith("Press") and widget.query_one("#choice-hint").display
             await pilot.press(*choice_keys(pilot, question.id, True), "enter")
             await settle(pilot)
-            assert text_of(pilot, "#verdict") == "Correct.", question.id
+            assert feedback_text(pilot, "verdict") == "Correct.", question.id
             answered += 1
             await pilot.press("enter")
             await settle(pilot)

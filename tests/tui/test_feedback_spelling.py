@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import Static
 
 from trainer.bank.models import Bank
 from trainer.engine import grade
@@ -26,7 +25,7 @@ async def test_the_feedback_says_a_misspelling_was_accepted(mini_bank: Bank) -> 
     app = FeedbackApp(Feedback(mini_bank, q, g))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        verdict = str(app.query_one("#verdict", Static).content)
-        detail = str(app.query_one("#grade-detail", Static).content)
+        feedback = app.query_one(Feedback)
+        verdict, detail = feedback.text("verdict"), feedback.text("detail")
     assert verdict == "Correct."
     assert detail == "2 of 2 blanks right; blank 1 accepted (spelling)"

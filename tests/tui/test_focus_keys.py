@@ -19,7 +19,7 @@ from trainer.tui.widgets.cloze_answer import BlankInput
 from trainer.tui.widgets.rating_bar import RatingBar
 
 from .conftest import logged
-from .helpers import answer, choice_keys, settle, text_of, type_blanks
+from .helpers import answer, choice_keys, feedback_text, settle, text_of, type_blanks
 
 
 async def test_tab_moves_between_the_blanks_and_letters_always_land_in_one(
@@ -89,7 +89,7 @@ async def test_i_was_right_reschedules_as_right_and_is_logged_as_an_override(
         await type_blanks(pilot, ["Flouroscopyy", "stimulation"])  # two typos: graded wrong
         await pilot.press("enter")
         await settle(pilot)
-        assert text_of(pilot, "#verdict").startswith("Not correct")
+        assert feedback_text(pilot, "verdict").startswith("Not correct")
         await pilot.press("o")
         await settle(pilot)
         bar = text_of(pilot, "#ratings")

@@ -239,10 +239,14 @@ class QuestionScreen(SessionScreen):
             self._focus(focused)  # the answer keeps it: the screen's rating keys apply
         else:
             self._focus(bar)  # a cloze's blanks are disabled: the bar takes the keys
-        target = feedback.query("#verdict").first() if feedback.query("#verdict") else feedback
-        self.call_after_refresh(body.scroll_to_widget, target, animate=False)
+        self.call_after_refresh(self._scroll_to_verdict, body, feedback)
         if self._collector_policy:
             self.call_after_refresh(collect_young)
+
+    def _scroll_to_verdict(self, body: VerticalScroll, feedback: Feedback) -> None:
+        body.scroll_to_region(
+            feedback.first_line_region(), spacing=feedback.dock_gutter, animate=False
+        )
 
     async def _ask(self, body: VerticalScroll, view: DeckView, question: Question) -> AnswerWidget:
         """Put ``question`` on screen, unanswered (or as answered, when ``view`` has a marking).

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 
 from trainer.bank.models import Bank, Question
 from trainer.tui.answer_text import key_text
@@ -33,17 +36,35 @@ def _labelled(label: str, body: str) -> Text:
     return Text.assemble((f"{label}: ", "bold"), body)
 
 
-class Feedback(Vertical):
+WHY_INDENT = 2  # each option's why is indented under "Why each option"
+
+
+class Feedback(Widget):
     """The verdict, the correct answer, the explanation, each option's why, objective and source.
 
-    ``pending=True``: built before the answer is graded (the study screen mounts one, hidden, and
-    keeps it for the whole session); ``show_question`` fills it in for another question and
-    ``set_grade`` with the verdict and the detail, the only parts that depend on the answer, so
-    that showing the feedback mounts nothing. A pending Feedback always has the same parts (those
-    a question has no use for are hidden)."""
+    One widget that draws its lines itself, part by part (the verdict; the grade's detail; the
+    answer and explanation; the whys, indented; the objectives and sources), each part wrapped
+    once per width and kept: the study screen shows this on every answer, and a screen lays
+    out, styles and paints a widget at a time, wrapping a Static's text when it is laid out and
+    again when it is painted.
+
+    ``pending=True``: built before the answer is graded (the study screen mounts one, hidden,
+    and keeps it for the whole session); ``show_question`` fills it in for another question
+    (and wraps it, at the width it last had, while the trainee reads the question) and
+    ``set_grade`` with the verdict and the detail, the only parts that depend on the answer:
+    showing the feedback then wraps two short lines. Bank text is plain text, never markup."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "feedback--verdict",
+        "feedback--correct",
+        "feedback--wrong",
+    }
 
     DEFAULT_CSS = """
     Feedback { height: auto; }
+    Feedback > .feedback--verdict { text-style: bold; }
+    Feedback > .feedback--correct { color: $text-success; }
+    Feedback > .feedback--wrong { color: $text-error; }
     """
 
     def __init__(
@@ -58,42 +79,150 @@ class Feedback(Vertical):
         pending: bool = False,
     ) -> None:
         super().__init__(id="feedback")
-        self.pending = pending
         self.bank = bank
-        self.question = question
-        self.grade = grade
         self.show_verdict = verdict
         self.show_key = key
+        self.question = question
         self.order = tuple(order)  # options as shown (bank order if empty)
+        self.main, self.whys, self.objectives = self._texts()
+        self.grade: Grade | None = None
+        self.verdict = ""
+        self.detail = ""
+        if not pending:
+            self._grade(grade)
+        # part name -> (the text it was drawn from, its lines); the width and style they are for
+        self._drawn: dict[str, tuple[object, list[Strip]]] = {}
+        self._drawn_for: tuple[object, ...] | None = None
+        self._lines: list[Strip] | None = None
+        self._width = 0  # the content width last laid out
 
-    def compose(self) -> ComposeResult:
-        q, grade = self.question, self.grade
-        if self.show_verdict:
-            verdict = Static(
-                "" if self.pending else verdict_text(q, grade), id="verdict", markup=False
-            )
-            if grade is not None and not self.pending:
-                verdict.add_class("-correct" if grade.correct else "-wrong")
-            yield verdict
-        detail = grade.detail if grade is not None and not self.pending else ""
-        if self.pending or (detail and q.type in ("multiple", "order", "cloze")):
-            shown = Static(detail, id="grade-detail", markup=False)
-            shown.display = bool(detail)
-            yield shown
-        # Few widgets: each Static below holds the lines of what were several Statics of the
-        # same width and style, one after the other (no margins between them: ``#feedback >
-        # Static`` sets them to 0), so it looks the same: a screen lays out and paints a widget
-        # at a time, and the study screen shows this on every answer.
-        main, whys, objectives = self._texts()
-        yield Static(main, id="feedback-text")
-        if self.pending or whys is not None:
-            why = Static(whys or "", classes="why")
-            why.display = whys is not None
-            yield why
-        if self.pending or objectives is not None:
-            objective = Static(objectives or "", classes="objective")
-            objective.display = objectives is not None
-            yield objective
+    # ------------------------------------------------------------------ what it says
+
+    def parts(self) -> list[tuple[str, str | Text]]:
+        """The parts shown, in order: (name, text)."""
+        shown: list[tuple[str, str | Text]] = []
+        if self.show_verdict and self.verdict:
+            shown.append(("verdict", self.verdict))
+        if self.detail:
+            shown.append(("detail", self.detail))
+        shown.append(("main", self.main))
+        if self.whys is not None:
+            shown.append(("why", self.whys))
+        if self.objectives is not None:
+            shown.append(("objective", self.objectives))
+        return shown
+
+    def text(self, part: str | None = None) -> str:
+        """The plain text of ``part`` ("verdict", "detail", "main", "why", "objective"; "" when
+        it is not shown), or of every part shown, one after another."""
+        texts = [str(t) for name, t in self.parts() if part is None or name == part]
+        return "\n".join(texts)
+
+    def _grade(self, grade: Grade | None) -> None:
+        self.grade = grade
+        self.verdict = verdict_text(self.question, grade) if self.show_verdict else ""
+        detail = grade.detail if grade is not None else ""
+        self.detail = detail if self.question.type in ("multiple", "order", "cloze") else ""
+
+    def show_question(self, question: Question, *, order: Sequence[int] = ()) -> None:
+        """Fill a pending Feedback in for another question, ungraded (mounted, hidden), and wrap
+        it at the width it last had."""
+        self.question, self.order, self.grade = question, tuple(order), None
+        self.verdict = self.detail = ""
+        self.main, self.whys, self.objectives = self._texts()
+        self._changed()
+        if self._width and self.is_attached:
+            self._render_parts(self._width)
+
+    def set_grade(self, grade: Grade | None) -> None:
+        """Fill in what depends on the answer: the verdict and the grade's detail."""
+        self._grade(grade)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._lines = None
+        if self.is_attached:
+            self.refresh(layout=True)
+
+    # ------------------------------------------------------------------ drawing
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = None
+        self._drawn.clear()
+
+    def _render_parts(self, width: int) -> list[Strip]:
+        """The lines at content width ``width`` (each part drawn again only when its text, the
+        width or the styles changed)."""
+        drawn_for = (width, self._pseudo_classes_cache_key, self.styles._cache_key)
+        if width <= 0:
+            return []
+        if drawn_for != self._drawn_for:
+            self._drawn_for, self._lines = drawn_for, None
+            self._drawn.clear()
+        if self._lines is not None:
+            return self._lines
+        base_background, background = self.background_colors
+        blank_style = VisualStyle(background=base_background + background).rich_style
+        lines: list[Strip] = []
+        drawn: dict[str, tuple[object, list[Strip]]] = {}
+        for name, text in self.parts():
+            kept = self._drawn.get(name)
+            if kept is not None and kept[0] is text:
+                part = kept[1]
+            else:
+                part = self._draw(name, text, width, blank_style)
+            drawn[name] = (text, part)
+            lines.extend(part)
+        self._drawn.update(drawn)
+        self._lines = lines
+        return lines
+
+    def _draw(self, name: str, text: str | Text, width: int, blank_style: Style) -> list[Strip]:
+        """One part's lines, as a Static of the content width (``why``: padded left) draws
+        them."""
+        if name == "verdict":
+            grade = self.grade
+            mark = "feedback--correct" if grade is not None and grade.correct else "feedback--wrong"
+            style = self.get_visual_style("feedback--verdict", *((mark,) if grade else ()))
+        else:
+            style = self.visual_style
+        indent = WHY_INDENT if name == "why" else 0
+        inner = max(1, width - indent)
+        visual = visualize(self, text, markup=False)
+        strips = Visual.to_strips(self, visual, inner, None, style)
+        strips = [strip.adjust_cell_length(inner, blank_style) for strip in strips]
+        if indent:
+            pad = Strip.blank(indent, blank_style)
+            strips = [Strip.join([pad, strip]) for strip in strips]
+        return strips
+
+    def first_line_region(self) -> Region:
+        """Its first line (the verdict), with the margin and border above it, in its
+        container's virtual coordinates: what to scroll into view (as ``scroll_to_widget``
+        would make room for a widget of that one line inside this one)."""
+        margin = self.styles.margin
+        return (
+            Region(0, 0, self.size.width, 1)
+            .translate(margin.top_left)
+            .translate(self.styles.border.spacing.top_left)
+            .translate(self.virtual_region_with_margin.offset)
+            .grow(margin)
+        )
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._render_parts(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        self._width = width
+        lines = self._render_parts(width)
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(width, self.visual_style.rich_style)
 
     def _keyed(self) -> bool:
         return self.question.type != "recall" and self.show_key
@@ -130,29 +259,3 @@ class Feedback(Vertical):
             blocks.append(Text("\n").join(block))
         objectives = Text("\n").join(blocks) if blocks else None
         return Text("\n").join(lines), whys, objectives
-
-    def show_question(self, question: Question, *, order: Sequence[int] = ()) -> None:
-        """Fill a pending Feedback in for another question, ungraded (mounted, hidden)."""
-        self.question, self.order, self.grade = question, tuple(order), None
-        main, whys, objectives = self._texts()
-        self.query_one("#feedback-text", Static).update(main)
-        why = self.query_one(".why", Static)
-        why.update(whys or "")
-        why.display = whys is not None
-        objective = self.query_one(".objective", Static)
-        objective.update(objectives or "")
-        objective.display = objectives is not None
-
-    def set_grade(self, grade: Grade | None) -> None:
-        """Fill in what depends on the answer (a ``pending`` Feedback, mounted)."""
-        self.grade = grade
-        for verdict in self.query("#verdict").results(Static):
-            verdict.update(verdict_text(self.question, grade))
-            verdict.set_class(grade is not None and grade.correct, "-correct")
-            verdict.set_class(grade is not None and not grade.correct, "-wrong")
-        for detail in self.query("#grade-detail").results(Static):
-            text = grade.detail if grade is not None else ""
-            if self.question.type not in ("multiple", "order", "cloze"):
-                text = ""
-            detail.update(text)
-            detail.display = bool(text)
