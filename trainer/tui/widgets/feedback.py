@@ -154,7 +154,8 @@ class Feedback(Widget):
     def _render_parts(self, width: int) -> list[Strip]:
         """The lines at content width ``width`` (each part drawn again only when its text, the
         width or the styles changed)."""
-        drawn_for = (width, self._pseudo_classes_cache_key, self.styles._cache_key)
+        # the style drawn with, not the styles' cache key (showing the widget changes that)
+        drawn_for = (width, self.visual_style)
         if width <= 0:
             return []
         if drawn_for != self._drawn_for:
