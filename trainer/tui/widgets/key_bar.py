@@ -16,6 +16,9 @@ KeyBar looks and behaves the same (the same FooterKey widgets, clickable, same C
 - a screen can update it at once (``update_now``), inside its own batch, right after it moved
   the focus, so that the screen is laid out once with the right keys (the study screen does);
 - its keys copy ``compact`` once instead of watching it (the bar never changes its compactness).
+- its keys (BarKey) draw their label once per label and style and keep it: the study screen
+  relabels two or three keys on every submit and rating, and a FooterKey builds, measures
+  and wraps its label anew for the layout and again for the paint each time.
 Drop it for Footer once #6666 is fixed upstream.
 """
 
@@ -23,15 +26,55 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import groupby
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
+_DRAWN_MAX = 256  # labels kept (a few dozen in all the screens)
 Spec = tuple[str, str, str, str, bool, str]  # key, key display, description, action, disabled, tip
+
+
+class BarKey(FooterKey):
+    """A FooterKey whose label is drawn as FooterKey draws it, once per label and style."""
+
+    _drawn: ClassVar[dict[tuple[object, ...], Strip]] = {}
+
+    def _label(self) -> Strip:
+        drawn_for = (
+            self.key_display,
+            self.description,
+            self.visual_style,
+            self.get_component_rich_style("footer-key--key"),
+            self.get_component_rich_style("footer-key--description"),
+            self.has_class("-compact"),
+        )
+        strip = self._drawn.get(drawn_for)
+        if strip is None:
+            visual = visualize(self, self.render())
+            width = visual.get_optimal_width(self.styles, 0)  # type: ignore[arg-type]
+            strips = Visual.to_strips(self, visual, width, 1, self.visual_style)
+            strip = strips[0] if strips else Strip.blank(width)
+            if len(self._drawn) >= _DRAWN_MAX:
+                self._drawn.clear()
+            self._drawn[drawn_for] = strip
+        return strip
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._label().cell_length
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._label().crop_extend(0, width, self.visual_style.rich_style)
+        return Strip.blank(width, self.visual_style.rich_style)
 
 
 class KeyBar(Footer):
@@ -68,7 +111,7 @@ class KeyBar(Footer):
                     for multi in multi_bindings:
                         binding, enabled, tooltip = multi[0]
                         yield self._key(
-                            FooterKey(
+                            BarKey(
                                 binding.key,
                                 self.app.get_key_display(binding),
                                 "",
@@ -83,7 +126,7 @@ class KeyBar(Footer):
                 for multi in multi_bindings:
                     binding, enabled, tooltip = multi[0]
                     yield self._key(
-                        FooterKey(
+                        BarKey(
                             binding.key,
                             self.app.get_key_display(binding),
                             binding.description,
@@ -98,7 +141,7 @@ class KeyBar(Footer):
             except KeyError:
                 pass
             else:
-                yield FooterKey(  # not bound to ``compact`` by Footer either
+                yield BarKey(  # not bound to ``compact`` by Footer either
                     binding.key,
                     self.app.get_key_display(binding),
                     binding.description,
@@ -148,7 +191,7 @@ class KeyBar(Footer):
             return True
         specs = self._specs()
         palette = [c for c in self.children if c.has_class("-command-palette")]
-        keys = [c for c in self.children if c not in palette and type(c) is FooterKey]
+        keys = [c for c in self.children if c not in palette and type(c) is BarKey]
         if specs is None or self._shown is None or len(keys) + len(palette) != len(self.children):
             return False  # the first time, or binding groups: compose
         self._shown = signature
@@ -163,9 +206,9 @@ class KeyBar(Footer):
         return True
 
 
-def _new_key(spec: Spec) -> FooterKey:
+def _new_key(spec: Spec) -> BarKey:
     key, display, description, action, disabled, tooltip = spec
-    return FooterKey(key, display, description, action, disabled=disabled, tooltip=tooltip)
+    return BarKey(key, display, description, action, disabled=disabled, tooltip=tooltip)
 
 
 def _relabel(widget: FooterKey, spec: Spec) -> None:
