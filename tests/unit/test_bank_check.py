@@ -212,3 +212,15 @@ def test_cli_main_dispatches_to_check(
 
     assert main(["check", "--bank", str(mini_bank_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["objectives"] == 3
+
+
+def test_the_format_guides_bank_header_checks_on_its_own(tmp_path: Path) -> None:
+    """questions/README.md's [bank] example (its first TOML block) is a bank header an author can
+    start from: it checks with no error (every reference a section names is in [references])."""
+    guide = (REPO / "questions" / "README.md").read_text(encoding="utf-8")
+    header = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert "[bank]" in header and "[references]" in header
+    (tmp_path / "bank.toml").write_text(header, encoding="utf-8")
+    report = check_bank(tmp_path / "bank.toml")
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert errors == [], errors

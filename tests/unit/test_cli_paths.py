@@ -117,6 +117,25 @@ def test_read_only_commands_never_create_a_database(
     assert listing(tmp_path) == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["reviews", "export", "OUT.csv"], ["fsrs", "evaluate"]],
+    ids=["stats", "reviews-export", "fsrs-evaluate"],
+)
+def test_read_only_commands_never_write_into_an_empty_file(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review finding: an empty file (where the app would create a database) was filled with
+    the trainer tables by a command that only reads."""
+    db = tmp_path / "zero.db"
+    db.write_bytes(b"")
+    before = listing(tmp_path)
+    args = [a.replace("OUT.csv", str(tmp_path / "out.csv")) for a in command]
+    assert main([*args, "--bank", str(MINI), "--db", str(db)]) == 1
+    assert f"the database {db} is empty" in capsys.readouterr().err
+    assert db.read_bytes() == b"" and listing(tmp_path) == before
+
+
 def test_read_only_commands_leave_an_existing_database_folder_as_it_was(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -111,6 +111,16 @@ def test_every_hostile_bank_has_a_case() -> None:
     assert folders == sorted([*REJECTED, *ACCEPTED])
 
 
+def blank_db(path: Path) -> Path:
+    """A trainer database with nothing recorded (the read-only commands refuse an empty file)."""
+    from datetime import UTC, datetime
+
+    from trainer.engine.store.connection import Connection
+
+    Connection.open(path, now=datetime.now(UTC)).close()
+    return path
+
+
 def run_main(*argv: str, encoding: str = "utf-8") -> tuple[int, bytes, bytes]:
     """``trainer.cli.main`` in this process, its stdout and stderr captured as bytes written
     through real text streams of the given encoding."""
@@ -187,7 +197,7 @@ def test_accepted_bank_passes_and_every_command_shows_its_text_literally(
     code, out, err = run_main("check", "--bank", str(bank_path))
     assert code == 0
     assert_safe(out, err)
-    (tmp_path / "t.db").touch()  # stats is read-only: it never creates a database
+    blank_db(tmp_path / "t.db")  # stats only reads: it never creates a database
     code, out, err = run_main("stats", "--bank", str(bank_path), "--db", str(tmp_path / "t.db"))
     assert code == 0, err
     assert_safe(out, err)
@@ -204,7 +214,7 @@ def test_stats_shows_markup_topics_literally(tmp_path: Path) -> None:
         ("topic-unbalanced", "Risky a[/]b"),
         ("topic-link", "[link=file:///etc/passwd]click[/link]"),
     ]:
-        (tmp_path / f"{name}.db").touch()  # stats never creates a database
+        blank_db(tmp_path / f"{name}.db")  # stats only reads: it never creates a database
         code, out, _ = run_main(
             "stats", "--bank", str(HOSTILE / name), "--db", str(tmp_path / f"{name}.db")
         )
@@ -372,7 +382,7 @@ def _trainer(*argv: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]
 
 def test_cli_with_stdout_closed_or_full_says_so_in_one_line(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
-    (tmp_path / "t.db").touch()  # stats never creates a database
+    blank_db(tmp_path / "t.db")  # stats only reads: it never creates a database
     closed = subprocess.run(
         [
             sys.executable,
@@ -407,7 +417,7 @@ def test_cli_on_an_ascii_terminal_writes_replacements_not_tracebacks(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     bank = str(HOSTILE / "rtl-ok")
-    (tmp_path / "t.db").touch()  # stats never creates a database
+    blank_db(tmp_path / "t.db")  # stats only reads: it never creates a database
     for argv in (
         ["check"],
         ["check", "--json"],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_hostile_banks import run_main
+from test_hostile_banks import blank_db, run_main
 
 from trainer.output import SafeStream
 from trainer.safetext import FORBIDDEN, forbidden, visible
@@ -100,7 +100,7 @@ def test_the_cli_writes_no_control_character_for_any_text_in_any_field(
         outputs += [jout, jerr]
         json.loads(jout)  # still valid JSON after the boundary's escapes
         if code == 0:
-            Path(tmp, "t.db").touch()  # stats never creates a database
+            blank_db(Path(tmp, "t.db"))  # stats only reads: it never creates a database
             scode, sout, serr = run_main("stats", "--bank", str(path), "--db", f"{tmp}/t.db")
             assert scode == 0, serr
             outputs += [sout, serr]
@@ -132,7 +132,7 @@ def test_any_allowed_title_is_accepted_and_printed_as_typed(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bank.toml"
         path.write_text(bank)
-        Path(tmp, "t.db").touch()  # stats never creates a database
+        blank_db(Path(tmp, "t.db"))  # stats only reads: it never creates a database
         code, out, err = run_main("stats", "--bank", str(path), "--db", f"{tmp}/t.db")
         assert code == 0, (out, err)
         assert f"{text} (mini): 6 cards" in out.decode()

@@ -324,3 +324,50 @@ def test_a_failed_exam_write_keeps_the_answer_in_memory_for_a_retry(
     assert session.index == 0 and not session.answer_for(q.id).answered
     assert session.go(1, kept) and session.answer_for(q.id).answered
     engine.close()
+
+
+def _durations(db: Path) -> list[int]:
+    conn = sqlite3.connect(db)
+    try:
+        return [int(r[0]) for r in conn.execute("SELECT duration_ms FROM review_log ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_the_answer_time_counts_from_when_the_question_is_shown_again(tmp_path: Path) -> None:
+    """Review finding: resumed from the database the first answer was logged as 0 ms; resumed
+    from home it counted the time spent at home. ``show`` (what the screen calls when it puts
+    the session on screen) starts the question's time again; ``view`` alone does not."""
+    db = tmp_path / "t.db"
+    clock = Clock()
+    engine = open_engine(BANK, db, clock)
+    session = StudySession.start(engine, seed=1)
+    qid = session.show().question.id  # type: ignore[union-attr]
+    clock.advance(seconds=7)
+    session.view()  # a redraw is not a showing
+    clock.advance(seconds=3)
+    session.submit(response_for(qid, True))
+    session.rate(Rating.GOOD)
+    assert _durations(db) == [10_000]
+
+    # paused at home for an hour, then shown again: 4 s on screen
+    qid = session.view().question.id  # type: ignore[union-attr]
+    clock.advance(hours=1)
+    session.show()
+    clock.advance(seconds=4)
+    session.submit(response_for(qid, True))
+    session.rate(Rating.GOOD)
+    assert _durations(db)[-1] == 4_000
+
+    # the app closed on a question, reopened a day later: 6 s on screen, not 0
+    qid = session.view().question.id  # type: ignore[union-attr]
+    engine.close()
+    clock.advance(days=1)
+    engine = open_engine(BANK, db, clock)
+    resumed = StudySession.resume(engine)
+    assert resumed is not None
+    assert resumed.show().question.id == qid  # type: ignore[union-attr]
+    clock.advance(seconds=6)
+    resumed.submit(response_for(qid, True))
+    assert _durations(db)[-1] == 6_000
+    engine.close()

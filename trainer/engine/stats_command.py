@@ -60,21 +60,23 @@ def format_stats(stats: Stats, left: Counts | None = None) -> str:
 
 
 def db_missing(db_path: Path) -> bool:
-    """Whether the database file does not exist. A path that cannot even be looked at (a folder
-    the user cannot enter) is not "missing": opening it says what is wrong."""
+    """Whether there is no database to read: the file does not exist, or is empty (an empty
+    file is where the app would create one; a read-only command must not). A path that cannot
+    even be looked at (a folder the user cannot enter) is not "missing": opening it says what
+    is wrong."""
     try:
-        Path(db_path).stat()
+        return Path(db_path).stat().st_size == 0
     except FileNotFoundError:
         return True
     except OSError:
         return False
-    return False
 
 
 def missing_db(db_path: Path) -> str:
-    """What a read-only command says when its database does not exist."""
+    """What a read-only command says when its database does not exist (or is empty)."""
+    what = "is empty" if Path(db_path).is_file() else "does not exist"
     return (
-        f"the database {db_path} does not exist (nothing has been studied with it yet); "
+        f"the database {db_path} {what} (nothing has been studied with it yet); "
         "give an existing one with --db or $TRAINER_DB"
     )
 

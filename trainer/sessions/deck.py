@@ -249,6 +249,16 @@ class DeckSession:
             summary=self._summary() if s.finished else None,
         )
 
+    def show(self) -> DeckView:
+        """The view when the session is put on screen: started, resumed from home or from the
+        database. The question waiting for an answer is shown again now, so its answer time
+        counts from now: time away from it (at home, or with the app closed) is not counted,
+        as Anki counts only the time a card is on screen."""
+        s = self._s
+        if s.current is not None and s.marking is None and not s.finished:
+            self._s = replace(s, shown_at=self.engine.now())  # not saved: it never is
+        return self.view()
+
     def description(self) -> str:
         """One line for home: what is paused (from memory: no database work)."""
         s = self._s

@@ -86,7 +86,12 @@ def _read_facts(path: Path, size: int) -> tuple[int, int, set[tuple[str, str]], 
                 "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             )
         }
-        check = _quick_check(conn, size, {name for kind, name in objects if kind == "table"})
+        try:
+            check = _quick_check(conn, size, {name for kind, name in objects if kind == "table"})
+        except sqlite3.OperationalError as exc:
+            if "no such collation sequence" not in str(exc):
+                raise
+            check = str(exc)  # another application's index (Anki's "unicase"): refused below
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         raise translate(path, exc) from exc
@@ -103,13 +108,35 @@ def inspect_file(path: Path) -> int:
     knows. A verdict of damage or a foreign file is checked once more after a moment: another
     process may be creating or checkpointing the file right now.
     """
+    sidecars = [path.with_name(path.name + tail) for tail in ("-wal", "-shm")]
+    there = {p for p in sidecars if p.exists()}
     try:
-        return _inspect_once(path)
+        try:
+            return _inspect_once(path)
+        except TrainerDBError as exc:
+            if exc.kind not in ("damaged", "foreign"):
+                raise
+            time.sleep(0.2)
+            return _inspect_once(path)
     except TrainerDBError as exc:
-        if exc.kind not in ("damaged", "foreign"):
-            raise
-        time.sleep(0.2)
-        return _inspect_once(path)
+        if exc.kind in ("damaged", "foreign"):
+            _remove_new_sidecars(sidecars, there)
+        raise
+
+
+def _remove_new_sidecars(sidecars: list[Path], there: set[Path]) -> None:
+    """A refused file is left as it was, with nothing new beside it: SQLite's reader of a WAL
+    database makes its "-shm" (and an empty "-wal") next to it; those this look made, and no one
+    else has since written to, are removed."""
+    for sidecar in sidecars:
+        if sidecar in there:
+            continue
+        try:
+            if sidecar.name.endswith("-wal") and sidecar.stat().st_size:
+                continue
+            sidecar.unlink()
+        except OSError:
+            pass
 
 
 def _inspect_once(path: Path) -> int:
@@ -121,18 +148,19 @@ def _inspect_once(path: Path) -> int:
         ) from exc
     _check_header(path, _read_header(path))
     app_id, version, objects, check = _read_facts(path, size)
+    tables = {name for kind, name in objects if kind == "table"}
+    if app_id == 0 and objects:  # another application's tables, damaged or not
+        names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
+        anki = " (it looks like an Anki collection)" if {"col", "notes", "cards"} <= tables else ""
+        raise TrainerDBError(
+            f"{path} is not a trainer database{anki}: it holds another application's tables "
+            f"or views ({names}). Choose another file with --db.",
+            kind="foreign",
+        )
     if check != "ok":
         raise TrainerDBError(f"{path} is damaged: SQLite's check says {check!r}.", kind="damaged")
-    tables = {name for kind, name in objects if kind == "table"}
     if app_id == 0:
         # Ours to initialise only if it is a blank SQLite file: no schema, no version stamp.
-        if objects:
-            names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
-            raise TrainerDBError(
-                f"{path} is not a trainer database: it holds another application's tables "
-                f"or views ({names}). Choose another file with --db.",
-                kind="foreign",
-            )
         if version != 0:
             raise TrainerDBError(
                 f"{path} is not a trainer database: another application marked it with schema "

@@ -122,7 +122,7 @@ class QuestionScreen(SessionScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.run_db("view", self.session.view)
+        self.run_db("view", self.session.show)
 
     def on_screen_resume(self) -> None:
         if self._collector_policy:
