@@ -205,3 +205,29 @@ def test_every_binding_has_an_id() -> None:
         for _name, cls in inspect.getmembers(importlib.import_module(info.name), inspect.isclass):
             for b in cls.__dict__.get("BINDINGS", []):
                 assert isinstance(b, Binding), (cls, b)
+
+
+async def test_a_key_taken_twice_on_one_screen_is_refused(app: TrainerApp, tmp_path: Path) -> None:
+    """Review finding: home-study=x was saved silently; x then studied and History had no key."""
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open_settings(app, pilot)
+        await _set(pilot, app, "keys", "home-study=x")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status = text_of(pilot, "#settings-status")
+        assert "Not saved" in status
+        assert "a key taken twice on one screen (x: home-past-exams, home-study)" in status
+    assert not (tmp_path / "config.toml").exists()
+
+
+async def test_home_shows_the_keys_as_bound_and_warns_of_a_clash(
+    new_app: AppFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nhome-study = "g"\nhome-stats = "b"\n')
+    app = new_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        menu = text_of(pilot, "#menu-items")
+        assert " g  Study" in menu and " s  Study" not in menu  # the menu follows the keymap
+        assert " x  History" in menu and " ,  Settings" in menu and " ?  Help" in menu
+        assert any("b: home-browse, home-stats" in n.message for n in app._notifications)

@@ -224,3 +224,23 @@ def test_the_format_guides_bank_header_checks_on_its_own(tmp_path: Path) -> None
     report = check_bank(tmp_path / "bank.toml")
     errors = [p for p in report.problems if p.severity == "error"]
     assert errors == [], errors
+
+
+def test_a_syntax_error_in_the_header_file_is_the_one_error_reported(tmp_path: Path) -> None:
+    """Review finding: one TOML syntax error in bank.toml was reported as the 233rd of 234
+    errors, after a missing header and every objective's unknown source. A file that cannot be
+    read may hold what the others cite: its syntax error is reported, not what follows from it."""
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(REPO / "questions" / "thermal-rhizotomy", bank)
+    header = bank / "bank.toml"
+    header.write_text(
+        header.read_text(encoding="utf-8").replace('version = "1.0"', "version = 1.0 x", 1),
+        encoding="utf-8",
+    )
+    report = check_bank(bank)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [code_of(p) for p in errors] == ["toml-syntax"], [p.format() for p in errors[:5]]
+    assert errors[0].path.endswith("bank.toml") and errors[0].line == 9
+    assert not report.ok

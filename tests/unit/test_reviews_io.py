@@ -175,7 +175,8 @@ def test_unknown_ids_are_refused_with_a_list_and_nothing_is_written(
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("mini-q-single,yesterday,3,0", "line 2: Invalid isoformat string"),
+        ("mini-q-single,yesterday,3,0", "line 2: review_time 'yesterday' is not an ISO 8601"),
+        ("mini-q-single,,3,0", "line 2: review_time is empty"),
         ("mini-q-single,2027-01-02T10:00:00Z,5,0", "line 2: review_rating must be 1 to 4, not 5"),
         ("mini-q-single,2027-01-02T10:00:00Z,3,-4", "line 2: review_duration must be >= 0"),
         (",2027-01-02T10:00:00Z,3,0", "line 2: card_id is empty"),
@@ -184,6 +185,20 @@ def test_unknown_ids_are_refused_with_a_list_and_nothing_is_written(
 def test_bad_rows_are_refused_with_the_line(line: str, message: str) -> None:
     with pytest.raises(RevlogError, match=message):
         read_revlog([",".join(COLUMNS) + "\n", line + "\n"], "f.csv")
+
+
+def test_a_file_that_is_not_utf8_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trainer import cli
+
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(b"\xff" + ",".join(COLUMNS).encode() + b"\n")
+    db = tmp_path / "t.db"
+    assert cli.main(["reviews", "import", str(bad), "--bank", str(MINI), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: not UTF-8 text" in err and "Traceback" not in err
+    assert not db.exists()
 
 
 def test_a_file_without_the_columns_is_refused() -> None:

@@ -150,6 +150,12 @@ def _parse(
             docs[doc.path] = doc
     if not docs:
         return LoadResult(None, tuple(sink.problems))
+    # A file that could not be read as TOML may hold the header, the sources or the objectives
+    # the others cite: until it is fixed, what is missing is not reported again as hundreds of
+    # unknown objectives and sources (its syntax error is the one to fix first).
+    from trainer.bank.codes import code_of
+
+    unread = any(code_of(p) == "toml-syntax" for p in sink.problems)
 
     header: Header | None = None
     header_doc: Document | None = None
@@ -193,7 +199,7 @@ def _parse(
         if "questions" in doc.data:
             questions.extend(read_questions(doc, sink))
 
-    if header_doc is None:
+    if header_doc is None and not unread:
         where = display(path)
         sink.add(
             "error",
@@ -211,7 +217,8 @@ def _parse(
             "(split it into several banks)",
             path=display(path),
         )
-    crossref.check_references(header, tables, objective_map, unique, docs, sink)
+    if not unread:
+        crossref.check_references(header, tables, objective_map, unique, docs, sink)
 
     head = header or Header()
     bank = Bank(

@@ -82,7 +82,9 @@ def run_reviews(
                 rows = read_revlog(f, str(file))
         except OSError as exc:
             return _err(f"cannot read {file}: {exc}")
-        except (RevlogError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            return _err(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        except RevlogError as exc:
             return _err(str(exc))
     engine = open_engine(bank_path, db_path, config, read_only=action == "export")
     if engine is None:

@@ -54,7 +54,15 @@ def format_time(t: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     """ISO 8601; a time without a zone is taken as UTC."""
-    t = datetime.fromisoformat(text.strip())
+    text = text.strip()
+    if not text:
+        raise ValueError("review_time is empty")
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"review_time {text!r} is not an ISO 8601 time (e.g. 2026-03-01T09:30:00Z)"
+        ) from None
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
 
 

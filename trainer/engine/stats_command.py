@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -65,16 +66,17 @@ def db_missing(db_path: Path) -> bool:
     even be looked at (a folder the user cannot enter) is not "missing": opening it says what
     is wrong."""
     try:
-        return Path(db_path).stat().st_size == 0
+        st = Path(db_path).stat()
     except FileNotFoundError:
         return True
     except OSError:
         return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == 0
 
 
 def missing_db(db_path: Path) -> str:
     """What a read-only command says when its database does not exist (or is empty)."""
-    what = "is empty" if Path(db_path).is_file() else "does not exist"
+    what = "is empty" if Path(db_path).exists() else "does not exist"
     return (
         f"the database {db_path} {what} (nothing has been studied with it yet); "
         "give an existing one with --db or $TRAINER_DB"

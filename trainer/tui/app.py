@@ -158,12 +158,22 @@ class TrainerApp(App[None]):
             self.call_later(self._check_keys)
 
     def _check_keys(self) -> None:
-        from trainer.tui.keys import unknown_binding_ids
+        from trainer.tui.keys import clashing_keys, unknown_binding_ids
 
         unknown = unknown_binding_ids(self.config.keys)
         if unknown:
             self.notify(
                 f"{self.config.path}: [keys] unknown binding ids, ignored: {', '.join(unknown)}",
+                title="Settings",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        clashes = clashing_keys(self.config.keys)
+        if clashes:
+            self.notify(
+                f"{self.config.path}: [keys] a key taken twice on one screen (only one of them "
+                f"works): {'; '.join(clashes)}",
                 title="Settings",
                 severity="warning",
                 timeout=10,

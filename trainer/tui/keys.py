@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from textual.binding import Binding
@@ -42,3 +43,29 @@ def unknown_binding_ids(ids: Iterable[str]) -> list[str]:
         return []
     known = binding_ids()
     return sorted(i for i in wanted if i not in known)
+
+
+def _keys(text: str) -> list[str]:
+    return [k.strip() for k in text.split(",") if k.strip()]
+
+
+def clashing_keys(keymap: Mapping[str, str]) -> list[str]:
+    """Keys ``keymap`` gives a binding that another binding of the same screen or widget has
+    (after the keymap): "x: home-study, home-past-exams". Keys two bindings share by design
+    (Enter's submit and keep, one of which applies at a time) are not reported."""
+    by_owner: dict[str, list[Binding]] = defaultdict(list)
+    for owner, binding in all_bindings():
+        by_owner[owner].append(binding)
+    clashes: set[str] = set()
+    for bindings in by_owner.values():
+        holders: dict[str, set[str]] = defaultdict(set)
+        for b in bindings:
+            for key in _keys(keymap.get(b.id, b.key) if b.id else b.key):
+                holders[key].add(b.id or b.action)
+        for b in bindings:
+            if not b.id or b.id not in keymap:
+                continue
+            for key in set(_keys(keymap[b.id])) - set(_keys(b.key)):
+                if len(holders[key]) > 1:
+                    clashes.add(f"{key}: {', '.join(sorted(holders[key]))}")
+    return sorted(clashes)

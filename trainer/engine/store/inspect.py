@@ -18,6 +18,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # Up to this size the whole file is quick_check'ed on every open (a few ms); above it, every table
 # but the review log (so that opening does not slow down as the history grows).
 FULL_CHECK_BYTES = 16 * 1024 * 1024
+ANKI_NOTE = " (it looks like an Anki collection)"
 
 
 def _read_header(path: Path) -> bytes:
@@ -108,35 +109,13 @@ def inspect_file(path: Path) -> int:
     knows. A verdict of damage or a foreign file is checked once more after a moment: another
     process may be creating or checkpointing the file right now.
     """
-    sidecars = [path.with_name(path.name + tail) for tail in ("-wal", "-shm")]
-    there = {p for p in sidecars if p.exists()}
     try:
-        try:
-            return _inspect_once(path)
-        except TrainerDBError as exc:
-            if exc.kind not in ("damaged", "foreign"):
-                raise
-            time.sleep(0.2)
-            return _inspect_once(path)
+        return _inspect_once(path)
     except TrainerDBError as exc:
-        if exc.kind in ("damaged", "foreign"):
-            _remove_new_sidecars(sidecars, there)
-        raise
-
-
-def _remove_new_sidecars(sidecars: list[Path], there: set[Path]) -> None:
-    """A refused file is left as it was, with nothing new beside it: SQLite's reader of a WAL
-    database makes its "-shm" (and an empty "-wal") next to it; those this look made, and no one
-    else has since written to, are removed."""
-    for sidecar in sidecars:
-        if sidecar in there:
-            continue
-        try:
-            if sidecar.name.endswith("-wal") and sidecar.stat().st_size:
-                continue
-            sidecar.unlink()
-        except OSError:
-            pass
+        if exc.kind not in ("damaged", "foreign"):
+            raise
+        time.sleep(0.2)
+        return _inspect_once(path)
 
 
 def _inspect_once(path: Path) -> int:
@@ -149,18 +128,21 @@ def _inspect_once(path: Path) -> int:
     _check_header(path, _read_header(path))
     app_id, version, objects, check = _read_facts(path, size)
     tables = {name for kind, name in objects if kind == "table"}
-    if app_id == 0 and objects:  # another application's tables, damaged or not
-        names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
-        anki = " (it looks like an Anki collection)" if {"col", "notes", "cards"} <= tables else ""
-        raise TrainerDBError(
-            f"{path} is not a trainer database{anki}: it holds another application's tables "
-            f"or views ({names}). Choose another file with --db.",
-            kind="foreign",
-        )
-    if check != "ok":
+    foreign_collation = check.startswith("no such collation sequence")
+    if check != "ok" and not (foreign_collation and app_id == 0 and objects):
         raise TrainerDBError(f"{path} is damaged: SQLite's check says {check!r}.", kind="damaged")
     if app_id == 0:
         # Ours to initialise only if it is a blank SQLite file: no schema, no version stamp.
+        if objects:
+            names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
+            anki = (
+                " (it looks like an Anki collection)" if {"col", "notes", "cards"} <= tables else ""
+            )
+            raise TrainerDBError(
+                f"{path} is not a trainer database{anki}: it holds another application's "
+                f"tables or views ({names}). Choose another file with --db.",
+                kind="foreign",
+            )
         if version != 0:
             raise TrainerDBError(
                 f"{path} is not a trainer database: another application marked it with schema "

@@ -74,7 +74,8 @@ class ExamSetupScreen(ModalScreen[None]):
                 id="exam-topics",
             )
             yield Static(
-                "Block mode: no feedback until you submit. Time up submits the block. "
+                "Block mode (Tutor unticked): no feedback until you submit; time up submits "
+                "the block. Tutor mode: the feedback after each question. "
                 "Tab moves between fields; Space ticks; Enter starts.",
                 classes="hint",
                 markup=False,

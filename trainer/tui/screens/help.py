@@ -37,8 +37,8 @@ TYPES = {
     "multiple": "tick every option that applies; all must be right to count as right.",
     "true_false": "decide whether the statement is true.",
     "order": "put the steps of a procedure in order.",
-    "cloze": "type the missing words; case and punctuation are ignored, and one slip in a word "
-    "of five or more letters is accepted (marked 'accepted (spelling)').",
+    "cloze": "type the missing words; case and punctuation are ignored, and one slip in an "
+    "answer of five or more letters is accepted (marked 'accepted (spelling)').",
     "recall": "answer in your head, reveal the model answer and rate yourself honestly.",
 }
 
@@ -46,7 +46,8 @@ SCHEDULING = (
     "Each question is a card scheduled by FSRS, a model of memory. When you answer, your rating "
     "(Again, Hard, Good or Easy) updates how stable the memory is, and the card comes back just "
     "before you are likely to forget it: minutes for new or missed cards, then days, weeks and "
-    "months as it sticks. A wrong answer is always rated Again.",
+    "months as it sticks. A wrong answer is rated Again; when trainer marked a right answer "
+    "wrong (a typo), o (I was right) schedules it as right and logs the override.",
     "Study shows what is due today, new questions limited per day; a new question waits until "
     "tomorrow once a question on the same objective was studied today (Settings, key ',', changes "
     "the limits, the desired retention and the burying). Practice and exams do not push cards "

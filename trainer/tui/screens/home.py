@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -18,16 +19,17 @@ from trainer.tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
+# (binding id, name, what): each shown with its key as bound now (Settings can change keys)
 MENU: tuple[tuple[str, str, str], ...] = (
-    ("s", "Study", "what is due today"),
-    ("p", "Practice", "chosen topics"),
-    ("e", "Exam", "a timed block, or tutor"),
-    ("x", "History", "past exams, scores"),
-    ("b", "Browse", "every question"),
-    ("t", "Stats", "reviews, forecast"),
-    (",", "Settings", "limits, retention, keys"),
-    ("?", "Help", "keys, scheduling"),
-    ("q", "Quit", ""),
+    ("home-study", "Study", "what is due today"),
+    ("home-practice", "Practice", "chosen topics"),
+    ("home-exam", "Exam", "a timed block, or tutor"),
+    ("home-past-exams", "History", "past exams, scores"),
+    ("home-browse", "Browse", "every question"),
+    ("home-stats", "Stats", "reviews, forecast"),
+    ("home-settings", "Settings", "limits, retention, keys"),
+    ("home-help", "Help", "keys, scheduling"),
+    ("home-quit", "Quit", ""),
 )
 
 
@@ -119,13 +121,13 @@ class HomeScreen(Screen[None]):
             f"   ·   {len(bank.active_ids())} questions"  # (the bank's questions not made)
         )
         menu = Text()
-        for key, name, what in MENU:
-            menu.append(f" {key} ", style="bold reverse")
+        for binding_id, name, what in MENU:
+            menu.append(f" {self._key_of(binding_id)} ", style="bold reverse")
             menu.append(f" {name:<9}")
             menu.append(f"{what}\n", style="dim")
         paused = self.app.paused_sessions() or None
         if paused is not None:
-            menu.append(" r ", style="bold reverse")
+            menu.append(f" {self._key_of('home-resume')} ", style="bold reverse")
             menu.append(f" Resume   {self._paused_text()}\n")
         menu.rstrip()
         self.query_one("#menu-items", Static).update(menu)
@@ -144,6 +146,12 @@ class HomeScreen(Screen[None]):
             # footer costs a style update of every key, so only when that changed.
             self._resume_shown = paused is not None
             self.refresh_bindings()
+
+    def _key_of(self, binding_id: str) -> str:
+        """The first key of this screen's binding ``binding_id`` as bound now, as shown."""
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        keys = self.app.config.keys.get(binding_id) or binding.key
+        return self.app.get_key_display(replace(binding, key=keys.split(",")[0].strip()))
 
     def _paused_text(self) -> str:
         """The session ``r`` resumes first, then any other paused ones."""

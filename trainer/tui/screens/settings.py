@@ -245,11 +245,18 @@ class SettingsScreen(DbScreen):
         except ValueError as exc:
             errors.append(f"Key bindings (keys): {exc}")
         if "keys" in values:
-            from trainer.tui.keys import unknown_binding_ids
+            from trainer.tui.keys import clashing_keys, unknown_binding_ids
 
             unknown = unknown_binding_ids(values["keys"])
             if unknown:
                 errors.append(f"Key bindings (keys): unknown binding ids {', '.join(unknown)}")
+            clashes = clashing_keys(values["keys"])
+            if clashes:
+                errors.append(
+                    "Key bindings (keys): a key taken twice on one screen ("
+                    + "; ".join(clashes)
+                    + "): give one of them another key"
+                )
         return values, errors
 
     def _status(self, text: str) -> None:

@@ -113,9 +113,9 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
         if self.striking:
             return "Rule out which option? Press its letter (X again to cancel)."
         first, last = self.keys[0].upper(), self.keys[-1].upper()
-        if self.true_false:
-            choose = "Press T (true) or F (false)"
-        elif self.multi:
+        if self.true_false:  # two options: nothing to rule out
+            return f"Press T (true) or F (false), then {self.enter_hint}."
+        if self.multi:
             choose = f"Press {first}-{last} to tick every option that applies"
         else:
             choose = f"Press {first}-{last} to choose one"
@@ -142,6 +142,8 @@ class ChoiceAnswer(AnswerWidget, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "press_letter":
             return not self.locked and str(parameters[0]) in self.keys
+        if action == "strike" and self.true_false:
+            return False  # two options: nothing to rule out
         return super().check_action(action, parameters)
 
     def action_press_letter(self, key: str) -> None:

@@ -75,7 +75,8 @@ class ClozeAnswer(AnswerWidget):
                 )
             yield Static("", id=f"blank-result-{i + 1}", classes="blank-result", markup=False)
         yield Static(
-            f"Type each blank; Tab moves to the next; {self.enter_hint}.",
+            f"Type each blank; Tab moves to the next; Enter goes on to the next empty blank "
+            f"(in the last one: {self.enter_hint}).",
             classes="hint",
             id="cloze-hint",
             markup=False,
