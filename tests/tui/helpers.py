@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 
 from trainer.tui.formatting import letter
@@ -95,6 +96,13 @@ def feedback_text(pilot: Pilot[None], part: str | None = None) -> str:
     from trainer.tui.widgets.feedback import Feedback
 
     return pilot.app.screen.query_one(Feedback).text(part)
+
+
+def drawn_text(widget: Widget) -> str:
+    """What ``widget`` draws now (its content lines), words joined by single spaces: for
+    checking a widget that draws its lines itself (Feedback), as wrapped on screen."""
+    lines = [widget.render_line(y).text for y in range(widget.size.height)]
+    return " ".join(" ".join(lines).split())
 
 
 def screen_text(pilot: Pilot[None]) -> str:

@@ -18,7 +18,7 @@ from trainer.tui.widgets.choice_answer import ChoiceAnswer
 from trainer.tui.widgets.cloze_answer import BlankInput
 from trainer.tui.widgets.rating_bar import RatingBar
 
-from .conftest import logged
+from .conftest import AppFactory, logged
 from .helpers import answer, choice_keys, feedback_text, settle, text_of, type_blanks
 
 
@@ -127,3 +127,72 @@ async def test_ctrl_c_quits_at_once_with_nothing_in_progress(app: TrainerApp) ->
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_rating_remapped_onto_flag_leaves_flag_working_while_answering(
+    new_app: AppFactory, mini_bank: Bank, tmp_path: Path
+) -> None:
+    """The rating keys are the body's and the bar's, not the screen's: a [keys] remap of one
+    never takes a key from the screen's own bindings (Textual's keymap drops a binding whose
+    key another binding of the same namespace is given)."""
+    (tmp_path / "config.toml").write_text('[keys]\nrate-good = "3,f"\n')
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
+        await pilot.press("f")  # answering: f flags
+        await settle(pilot)
+        assert app.engine.is_flagged("mini-q-single")
+        await answer(pilot, "mini-q-single", True)
+        await pilot.press("f")  # graded: f is Good, as remapped
+        await settle(pilot)
+        assert isinstance(app.screen, DoneScreen)
+
+
+async def test_a_remapped_more_key_scrolls_the_question_while_answering(
+    new_app: AppFactory, mini_bank: Bank, tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nquestion-page-down = "j"\n')
+    app = new_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-order")], 1, "")
+        await settle(pilot)
+        body = app.screen.query_one("#body")
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        await pilot.press("j")
+        await settle(pilot)
+        assert body.scroll_y > 0
+
+
+async def test_the_answer_keeps_the_focus_after_i_was_right(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-single")], 1, "")
+        await settle(pilot)
+        await answer(pilot, "mini-q-single", False)
+        await pilot.press("o")
+        await settle(pilot)
+        assert "Overridden" in text_of(pilot, "#ratings")
+        assert isinstance(app.focused, ChoiceAnswer)  # asked anew, graded: not the bar
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, DoneScreen)
+
+
+async def test_a_wrapped_verdict_is_scrolled_into_view_whole(
+    app: TrainerApp, mini_bank: Bank
+) -> None:
+    from trainer.tui.widgets.feedback import Feedback
+
+    async with app.run_test(size=(50, 16)) as pilot:
+        app.start_practice([mini_bank.question("mini-q-recall")], 1, "")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        body = app.screen.query_one("#body")
+        feedback = app.screen.query_one(Feedback)
+        verdict = feedback.first_line_region()
+        assert verdict.height >= 3  # margin, border, and a verdict that wraps at this width
+        assert body.scroll_y <= verdict.y
+        assert verdict.bottom <= body.scroll_y + body.scrollable_content_region.height

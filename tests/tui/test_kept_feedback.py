@@ -14,7 +14,7 @@ from trainer.tui.widgets.feedback import Feedback
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.rating_bar import RatingBar
 
-from .helpers import answer, feedback_text, settle
+from .helpers import answer, drawn_text, feedback_text, settle
 
 
 def shown_keys(screen: QuestionScreen) -> list[str]:
@@ -78,6 +78,10 @@ async def test_the_kept_feedback_shows_only_the_question_just_answered(app: Trai
                 assert results and all(r.display for r in results)
             assert feedback.question is question
             text = feedback_text(pilot, "main")
+            # what is drawn, not only what the widget holds: this question's, not a kept one's
+            drawn = drawn_text(feedback)
+            assert drawn.startswith(" ".join(feedback_text(pilot, "verdict").split())), drawn
+            assert " ".join(f"Explanation: {question.explanation}".split()) in drawn, question.id
             assert f"Explanation: {question.explanation}" in text, question.id
             why = feedback_text(pilot, "why")
             assert bool(why) == bool(question.options), question.id

@@ -53,6 +53,8 @@ def clashing_keys(keymap: Mapping[str, str]) -> list[str]:
     """Keys ``keymap`` gives a binding that another binding of the same screen or widget has
     (after the keymap): "x: home-study, home-past-exams". Keys two bindings share by design
     (Enter's submit and keep, one of which applies at a time) are not reported."""
+    if not keymap:
+        return []  # (knowing every binding imports every screen)
     by_owner: dict[str, list[Binding]] = defaultdict(list)
     for owner, binding in all_bindings():
         by_owner[owner].append(binding)

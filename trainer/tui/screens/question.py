@@ -16,7 +16,6 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from trainer.bank.models import CHOICE_TYPES, Question
-from trainer.engine import Rating
 from trainer.gcpause import (
     automatic_full_collections,
     collect_while_reading,
@@ -40,22 +39,49 @@ if TYPE_CHECKING:
 
 
 class Body(VerticalScroll):
-    """The question and its feedback. Its page keys give way to the screen's once the answer
-    is graded (the answer in it keeps the focus), so that the key bar shows "PgDn More" then;
-    before that they scroll the question, unshown, as the answer's container."""
+    """The question and its feedback.
+
+    Once the answer is graded, the answer in it keeps the focus, and the rating keys are the
+    body's (the rating bar's own apply when a cloze hands the focus to the bar): the same
+    bindings, ids and checks as the bar's (``rating_bindings``), in a namespace of their own, so
+    that a ``[keys]`` remap of a rating never takes a key from the screen's bindings. Its page
+    keys give way to the screen's then (the key bar shows "PgDn More"); before that they scroll
+    the question, unshown, as the answer's container."""
+
+    BINDINGS: ClassVar[list[BindingType]] = rating_bindings()
+
+    def _graded_bar(self) -> RatingBar | None:
+        screen = self.screen
+        if not isinstance(screen, QuestionScreen) or not screen.submitted:
+            return None
+        bar = screen._bar
+        return bar if bar is not None and bar.is_attached and bar.display else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("page_up", "page_down"):
-            screen = self.screen
-            return not (isinstance(screen, QuestionScreen) and screen.check_action("scroll", ()))
+            return self._graded_bar() is None
+        if action in ("rate", "rate_suggested", "override"):
+            bar = self._graded_bar()
+            return bar is not None and bar.check_action(action, parameters)
         return super().check_action(action, parameters)
+
+    def action_rate(self, value: int) -> None:
+        if (bar := self._graded_bar()) is not None:
+            bar.choose(value)
+
+    def action_rate_suggested(self) -> None:
+        if (bar := self._graded_bar()) is not None:
+            bar.choose()
+
+    def action_override(self) -> None:
+        if (bar := self._graded_bar()) is not None:
+            bar.override()
 
 
 class QuestionScreen(SessionScreen):
     """Shows the session's current question, then its feedback and the rating bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *rating_bindings(),  # first: first on the key bar once an answer is graded
         Binding(
             "escape",
             "pause",
@@ -236,7 +262,9 @@ class QuestionScreen(SessionScreen):
         feedback.display = bar.display = True
         focused = self.focused
         if focused is not None and not focused.disabled and widget in (focused, *focused.ancestors):
-            self._focus(focused)  # the answer keeps it: the screen's rating keys apply
+            self._focus(focused)  # the answer keeps it: the body's rating keys apply
+        elif (target := widget.input_widget()).focusable:
+            self._focus(target)  # a graded answer asked anew (undo, o, resume): it takes it
         else:
             self._focus(bar)  # a cloze's blanks are disabled: the bar takes the keys
         self.call_after_refresh(self._scroll_to_verdict, body, feedback)
@@ -392,29 +420,6 @@ class QuestionScreen(SessionScreen):
         self.run_db("override", self.session.override)
 
     # ------------------------------------------------------------------ actions
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rate", "rate_suggested", "override", "scroll"):
-            bar = self._bar
-            if not self.submitted or bar is None or not bar.display:
-                return False  # the answer's own keys (or the body's page keys) apply
-            if action == "rate":
-                return Rating(int(str(parameters[0]))) in bar.allowed
-            if action == "override":
-                return bar.overridable
-        return True
-
-    def action_rate(self, value: int) -> None:
-        if self._bar is not None:
-            self._bar.choose(value)
-
-    def action_rate_suggested(self) -> None:
-        if self._bar is not None:
-            self._bar.choose()
-
-    def action_override(self) -> None:
-        if self._bar is not None:
-            self._bar.override()
 
     def action_undo(self) -> None:
         if self.busy:

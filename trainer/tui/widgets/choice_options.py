@@ -28,6 +28,9 @@ class KeyedRows(Widget):
     with ``redraw``; the styles of a row are component classes of the subclass."""
 
     key_width = KEY_WIDTH
+    # drawn from several texts: not selectable (Textual's default would copy the widget's CSS
+    # name); the terminal's own selection (shift+drag in most) still copies the rows
+    ALLOW_SELECT = False
 
     class Clicked(Message):
         """A row was clicked (``index``: its position)."""

@@ -54,6 +54,11 @@ class Feedback(Widget):
     ``set_grade`` with the verdict and the detail, the only parts that depend on the answer:
     showing the feedback then wraps two short lines. Bank text is plain text, never markup."""
 
+    # Textual's text selection maps a drawn character back to its place in one text; these
+    # lines come from several texts (the parts): not selectable here (the terminal's own
+    # selection, shift+drag in most, still copies them), as the options (KeyedRows) are not.
+    ALLOW_SELECT = False
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "feedback--verdict",
         "feedback--correct",
@@ -199,12 +204,15 @@ class Feedback(Widget):
         return strips
 
     def first_line_region(self) -> Region:
-        """Its first line (the verdict), with the margin and border above it, in its
-        container's virtual coordinates: what to scroll into view (as ``scroll_to_widget``
-        would make room for a widget of that one line inside this one)."""
+        """Its first part (the verdict, as wrapped), with the margin and border above it, in its
+        container's virtual coordinates: what to scroll into view (as ``scroll_to_widget`` made
+        room for the verdict when it was a widget of its own inside this one)."""
         margin = self.styles.margin
+        parts = self.parts()
+        first = self._drawn.get(parts[0][0]) if parts else None
+        height = len(first[1]) if first is not None and first[1] else 1
         return (
-            Region(0, 0, self.size.width, 1)
+            Region(0, 0, self.size.width, height)
             .translate(margin.top_left)
             .translate(self.styles.border.spacing.top_left)
             .translate(self.virtual_region_with_margin.offset)

@@ -7,6 +7,7 @@ answer was graded by trainer), Hard, Good and Easy after a right one; the others
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -25,10 +26,10 @@ RATING_NAMES = {
 
 
 def rating_bindings() -> list[BindingType]:
-    """Keys 1-4 rate, Enter (or Space) takes the suggestion, o overrides: the study screen's
-    (QuestionScreen), which shows them once an answer is graded. They are not the bar's own: the
-    focus stays on the answer when it is graded, so that the screen is not restyled, its keys
-    rebuilt and every line of it painted again by a focus change on every answer."""
+    """Keys 1-4 rate, Enter (or Space) takes the suggestion, o overrides: the bar's, and the
+    study screen's body's (the focus stays on the graded answer, in the body, so that the screen
+    is not restyled, its keys rebuilt and every line of it painted again by a focus change on
+    every answer; a cloze's disabled blanks hand it to the bar)."""
     return [
         Binding(
             "1",
@@ -76,8 +77,11 @@ def rating_bindings() -> list[BindingType]:
 
 
 class RatingBar(Static, can_focus=True):
-    """Shows the ratings of a graded answer; its keys are the screen's (``rating_bindings``).
-    It takes the focus only when the answer cannot keep it (a cloze's blanks are disabled)."""
+    """Shows the ratings of a graded answer, and takes them on its keys (``rating_bindings``)
+    when it has the focus: only when the answer cannot keep it (a cloze's blanks are disabled).
+    The study screen's body has the same keys, with these checks, for the answer it holds."""
+
+    BINDINGS: ClassVar[list[BindingType]] = rating_bindings()
 
     def __init__(self) -> None:
         """A bar with no answer graded yet (hidden until set_marking gives it one)."""
@@ -132,6 +136,24 @@ class RatingBar(Static, can_focus=True):
         if self.intervals is None:
             text.append("  (not due: schedule kept)", style="dim")
         return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.display:
+            return False  # not graded yet
+        if action == "rate":
+            return Rating(int(str(parameters[0]))) in self.allowed  # the others do nothing
+        if action == "override":
+            return self.overridable
+        return True
+
+    def action_rate(self, value: int) -> None:
+        self.choose(value)
+
+    def action_rate_suggested(self) -> None:
+        self.choose()
+
+    def action_override(self) -> None:
+        self.override()
 
     def choose(self, value: int | None = None) -> None:
         """Rate the answer ``value`` (None: the suggested rating); a rating that does not apply
