@@ -241,3 +241,24 @@ async def test_a_write_that_fails_later_keeps_the_answer_and_retries_on_request(
         await pilot.press("enter")  # try again
         await settle(pilot)
         assert screen.submitted and [r["rating"] for r in logged(db_path)] == [3]
+
+
+async def test_a_write_queued_behind_our_own_slow_read_says_no_other_program_is_busy(
+    app: TrainerApp,
+) -> None:
+    """The busy notice says another program holds the database: a write that only waits for
+    one of the app's own reads (the engine's warm-up at start, browse's rows) is not that."""
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.db.run(app, "slow-read", lambda: time.sleep(0.7), read=True)
+        app.db.run(app, "write", lambda: "")
+        await asyncio.sleep(0.5)  # past BUSY_AFTER (0.2 s): the write still waits
+        await pilot.pause()
+        assert app.db.pending == 2 and not app.db.busy_shown
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            await pilot.pause()
+            if not app.db.pending:
+                break
+        assert not app.db.pending and not app.db.busy_shown
+        assert not any("busy" in n.message for n in app._notifications)

@@ -36,6 +36,7 @@ class DbRunner:
         self.pending = 0  # calls queued or running
         self.reads = 0  # of which reads (``run(..., read=True)``): no busy notice of their own
         self.busy_shown = False
+        self._running_read = False  # the call running now is a read (set in the worker)
 
     def run(
         self, requester: MessagePump, tag: str, call: Callable[[], Any], *, read: bool = False
@@ -59,7 +60,11 @@ class DbRunner:
             # would wait forever for an app that is shutting down.
             try:
                 with self._lock:
-                    result = call()
+                    self._running_read = read
+                    try:
+                        result = call()
+                    finally:
+                        self._running_read = False
             except TrainerDBError as exc:
                 self.app.post_message(DbSettled(settled))
                 if exc.kind in ("damaged", "foreign"):
@@ -77,6 +82,11 @@ class DbRunner:
         self.app.run_worker(work, thread=True, group="db", exit_on_error=False, name=tag)
 
     def _maybe_busy(self) -> None:
+        if self._running_read and self.pending > self.reads:
+            # A write waits behind one of our own reads (the engine's warm-up at start, browse's
+            # rows): not another program. Look again later.
+            self.app.set_timer(BUSY_AFTER, self._maybe_busy)
+            return
         if self.pending > self.reads and not self.busy_shown:
             self.busy_shown = True
             self.app.notify(
