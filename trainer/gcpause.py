@@ -4,11 +4,14 @@ screen's own full collections.
 
 - Start (``trainer``, ``run_app`` only, never under tests): the collector is off from the start
   (``gc_paused``) until home is painted with its figures, then what the start built is frozen and
-  the collector turned back on (``freeze_after_start``, from ``TrainerApp.started``). Then the
-  worker's engine makes what a session needs (``Engine.warm``: a cached bank's questions, the
-  maps, the card cache, today's queue), and, home still up, that is frozen too
-  (``freeze_alive``, from ``TrainerApp.on_db_done``): at 50k questions it was 150,000 objects
-  that every per-question full collection scanned (pauses of 40-75 ms).
+  the collector turned back on (``freeze_after_start``, from ``TrainerApp.started``), without
+  automatic full passes. Then the worker's engine makes what a session needs (``Engine.warm``:
+  a cached bank's questions, the maps, the card cache, today's queue), and that is frozen too,
+  uncollected, and the automatic full passes come back (``freeze_session_needs``): at home when
+  the warm-up is done, or at a session's first question when it came first (then before that
+  screen's first full pass, which otherwise scanned the whole start-up heap: 55 ms at 50k). At
+  50k questions that is 150,000 objects that every per-question full collection scanned
+  (pauses of 40-75 ms).
 - Bulk loads (a bank, browse's card records, an export): built with the collector paused
   (``gc_paused``); browse freezes its records (``freeze_alive``).
 - A study or practice session (``settle_heap``, ``automatic_full_collections``,
@@ -65,15 +68,20 @@ def freeze_after_start(collect: bool) -> None:
     """Home has been painted for the first time (run_app): everything alive (the bank, the
     engine, the modules, home) lives as long as the app. Moved out of the collector's way (its
     full passes over the bank were pauses of a quarter of a second), then the collector, off
-    since the start, is turned back on if it was on (``collect``)."""
+    since the start, is turned back on if it was on (``collect``), without automatic full
+    passes until what sessions need is made and frozen too (``freeze_alive`` with
+    ``automatic_full_collections(True)``, TrainerApp.freeze_session_needs): at 50k questions
+    the worker's warm-up set off full passes of 9, 29, 40 ms over its growing heap."""
     gc.freeze()
     if collect:
+        automatic_full_collections(False)
         gc.enable()
 
 
-def freeze_alive() -> None:
+def freeze_alive(young_first: bool = False) -> None:
     """Freeze what is alive now (browse's 50,000 card records, built with the collector
-    paused), as the start-up objects are.
+    paused), as the start-up objects are; ``young_first``: after a pass over the young and
+    middle generations (the recent garbage, not the whole heap: a few ms).
 
     Everything alive is frozen, not only the records: the browse screen of that moment (and any
     toast on it) is then never collected once it is closed, one screen per load. Not measured

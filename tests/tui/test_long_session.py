@@ -17,6 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from trainer import gcpause
 from trainer.tui.app import TrainerApp
 from trainer.tui.formatting import letter
 from trainer.tui.screens.question import QuestionScreen
@@ -137,7 +138,10 @@ async def test_notifications_over_many_sessions_leave_no_toast_or_screen_alive(
                 assert len(toasts) <= 1, [t.render() for t in toasts]
                 assert len(screens) <= 1, screens
     finally:
-        gc.unfreeze()  # the test process's heap, frozen when home was painted
+        gc.unfreeze()
+        gcpause.automatic_full_collections(
+            True
+        )  # the test process's heap, frozen when home was painted
 
 
 async def test_cleared_busy_notices_leave_no_toast_alive(app: TrainerApp) -> None:
@@ -211,6 +215,8 @@ async def test_what_a_session_needs_is_made_and_frozen_once_home_is_painted(
             assert engine._queue_memo is not None  # today's queue made, in the worker
             made = engine._maps.questions
             assert made and not any(o is made for o in gc.get_objects())  # frozen
+            # frozen: automatic full passes are back (off from home's paint until then)
+            assert gc.get_threshold()[2] == gcpause.FULL_COLLECTIONS_DEFAULT
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, QuestionScreen)
@@ -218,6 +224,7 @@ async def test_what_a_session_needs_is_made_and_frozen_once_home_is_painted(
             assert any(o is screen for o in gc.get_objects())  # a session's screen never is
     finally:
         gc.unfreeze()
+        gcpause.automatic_full_collections(True)
 
 
 async def test_a_session_started_before_the_warm_up_freezes_what_it_needs_once(
@@ -233,21 +240,27 @@ async def test_a_session_started_before_the_warm_up_freezes_what_it_needs_once(
     freezes: list[str] = []
     real_freeze, real_warm = app_module.freeze_alive, app.db.engine.warm
 
-    def freeze() -> None:
+    thresholds: list[int] = []
+
+    def freeze(young_first: bool = False) -> None:
         freezes.append(type(app.screen).__name__)
-        real_freeze()
+        real_freeze(young_first)
 
     def slow_warm() -> None:
         time.sleep(0.3)  # still warming when s is pressed
+        thresholds.append(gc.get_threshold()[2])  # while warming: no automatic full pass
         real_warm()
 
     monkeypatch.setattr(app_module, "freeze_alive", freeze)
     monkeypatch.setattr(app.db.engine, "warm", slow_warm)
+    app.collect_after_start = True  # as run_app has it: the collector was paused for the start
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, QuestionScreen)
+            assert thresholds == [gcpause.FULL_COLLECTIONS_OFF]
+            assert gc.get_threshold()[2] == gcpause.FULL_COLLECTIONS_OFF  # the study screen's
             made = app.db.engine._maps.questions
             assert made and not any(o is made for o in gc.get_objects())  # frozen
             for _ in range(2):  # more sessions: nothing more is frozen
@@ -259,3 +272,4 @@ async def test_a_session_started_before_the_warm_up_freezes_what_it_needs_once(
             assert freezes == ["QuestionScreen"]
     finally:
         gc.unfreeze()
+        gcpause.automatic_full_collections(True)

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from trainer.gcpause import freeze_after_start, freeze_alive
+from trainer.gcpause import automatic_full_collections, freeze_after_start, freeze_alive
 from trainer.safetext import visible
 from trainer.sessions import (
     KINDS,
@@ -244,7 +244,9 @@ class TrainerApp(App[None]):
         session's screen alive for good (a fixed cost, once per run)."""
         if self.freeze_heap and not self._session_needs_frozen:
             self._session_needs_frozen = True
-            freeze_alive()
+            freeze_alive(young_first=True)
+            automatic_full_collections(True)  # off since the start (a study screen's own policy
+            # turns them off again at once: QuestionScreen._settle_heap)
 
     def on_db_settled(self, message: DbSettled) -> None:
         self.db.settled(message.tag)
@@ -253,6 +255,8 @@ class TrainerApp(App[None]):
         self.fail(message.error)
 
     def on_db_failed(self, message: DbFailed) -> None:
+        if message.tag == "warm":
+            self.freeze_session_needs()  # what there is: the automatic full passes come back
         self.db.say_failed(message.error)
 
     def notify(
