@@ -2,7 +2,7 @@
 
 Subject: the real app (``make_app`` on the bundled bank, a real database) under Textual's Pilot
 (headless, 120x40), in a study session. Each round answers the current question (untimed: the
-answer widget's own actions), then times from the rating (``RatingBar.choose``,
+answer widget's own actions), then times from the rating (``RatingBar.action_rate_suggested``,
 what Enter does) until the screen has processed every resulting message (engine.answer,
 next_question, counts, the new question's widgets mounted) and the next refresh has run.
 

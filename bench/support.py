@@ -120,7 +120,7 @@ async def rate_current(app: Any, pilot: Any, bar: Any = None) -> None:
 
     bar = bar if bar is not None else rating_bar(app)
     with app._context():
-        bar.choose()  # what Enter does (QuestionScreen.action_rate_suggested)
+        bar.action_rate_suggested()
     await settle(pilot)
     if isinstance(app.screen, QuestionScreen) and app.screen.submitted:
         raise RuntimeError("the rating did not lead to the next question")

@@ -133,6 +133,7 @@ def _parse(
     # The parser, checks and lint are imported by the first parse: a start served by the
     # parsed-bank cache needs none of them.
     from trainer.bank import crossref
+    from trainer.bank.codes import code_of
     from trainer.bank.coverage import check_coverage
     from trainer.bank.fields import Block
     from trainer.bank.files import parse
@@ -153,8 +154,6 @@ def _parse(
     # A file that could not be read as TOML may hold the header, the sources or the objectives
     # the others cite: until it is fixed, what is missing is not reported again as hundreds of
     # unknown objectives and sources (its syntax error is the one to fix first).
-    from trainer.bank.codes import code_of
-
     unread = any(code_of(p) == "toml-syntax" for p in sink.problems)
 
     header: Header | None = None

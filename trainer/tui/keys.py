@@ -45,7 +45,8 @@ def unknown_binding_ids(ids: Iterable[str]) -> list[str]:
     return sorted(i for i in wanted if i not in known)
 
 
-def _keys(text: str) -> list[str]:
+def key_list(text: str) -> list[str]:
+    """The keys of a binding's ``"s,f2"``."""
     return [k.strip() for k in text.split(",") if k.strip()]
 
 
@@ -62,12 +63,12 @@ def clashing_keys(keymap: Mapping[str, str]) -> list[str]:
     for bindings in by_owner.values():
         holders: dict[str, set[str]] = defaultdict(set)
         for b in bindings:
-            for key in _keys(keymap.get(b.id, b.key) if b.id else b.key):
+            for key in key_list(keymap.get(b.id, b.key) if b.id else b.key):
                 holders[key].add(b.id or b.action)
         for b in bindings:
             if not b.id or b.id not in keymap:
                 continue
-            for key in set(_keys(keymap[b.id])) - set(_keys(b.key)):
+            for key in set(key_list(keymap[b.id])) - set(key_list(b.key)):
                 if len(holders[key]) > 1:
                     clashes.add(f"{key}: {', '.join(sorted(holders[key]))}")
     return sorted(clashes)

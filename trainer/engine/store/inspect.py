@@ -19,6 +19,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # but the review log (so that opening does not slow down as the history grows).
 FULL_CHECK_BYTES = 16 * 1024 * 1024
 ANKI_NOTE = " (it looks like an Anki collection)"
+# SQLite's error for an index in a collation only another application defines (Anki's "unicase")
+FOREIGN_COLLATION = "no such collation sequence"
 
 
 def _read_header(path: Path) -> bytes:
@@ -90,7 +92,7 @@ def _read_facts(path: Path, size: int) -> tuple[int, int, set[tuple[str, str]], 
         try:
             check = _quick_check(conn, size, {name for kind, name in objects if kind == "table"})
         except sqlite3.OperationalError as exc:
-            if "no such collation sequence" not in str(exc):
+            if FOREIGN_COLLATION not in str(exc):
                 raise
             check = str(exc)  # another application's index (Anki's "unicase"): refused below
         conn.execute("COMMIT")
@@ -128,16 +130,14 @@ def _inspect_once(path: Path) -> int:
     _check_header(path, _read_header(path))
     app_id, version, objects, check = _read_facts(path, size)
     tables = {name for kind, name in objects if kind == "table"}
-    foreign_collation = check.startswith("no such collation sequence")
+    foreign_collation = check.startswith(FOREIGN_COLLATION)
     if check != "ok" and not (foreign_collation and app_id == 0 and objects):
         raise TrainerDBError(f"{path} is damaged: SQLite's check says {check!r}.", kind="damaged")
     if app_id == 0:
         # Ours to initialise only if it is a blank SQLite file: no schema, no version stamp.
         if objects:
             names = ", ".join(sorted(tables or {name for _, name in objects})[:5])
-            anki = (
-                " (it looks like an Anki collection)" if {"col", "notes", "cards"} <= tables else ""
-            )
+            anki = ANKI_NOTE if {"col", "notes", "cards"} <= tables else ""
             raise TrainerDBError(
                 f"{path} is not a trainer database{anki}: it holds another application's "
                 f"tables or views ({names}). Choose another file with --db.",

@@ -150,8 +150,10 @@ class HomeScreen(Screen[None]):
     def _key_of(self, binding_id: str) -> str:
         """The first key of this screen's binding ``binding_id`` as bound now, as shown."""
         binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
-        keys = self.app.config.keys.get(binding_id) or binding.key
-        return self.app.get_key_display(replace(binding, key=keys.split(",")[0].strip()))
+        from trainer.tui.keys import key_list
+
+        keys = key_list(self.app.config.keys.get(binding_id) or binding.key)
+        return self.app.get_key_display(replace(binding, key=keys[0]))
 
     def _paused_text(self) -> str:
         """The session ``r`` resumes first, then any other paused ones."""

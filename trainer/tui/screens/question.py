@@ -52,10 +52,7 @@ class Body(VerticalScroll):
 
     def _graded_bar(self) -> RatingBar | None:
         screen = self.screen
-        if not isinstance(screen, QuestionScreen) or not screen.submitted:
-            return None
-        bar = screen._bar
-        return bar if bar is not None and bar.is_attached and bar.display else None
+        return screen.graded_bar() if isinstance(screen, QuestionScreen) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("page_up", "page_down"):
@@ -67,15 +64,15 @@ class Body(VerticalScroll):
 
     def action_rate(self, value: int) -> None:
         if (bar := self._graded_bar()) is not None:
-            bar.choose(value)
+            bar.action_rate(value)
 
     def action_rate_suggested(self) -> None:
         if (bar := self._graded_bar()) is not None:
-            bar.choose()
+            bar.action_rate_suggested()
 
     def action_override(self) -> None:
         if (bar := self._graded_bar()) is not None:
-            bar.override()
+            bar.action_override()
 
 
 class QuestionScreen(SessionScreen):
@@ -358,9 +355,16 @@ class QuestionScreen(SessionScreen):
         if not keys.update_now():
             self.call_later(keys.recompose)
 
-    def input_widget(self) -> Widget | None:
+    def graded_bar(self) -> RatingBar | None:
+        """The rating bar, when an answer is graded and the bar shows its ratings."""
         bar = self._bar
         if self.submitted and bar is not None and bar.is_attached and bar.display:
+            return bar
+        return None
+
+    def input_widget(self) -> Widget | None:
+        bar = self.graded_bar()
+        if bar is not None:
             return self.focused or bar  # the graded answer, or the bar (a cloze)
         answer = self._answer
         return answer.input_widget() if answer is not None and answer.is_attached else None

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from trainer.config import SETTING_KEYS, Config, format_step
+from trainer.tui.keys import key_list
 from trainer.tui.screens.db_screen import DbScreen
 from trainer.tui.widgets.key_bar import KeyBar
 from trainer.tui.widgets.text_input import TextInput
@@ -63,7 +64,7 @@ def parse_keys(text: str) -> dict[str, str]:
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise ValueError(f"{part.strip()!r} is not binding-id=keys")
-        keys[name.strip()] = ",".join(k.strip() for k in value.split(",") if k.strip())
+        keys[name.strip()] = ",".join(key_list(value))
     return keys
 
 

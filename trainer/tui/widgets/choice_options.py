@@ -13,24 +13,21 @@ from typing import ClassVar
 from rich.segment import Segment
 from textual.content import Content
 from textual.events import Click
-from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.visual import Visual
-from textual.widget import Widget
+
+from trainer.tui.widgets.drawn_lines import DrawnLines
 
 KEY_WIDTH = 9  # " A  ( )" and two spaces: the text's hanging indent
 
 
-class KeyedRows(Widget):
+class KeyedRows(DrawnLines):
     """Rows of a key column (``key_width`` cells) and a text that wraps under itself, drawn line
     by line by one widget. Subclasses say what each row shows (``row``) and ask for a redraw
     with ``redraw``; the styles of a row are component classes of the subclass."""
 
     key_width = KEY_WIDTH
-    # drawn from several texts: not selectable (Textual's default would copy the widget's CSS
-    # name); the terminal's own selection (shift+drag in most) still copies the rows
-    ALLOW_SELECT = False
 
     class Clicked(Message):
         """A row was clicked (``index``: its position)."""
@@ -42,7 +39,6 @@ class KeyedRows(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: tuple[object, list[Strip], list[int]] | None = None
-        self._version = 0
 
     def row_count(self) -> int:
         raise NotImplementedError
@@ -82,18 +78,8 @@ class KeyedRows(Widget):
         self._lines = (key, lines, owners)
         return lines, owners
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return container.width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._render_rows(width)[0])
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        lines, _ = self._render_rows(width)
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(width, self.visual_style.rich_style)
+    def lines(self, width: int) -> list[Strip]:
+        return self._render_rows(width)[0]
 
     def row_at(self, y: int) -> int | None:
         """The row drawn on line ``y`` of this widget."""

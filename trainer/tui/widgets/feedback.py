@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual, visualize
-from textual.widget import Widget
 
 from trainer.bank.models import Bank, Question
 from trainer.tui.answer_text import key_text
 from trainer.tui.formatting import letter
+from trainer.tui.widgets.drawn_lines import DrawnLines
 
 if TYPE_CHECKING:
     from trainer.engine import Grade
@@ -39,7 +39,7 @@ def _labelled(label: str, body: str) -> Text:
 WHY_INDENT = 2  # each option's why is indented under "Why each option"
 
 
-class Feedback(Widget):
+class Feedback(DrawnLines):
     """The verdict, the correct answer, the explanation, each option's why, objective and source.
 
     One widget that draws its lines itself, part by part (the verdict; the grade's detail; the
@@ -53,11 +53,6 @@ class Feedback(Widget):
     (and wraps it, at the width it last had, while the trainee reads the question) and
     ``set_grade`` with the verdict and the detail, the only parts that depend on the answer:
     showing the feedback then wraps two short lines. Bank text is plain text, never markup."""
-
-    # Textual's text selection maps a drawn character back to its place in one text; these
-    # lines come from several texts (the parts): not selectable here (the terminal's own
-    # selection, shift+drag in most, still copies them), as the options (KeyedRows) are not.
-    ALLOW_SELECT = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "feedback--verdict",
@@ -99,7 +94,7 @@ class Feedback(Widget):
         self._drawn: dict[str, tuple[object, list[Strip]]] = {}
         self._drawn_for: tuple[object, ...] | None = None
         self._lines: list[Strip] | None = None
-        self._width = 0  # the content width last laid out
+        self._width = 0  # the content width last laid out (a hidden widget's size is 0)
 
     # ------------------------------------------------------------------ what it says
 
@@ -137,7 +132,7 @@ class Feedback(Widget):
         self.main, self.whys, self.objectives = self._texts()
         self._changed()
         if self._width and self.is_attached:
-            self._render_parts(self._width)
+            self.lines(self._width)
 
     def set_grade(self, grade: Grade | None) -> None:
         """Fill in what depends on the answer: the verdict and the grade's detail."""
@@ -156,13 +151,14 @@ class Feedback(Widget):
         self._lines = None
         self._drawn.clear()
 
-    def _render_parts(self, width: int) -> list[Strip]:
+    def lines(self, width: int) -> list[Strip]:
         """The lines at content width ``width`` (each part drawn again only when its text, the
         width or the styles changed)."""
-        # the style drawn with, not the styles' cache key (showing the widget changes that)
-        drawn_for = (width, self.visual_style)
         if width <= 0:
             return []
+        self._width = width
+        # the style drawn with, not the styles' cache key (showing the widget changes that)
+        drawn_for = (width, self.visual_style)
         if drawn_for != self._drawn_for:
             self._drawn_for, self._lines = drawn_for, None
             self._drawn.clear()
@@ -218,20 +214,6 @@ class Feedback(Widget):
             .translate(self.virtual_region_with_margin.offset)
             .grow(margin)
         )
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return container.width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._render_parts(width))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        self._width = width
-        lines = self._render_parts(width)
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(width, self.visual_style.rich_style)
 
     def _keyed(self) -> bool:
         return self.question.type != "recall" and self.show_key

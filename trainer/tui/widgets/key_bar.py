@@ -38,8 +38,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
-_DRAWN_MAX = 256  # labels kept (a few dozen in all the screens)
 Spec = tuple[str, str, str, str, bool, str]  # key, key display, description, action, disabled, tip
+_DRAWN_MAX = 256  # labels kept (a few dozen in all the screens)
 
 
 class BarKey(FooterKey):

@@ -147,21 +147,13 @@ class RatingBar(Static, can_focus=True):
         return True
 
     def action_rate(self, value: int) -> None:
-        self.choose(value)
-
-    def action_rate_suggested(self) -> None:
-        self.choose()
-
-    def action_override(self) -> None:
-        self.override()
-
-    def choose(self, value: int | None = None) -> None:
-        """Rate the answer ``value`` (None: the suggested rating); a rating that does not apply
-        is not shown, and its key does nothing."""
-        rating = self.suggested if value is None else Rating(value)
-        if rating in self.allowed:
+        rating = Rating(value)
+        if rating in self.allowed:  # a rating that does not apply is not shown: it does nothing
             self.post_message(RatingChosen(rating))
 
-    def override(self) -> None:
+    def action_rate_suggested(self) -> None:
+        self.post_message(RatingChosen(self.suggested))
+
+    def action_override(self) -> None:
         if self.overridable:
             self.post_message(OverrideChosen())
